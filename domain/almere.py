@@ -1,0 +1,232 @@
+"""Almere's events and case facts (ROUTES.md, Almere; seeds 000–004)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+
+from domain.dates import add_months
+from domain.events import EventBase, EventCatalog, context_of
+from domain.identifiers import OrganisationId, Reason, StaffId
+
+
+def _near_today(value: date, info: ValidationInfo, *, past: timedelta, future: timedelta) -> date:
+    today = context_of(info).today
+    if not today - past <= value <= today + future:
+        raise ValueError(f"must lie between {today - past} and {today + future}")
+    return value
+
+
+class ObservationStarted(EventBase):
+    """Observation at the day-activities provider's workplace begins (observatie)."""
+
+    event: Literal["observation_started"]
+    provider_id: OrganisationId | None = None
+    period_weeks: int | None = Field(default=None, ge=1, le=26, description="Agreed period; policy default if absent.")
+
+
+class ObservationCompleted(EventBase):
+    """The coach's conclusion: potential, motivation and hours (≥ 28 unless an exception with a reason)."""
+
+    event: Literal["observation_completed"]
+    potential: bool
+    motivated: bool
+    hours_per_week: float = Field(ge=0, le=60)
+    hours_exception_reason: Reason | None = Field(
+        default=None, description="Why fewer hours are accepted (e.g. very-low-learning pupil, no benefit)."
+    )
+
+
+class AdviceReceived(EventBase):
+    """UWV's sheltered-work advice (advies beschut werk) arrived; a talk with the candidate follows either way."""
+
+    event: Literal["advice_received"]
+    outcome: Literal["positive", "negative"]
+    uwv_reference: str | None = Field(default=None, max_length=64)
+
+
+class TrialStarted(EventBase):
+    """An unpaid trial placement (proefplaatsing) starts at an employer."""
+
+    event: Literal["trial_started"]
+    employer_id: OrganisationId
+    start_date: date
+
+    @field_validator("start_date")
+    @classmethod
+    def _start_near(cls, value: date, info: ValidationInfo) -> date:
+        return _near_today(value, info, past=timedelta(weeks=4), future=timedelta(weeks=26))
+
+
+class WageValueAssessed(EventBase):
+    """The wage-value assessment (loonwaardemeting), due in week 6 of the trial."""
+
+    event: Literal["wage_value_assessed"]
+    wage_value_percent: int = Field(ge=0, le=100)
+
+
+class TrialExtended(EventBase):
+    """On doubt the trial is extended a little: once, by at most the policy's maximum."""
+
+    event: Literal["trial_extended"]
+    weeks: int = Field(ge=1)
+
+    @field_validator("weeks")
+    @classmethod
+    def _within_policy(cls, value: int, info: ValidationInfo) -> int:
+        limit = context_of(info).policy.max_trial_extension
+        if timedelta(weeks=value) > limit:
+            raise ValueError(f"an extension may last at most {limit.days // 7} weeks")
+        return value
+
+
+class TrialFailed(EventBase):
+    """The match failed; with good motivation the coach looks for another place."""
+
+    event: Literal["trial_failed"]
+    motivated: bool
+    reason: Reason
+
+
+class ContractSigned(EventBase):
+    """A contract of at least a year, ≥ 28 h/week unless the recorded exception, signed with the coach present."""
+
+    event: Literal["contract_signed"]
+    start_date: date
+    end_date: date
+    hours_per_week: float = Field(gt=0, le=60)
+
+    @field_validator("start_date")
+    @classmethod
+    def _start_near(cls, value: date, info: ValidationInfo) -> date:
+        return _near_today(value, info, past=timedelta(weeks=4), future=timedelta(weeks=26))
+
+    @field_validator("end_date")
+    @classmethod
+    def _at_least_min_months(cls, value: date, info: ValidationInfo) -> date:
+        months = context_of(info).policy.min_contract_months
+        start = info.data.get("start_date")
+        if start and value < add_months(start, months):
+            raise ValueError(f"a sheltered-work contract lasts at least {months} months from start_date")
+        return value
+
+    @field_validator("hours_per_week")
+    @classmethod
+    def _enough_hours(cls, value: float, info: ValidationInfo) -> float:
+        context = context_of(info)
+        minimum = context.policy.min_hours_per_week
+        if value < minimum and not context.case.hours_exception_reason:
+            raise ValueError(f"must be at least {minimum:g} unless an hours exception was recorded")
+        return value
+
+
+class ContractRenewed(EventBase):
+    """The contract is extended to a new end date."""
+
+    event: Literal["contract_renewed"]
+    end_date: date
+
+    @field_validator("end_date")
+    @classmethod
+    def _later(cls, value: date, info: ValidationInfo) -> date:
+        current = context_of(info).case.contract_end
+        if current and value <= current:
+            raise ValueError(f"must be after the current end date {current}")
+        return value
+
+
+class PermanentContractSigned(EventBase):
+    """The employer takes the employee into permanent employment (vast dienstverband)."""
+
+    event: Literal["permanent_contract_signed"]
+    start_date: date
+
+    @field_validator("start_date")
+    @classmethod
+    def _start_near(cls, value: date, info: ValidationInfo) -> date:
+        return _near_today(value, info, past=timedelta(weeks=8), future=timedelta(weeks=26))
+
+
+class AbsenceReported(EventBase):
+    """Absence problems: the coach is told at once and calls or visits."""
+
+    event: Literal["absence_reported"]
+    days_absent: int = Field(ge=1, le=366)
+
+
+class VisitRecorded(EventBase):
+    """An aftercare visit or contact (nazorg); at least two a year."""
+
+    event: Literal["visit_recorded"]
+    visited_on: date
+    channel: Literal["visit", "phone", "app", "mail"] = "visit"
+
+    @field_validator("visited_on")
+    @classmethod
+    def _not_future(cls, value: date, info: ValidationInfo) -> date:
+        return _near_today(value, info, past=timedelta(weeks=26), future=timedelta(0))
+
+
+class EmploymentEnded(EventBase):
+    """The employment stopped."""
+
+    event: Literal["employment_ended"]
+    reason: Reason
+
+
+class CoachReassigned(EventBase):
+    """The trajectory is handed to another coach (e.g. the other advisor during holidays)."""
+
+    event: Literal["coach_reassigned"]
+    coach_id: StaffId
+
+
+class Withdrawn(EventBase):
+    """The participant withdraws: sheltered work is a choice."""
+
+    event: Literal["withdrawn"]
+    reason: Reason
+
+
+ALMERE_EVENTS = EventCatalog(
+    ObservationStarted,
+    ObservationCompleted,
+    AdviceReceived,
+    TrialStarted,
+    WageValueAssessed,
+    TrialExtended,
+    TrialFailed,
+    ContractSigned,
+    ContractRenewed,
+    PermanentContractSigned,
+    AbsenceReported,
+    VisitRecorded,
+    EmploymentEnded,
+    CoachReassigned,
+    Withdrawn,
+)
+
+
+class AlmereCase(BaseModel):
+    """The facts Almere's machine keeps; ``state`` is the machine's current state."""
+
+    state: str = "referred"
+    coach_id: str
+    provider_id: str | None = None
+    match_attempts: int = 0
+    failed_trials: int = 0
+    trial_extensions: int = 0
+    hours_exception_reason: str | None = None
+    advice: str | None = None
+    employer_id: str | None = None
+    trial_start: date | None = None
+    trial_weeks_extended: int = 0
+    wage_value_percent: int | None = None
+    contract_start: date | None = None
+    contract_end: date | None = None
+    permanent_since: date | None = None
+    last_visit: date | None = None
+    absences_reported: int = 0
+    closing_reason: str | None = None

@@ -1,0 +1,110 @@
+"""Domain events as pydantic models, and the catalogue that parses and rejects them.
+
+A backend sends ``{"event": "<name>", ...fields, "actor": "<who>"}``. The catalogue turns that into a
+typed event or raises :class:`EventRejected` with a message that names the field or lists the events
+allowed now, so the Update validator can refuse it before anything enters history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar, get_args
+
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo
+
+from domain.identifiers import Note, StaffId
+
+
+class EventBase(BaseModel):
+    """Fields every event has. Subclasses set ``name`` and add their own fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: ClassVar[str]
+    event: str
+    actor: StaffId
+    note: Note | None = None
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        (cls.name,) = get_args(cls.model_fields["event"].annotation)
+
+
+@dataclass(frozen=True)
+class EventContext:
+    """What field validation may depend on besides the payload: today, the policy, the case so far."""
+
+    today: date
+    policy: Any
+    case: Any
+
+
+def context_of(info: ValidationInfo) -> EventContext:
+    """The :class:`EventContext` passed to ``model_validate``; validators that need it call this."""
+    context = info.context
+    if not isinstance(context, EventContext):
+        raise ValueError("this event can only be validated by a trajectory")
+    return context
+
+
+class EventRejected(Exception):
+    """An event the trajectory refuses; ``reason`` is one of ``unknown``, ``not_allowed``, ``invalid``."""
+
+    def __init__(self, reason: str, message: str, *, allowed: Iterable[str] = (), fields: Iterable[str] = ()):
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+        self.allowed = list(allowed)
+        self.fields = list(fields)
+
+
+def _field_errors(error: ValidationError) -> tuple[str, list[str]]:
+    parts, fields = [], []
+    for item in error.errors(include_url=False):
+        field = ".".join(str(p) for p in item["loc"]) or "(event)"
+        fields.append(field)
+        parts.append(f"field '{field}': {item['msg']}")
+    return "; ".join(parts), fields
+
+
+class EventCatalog:
+    """The events of one route, by name."""
+
+    def __init__(self, *models: type[EventBase]):
+        self.models: dict[str, type[EventBase]] = {m.name: m for m in models}
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.models)
+
+    def parse(self, payload: Any, allowed: Iterable[str], context: EventContext) -> EventBase:
+        """Parse ``payload``; raise :class:`EventRejected` if it is unknown, not allowed now, or invalid."""
+        allowed = list(allowed)
+        if not isinstance(payload, Mapping):
+            raise EventRejected("invalid", "an event must be a JSON object with an 'event' field", fields=["event"])
+        name = payload.get("event")
+        if name not in self.models:
+            raise EventRejected(
+                "unknown",
+                f"unknown event {name!r}; this route knows: {', '.join(self.names)}",
+                allowed=allowed,
+                fields=["event"],
+            )
+        if name not in allowed:
+            raise EventRejected(
+                "not_allowed",
+                f"event {name!r} is not allowed now; allowed events: {', '.join(allowed) or '(none: trajectory closed)'}",
+                allowed=allowed,
+            )
+        try:
+            return self.models[name].model_validate(dict(payload), context=context)
+        except ValidationError as error:
+            detail, fields = _field_errors(error)
+            raise EventRejected("invalid", f"invalid {name!r} event: {detail}", allowed=allowed, fields=fields) from None
+
+    def json_schema(self) -> dict[str, Any]:
+        """One JSON schema per event, for documentation and for clients in other languages."""
+        return {n: m.model_json_schema() for n, m in self.models.items()}

@@ -1,0 +1,47 @@
+"""Inputs of the side-effect activities. They carry pseudonymous references only."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+
+class NotificationMessage(BaseModel):
+    """A timed message for a coach or team lead. ``id`` is stable across retries: channels deduplicate on it."""
+
+    id: str
+    kind: str
+    recipient: str
+    region: str
+    trajectory_id: str
+    workflow_id: str
+    subject: str
+    body: str
+    due: datetime | None = None
+    created_at: datetime
+
+
+class UwvAdviceRequest(BaseModel):
+    """A request for UWV's sheltered-work advice, filed by the municipality together with the candidate."""
+
+    id: str
+    region: str
+    trajectory_id: str
+    participant_ref: str
+    requested_by: str
+    requested_at: datetime
+
+
+class PaymentOrder(BaseModel):
+    """An order to pay an employer, e.g. the quarterly supervision fee. ``id`` makes it idempotent."""
+
+    id: str
+    kind: str
+    region: str
+    trajectory_id: str
+    payee: str
+    amount: Decimal
+    period_start: date
+    ordered_at: datetime

@@ -1,0 +1,51 @@
+"""Per-region policy: every length, limit and amount a route uses, as data.
+
+Changing a value changes behaviour of running trajectories on replay, so treat it as workflow code:
+guard the change with ``workflow.patched`` (see the README's section on changing a route).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class RegionPolicy(BaseModel):
+    """What every region's policy has."""
+
+    model_config = ConfigDict(frozen=True)
+
+    region: str
+    team_lead_id: str
+    uwv_answer_within: timedelta = timedelta(weeks=8)
+    uwv_escalation_after: timedelta = timedelta(weeks=2)
+    history_events_before_continue_as_new: int = 2_000
+
+
+class AlmerePolicy(RegionPolicy):
+    """Almere: "much tailoring, much aftercare" (seeds 000–004)."""
+
+    region: str = "almere"
+    team_lead_id: str = "almere-team-lead"
+    observation_period: timedelta = timedelta(weeks=4)
+    min_hours_per_week: float = 28
+    placement_search_within: timedelta = timedelta(weeks=4)
+    placement_escalation_after: timedelta = timedelta(weeks=2)
+    trial_length: timedelta = timedelta(weeks=8)
+    wage_value_assessment_after: timedelta = timedelta(weeks=6)
+    max_trial_extensions: int = 1
+    max_trial_extension: timedelta = timedelta(weeks=4)
+    trial_decision_grace: timedelta = timedelta(weeks=1)
+    max_match_attempts: int = 3
+    min_contract_months: int = 12
+    supervision_fee: Decimal = Decimal("1900.00")
+    supervision_fee_every_months: int = 3
+    aftercare_visit_every_months: int = 6
+    contract_renewal_notice: timedelta = timedelta(weeks=6)
+    permanent_hire_after_months: int = 24
+    permanent_hire_notice_months: int = 3
+
+
+ALMERE = AlmerePolicy()

@@ -1,0 +1,112 @@
+"""What a trajectory remembers and shows: transitions, deadlines, notifications, payments, the view."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Recipient(StrEnum):
+    """Whom a notification is for; resolved to a person's id when it is sent."""
+
+    COACH = "coach"
+    TEAM_LEAD = "team_lead"
+
+
+class TransitionRecord(BaseModel):
+    """One accepted event in the state history."""
+
+    at: datetime
+    event: str
+    from_state: str = Field(alias="from")
+    to_state: str = Field(alias="to")
+    actor: str
+
+    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True, serialize_by_alias=True)
+
+
+class NotificationRecord(BaseModel):
+    """A notification that was handed to the channel."""
+
+    id: str
+    kind: str
+    recipient: str
+    at: datetime
+    due: datetime | None = None
+
+
+class PaymentRecord(BaseModel):
+    """A payment order that was handed to the payments system."""
+
+    id: str
+    kind: str
+    payee: str
+    amount: Decimal
+    period_start: date
+    at: datetime
+
+
+class Notify(BaseModel):
+    """Deadline action: tell someone something is due or overdue."""
+
+    type: Literal["notify"] = "notify"
+    kind: str
+    recipient: Recipient
+
+
+class PaySupervisionFee(BaseModel):
+    """Deadline action: order the periodic supervision fee (begeleidingsvergoeding) for the employer."""
+
+    type: Literal["pay_supervision_fee"] = "pay_supervision_fee"
+    amount: Decimal
+
+
+DeadlineAction = Notify | PaySupervisionFee
+
+
+class Escalation(BaseModel):
+    """What follows when a deadline fires and nobody acted: a second deadline, later, for someone else."""
+
+    name: str
+    after: timedelta
+    summary: str
+    notify: Notify
+
+
+class Deadline(BaseModel):
+    """An open deadline of a trajectory. Deadlines are data; the workflow runs one timer for the earliest.
+
+    ``scope`` names the states the deadline belongs to: leaving them clears it, so a deadline that was
+    met never fires.
+    """
+
+    name: str
+    due: datetime
+    summary: str
+    action: DeadlineAction = Field(discriminator="type")
+    scope: tuple[str, ...]
+    escalation: Escalation | None = None
+    every_months: int | None = None
+    anchor: datetime | None = None
+    occurrence: int = 0
+
+
+class TrajectoryView(BaseModel):
+    """What the ``view`` Query and the ``submit_event`` Update return."""
+
+    region: str
+    trajectory_id: str
+    state: str
+    closed: bool
+    coach_id: str
+    match_attempts: int
+    deadlines: dict[str, datetime]
+    allowed_events: list[str]
+    history: list[TransitionRecord]
+    notifications: list[NotificationRecord]
+    payments: list[PaymentRecord]
+    case: dict[str, Any] = Field(description="The route's own facts (employer, contract dates, …).")

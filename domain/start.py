@@ -1,0 +1,58 @@
+"""The start input of a trajectory: what a backend sends, as plain JSON, to open one."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from domain.identifiers import OrganisationId, PseudonymousRef, StaffId, TrajectoryId
+
+
+class ReferralSource(StrEnum):
+    """Who put the participant forward (verwijzer)."""
+
+    DAY_ACTIVITIES_PROVIDER = "day_activities_provider"
+    VSO_PRO_SCHOOL = "vso_pro_school"
+    NETWORK_PARTNER = "network_partner"
+    MUNICIPAL_COLLEAGUE = "municipal_colleague"
+    SELF_REFERRAL = "self_referral"
+
+
+class AgeBand(StrEnum):
+    """Coarse age, for routes that only need to know on which side of 18 and 27 someone is."""
+
+    UNDER_18 = "under_18"
+    FROM_18_TO_27 = "18_to_27"
+    FROM_28 = "28_plus"
+
+
+class ParticipantFacts(BaseModel):
+    """What the route needs to know about the participant; nothing that identifies them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    has_benefit: bool = Field(description="Receives a benefit (uitkering) that work would replace.")
+    birth_date: date | None = Field(default=None, description="Either this or age_band is required.")
+    age_band: AgeBand | None = None
+    hours_per_week: float = Field(ge=0, le=60, description="Hours a week the participant can work now.")
+
+    @model_validator(mode="after")
+    def _age_known(self) -> ParticipantFacts:
+        if self.birth_date is None and self.age_band is None:
+            raise ValueError("one of birth_date or age_band is required")
+        return self
+
+
+class TrajectoryStart(BaseModel):
+    """Start input of every region's trajectory workflow."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    trajectory_id: TrajectoryId
+    participant_ref: PseudonymousRef
+    participant: ParticipantFacts
+    referral_source: ReferralSource
+    coach_id: StaffId
+    provider_id: OrganisationId | None = None

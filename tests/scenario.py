@@ -1,0 +1,107 @@
+"""Helpers that drive an Almere trajectory through its steps in tests, in the contract's JSON."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from temporalio.client import Client, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from domain.records import TrajectoryView
+from trajectories.client import start_trajectory
+
+COACH = "coach-anna"
+OTHER_COACH = "coach-bram"
+TEAM_LEAD = "almere-team-lead"
+
+
+def start_input(trajectory_id: str | None = None, **overrides: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "trajectory_id": trajectory_id or f"t-{uuid.uuid4().hex[:12]}",
+        "participant_ref": "ref-7f3a9c",
+        "participant": {"has_benefit": True, "age_band": "18_to_27", "hours_per_week": 32},
+        "referral_source": "day_activities_provider",
+        "coach_id": COACH,
+        "provider_id": "provider-de-schoor",
+    }
+    payload.update(overrides)
+    return payload
+
+
+class Trajectory:
+    """One Almere trajectory under test: start it, send events, read its view, let time pass."""
+
+    def __init__(self, env: WorkflowEnvironment, handle: WorkflowHandle[Any, TrajectoryView]):
+        self.env = env
+        self.handle = handle
+
+    @classmethod
+    async def start(cls, env: WorkflowEnvironment, worker: Worker, **overrides: Any) -> Trajectory:
+        handle = await start_trajectory(env.client, "almere", start_input(**overrides), task_queue=worker.task_queue)
+        trajectory = cls(env, handle)
+        await trajectory.view()  # the first workflow task has run
+        return trajectory
+
+    @property
+    def client(self) -> Client:
+        return self.env.client
+
+    async def send(self, event: str, actor: str = COACH, **fields: Any) -> TrajectoryView:
+        payload = {"event": event, "actor": actor, **{k: _json(v) for k, v in fields.items()}}
+        return await self.handle.execute_update("submit_event", payload, result_type=TrajectoryView)
+
+    async def view(self) -> TrajectoryView:
+        return await self.handle.query("view", result_type=TrajectoryView)
+
+    async def now(self) -> datetime:
+        return await self.env.get_current_time()
+
+    async def today(self) -> date:
+        return (await self.now()).date()
+
+    async def sleep(self, duration: timedelta) -> None:
+        await self.env.sleep(duration)
+
+    async def sleep_until(self, moment: datetime, *, plus: timedelta = timedelta(minutes=1)) -> None:
+        """Skip virtual time to just past ``moment``, then let the worker finish what fired."""
+        remaining = moment + plus - await self.now()
+        if remaining > timedelta(0):
+            await self.env.sleep(remaining)
+        await self.env.sleep(timedelta(seconds=1))
+
+    # --- the route's steps, with valid data ---------------------------------------------------------
+
+    async def to_awaiting_advice(self) -> TrajectoryView:
+        await self.send("observation_started")
+        return await self.send("observation_completed", potential=True, motivated=True, hours_per_week=32)
+
+    async def to_seeking_placement(self) -> TrajectoryView:
+        await self.to_awaiting_advice()
+        return await self.send("advice_received", outcome="positive", actor="backend:uwv-gateway")
+
+    async def start_trial(self, employer: str = "employer-jungle") -> TrajectoryView:
+        return await self.send("trial_started", employer_id=employer, start_date=await self.today())
+
+    async def to_trial(self) -> TrajectoryView:
+        await self.to_seeking_placement()
+        return await self.start_trial()
+
+    async def sign_contract(self, *, hours: float = 32, months: int = 12) -> TrajectoryView:
+        begin = await self.today()
+        end = begin.replace(year=begin.year + months // 12) + timedelta(days=1)
+        return await self.send("contract_signed", start_date=begin, end_date=end, hours_per_week=hours)
+
+    async def to_employed(self) -> TrajectoryView:
+        await self.to_trial()
+        return await self.sign_contract()
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+def notifications(view: TrajectoryView, kind: str) -> list[Any]:
+    return [n for n in view.notifications if n.kind == kind]

@@ -1,0 +1,58 @@
+"""Connecting to Temporal and the calls backends make: start a trajectory, submit an event, read the view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from temporalio.client import Client, WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.envconfig import ClientConfig
+
+from domain.records import TrajectoryView
+from domain.start import TrajectoryStart
+from trajectories import config
+from workflows import WORKFLOWS
+from workflows.trajectory import initial_search_attributes, workflow_id_for
+
+
+async def connect(**overrides: Any) -> Client:
+    """Connect with ``TEMPORAL_ADDRESS``, ``TEMPORAL_NAMESPACE``, TLS and API-key settings (or a profile)."""
+    settings: dict[str, Any] = dict(ClientConfig.load_client_connect_config())
+    settings.setdefault("target_host", "localhost:7233")
+    settings.update(overrides)
+    return await Client.connect(**settings, data_converter=pydantic_data_converter)
+
+
+async def start_trajectory(
+    client: Client, region: str, start: TrajectoryStart | dict[str, Any], *, task_queue: str | None = None
+) -> WorkflowHandle[Any, TrajectoryView]:
+    """Start ``region``'s trajectory; refused (``WorkflowAlreadyStartedError``) if the id was ever used."""
+    start = TrajectoryStart.model_validate(start)  # invalid input never reaches Temporal
+    workflow_class = WORKFLOWS[region]
+    return await client.start_workflow(
+        workflow_class.run,
+        start,
+        id=workflow_id_for(region, start.trajectory_id),
+        task_queue=task_queue or config.task_queue(),
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+        search_attributes=initial_search_attributes(region, start, workflow_class.route_class.initial_state.id),
+        static_summary=f"{region} trajectory {start.trajectory_id} · coach {start.coach_id} · "
+        f"participant {start.participant_ref}",
+    )
+
+
+def handle_for(client: Client, region: str, trajectory_id: str) -> WorkflowHandle[Any, TrajectoryView]:
+    return client.get_workflow_handle(workflow_id_for(region, trajectory_id), result_type=TrajectoryView)
+
+
+async def submit_event(client: Client, region: str, trajectory_id: str, event: dict[str, Any]) -> TrajectoryView:
+    """Send one domain event; raises ``WorkflowUpdateFailedError`` with the reason if it is rejected."""
+    return await handle_for(client, region, trajectory_id).execute_update(
+        "submit_event", event, result_type=TrajectoryView
+    )
+
+
+async def view(client: Client, region: str, trajectory_id: str) -> TrajectoryView:
+    return await handle_for(client, region, trajectory_id).query("view", result_type=TrajectoryView)

@@ -1,0 +1,60 @@
+"""The one place that wires workflows, activities and their dependencies into a worker."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from activities.notifications import NotificationActivities, NotificationChannel, OutboxChannel
+from activities.outbox import Outbox
+from activities.payments import PaymentActivities
+from activities.uwv import UwvActivities
+from trajectories import config
+from workflows import WORKFLOWS
+
+PASSTHROUGH_MODULES = ("statemachine", "pydantic", "pydantic_core", "domain", "statemachines", "activities")
+"""Modules the sandbox shares instead of re-importing per run: pure code (python-statemachine resolves a
+path at import and does not import inside the sandbox at all)."""
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH_MODULES))
+
+
+def build_worker(
+    client: Client,
+    task_queue: str | None = None,
+    *,
+    outbox: Path | str | None = None,
+    channel: NotificationChannel | None = None,
+) -> Worker:
+    """Build the worker for ``client`` on ``task_queue``: every route's workflow and every activity."""
+    box = Outbox(outbox or config.outbox_dir())
+    notifications = NotificationActivities(channel or OutboxChannel(box))
+    uwv = UwvActivities(box)
+    payments = PaymentActivities(box)
+    return Worker(
+        client,
+        task_queue=task_queue or config.task_queue(),
+        workflows=list(WORKFLOWS.values()),
+        activities=[notifications.send_notification, uwv.request_sheltered_work_advice, payments.order_payment],
+        workflow_runner=workflow_runner(),
+    )
+
+
+async def main() -> None:
+    """Run a worker against the cluster in the environment (``TEMPORAL_ADDRESS`` etc.)."""
+    from trajectories.client import connect
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    client = await connect()
+    await build_worker(client).run()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

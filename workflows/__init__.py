@@ -1,0 +1,8 @@
+"""Long-running Temporal workflows, one per region. Deterministic code only."""
+
+from workflows.almere import AlmereTrajectory
+
+WORKFLOWS = {"almere": AlmereTrajectory}
+"""Region → workflow class: what the worker registers and starters look up."""
+
+__all__ = ["WORKFLOWS", "AlmereTrajectory"]

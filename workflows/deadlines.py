@@ -1,0 +1,80 @@
+"""The open deadlines of a trajectory, as data. The workflow keeps one timer: for the earliest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.dates import add_months
+    from domain.records import Deadline, DeadlineAction, Escalation
+
+
+class DeadlineBook:
+    """Arms, moves, clears and fires named deadlines. Deterministic: time is always passed in."""
+
+    def __init__(self, deadlines: dict[str, Deadline] | None = None):
+        self.open: dict[str, Deadline] = dict(deadlines or {})
+
+    def arm(
+        self,
+        name: str,
+        due: datetime,
+        summary: str,
+        action: DeadlineAction,
+        scope: Iterable[str],
+        *,
+        escalation: Escalation | None = None,
+        every_months: int | None = None,
+    ) -> None:
+        """Open (or replace) deadline ``name``; a recurring one repeats ``every_months`` from ``due``."""
+        self.open[name] = Deadline(
+            name=name,
+            due=due,
+            summary=summary,
+            action=action,
+            scope=tuple(scope),
+            escalation=escalation,
+            every_months=every_months,
+            anchor=due if every_months else None,
+        )
+
+    def clear(self, *names: str) -> None:
+        for name in names:
+            self.open.pop(name, None)
+
+    def keep_in_scope(self, state: str) -> None:
+        """Drop every deadline that does not belong to ``state``: what was met or moot never fires."""
+        self.open = {n: d for n, d in self.open.items() if state in d.scope}
+
+    def next(self) -> Deadline | None:
+        return min(self.open.values(), key=lambda d: (d.due, d.name), default=None)
+
+    def pop_due(self, now: datetime) -> list[Deadline]:
+        """Take the deadlines due by ``now``; recurring ones are re-armed, escalations armed."""
+        due = sorted((d for d in self.open.values() if d.due <= now), key=lambda d: (d.due, d.name))
+        for deadline in due:
+            del self.open[deadline.name]
+            if deadline.every_months and deadline.anchor:
+                occurrence = deadline.occurrence + 1
+                self.open[deadline.name] = deadline.model_copy(
+                    update={
+                        "due": add_months(deadline.anchor, deadline.every_months * occurrence),
+                        "occurrence": occurrence,
+                    }
+                )
+            if deadline.escalation:
+                escalation = deadline.escalation
+                self.arm(
+                    escalation.name,
+                    deadline.due + escalation.after,
+                    escalation.summary,
+                    escalation.notify,
+                    deadline.scope,
+                )
+        return due
+
+    def as_dict(self) -> dict[str, datetime]:
+        return {d.name: d.due for d in sorted(self.open.values(), key=lambda d: (d.due, d.name))}

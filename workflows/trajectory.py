@@ -1,0 +1,397 @@
+"""The engine every region's trajectory workflow shares.
+
+A trajectory drives its region's state machine with events from the ``submit_event`` Update, keeps its
+deadlines as data and one timer for the earliest, runs side effects through activities, keeps the
+search attributes and current details current, and continues as new before its history grows large.
+Region workflows add only what differs: their machine, events, policy and the hooks that arm deadlines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, ClassVar
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
+from temporalio.exceptions import ApplicationError
+
+from workflows.deadlines import DeadlineBook
+from workflows.visibility import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, REGION, TRAJECTORY_STATE
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import BaseModel
+
+    from activities.notifications import NotificationActivities
+    from activities.payments import PaymentActivities
+    from activities.uwv import UwvActivities
+    from domain.events import EventBase, EventCatalog, EventContext, EventRejected
+    from domain.messages import NotificationMessage, PaymentOrder, UwvAdviceRequest
+    from domain.policy import RegionPolicy
+    from domain.records import (
+        Deadline,
+        NotificationRecord,
+        Notify,
+        PaymentRecord,
+        PaySupervisionFee,
+        Recipient,
+        TrajectoryView,
+        TransitionRecord,
+    )
+    from domain.start import TrajectoryStart
+    from statemachines.route import Route
+
+ACTIVITY_TIMEOUT = timedelta(seconds=30)
+ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=5))
+
+
+class TrajectorySnapshot(BaseModel):
+    """Everything a trajectory carries across continue-as-new."""
+
+    case: dict[str, Any]
+    deadlines: dict[str, Deadline]
+    history: list[TransitionRecord]
+    notifications: list[NotificationRecord]
+    payments: list[PaymentRecord]
+    sequence: int
+
+
+class TrajectoryContinuation(BaseModel):
+    """The input of a continued run: the original start and what the previous run carried."""
+
+    start: TrajectoryStart
+    snapshot: TrajectorySnapshot
+
+
+TrajectoryInput = TrajectoryStart | TrajectoryContinuation
+"""A workflow's one argument: a plain start from a backend, or a continuation from continue-as-new."""
+
+
+@dataclass
+class _Effect:
+    """A side effect queued by a transition or a deadline, run by the main loop."""
+
+    run: Callable[[], Any]
+    done: Callable[[], None]
+
+
+def workflow_id_for(region: str, trajectory_id: str) -> str:
+    """The contract's workflow ID: ``trajectory-<region>-<trajectory_id>``."""
+    return f"trajectory-{region}-{trajectory_id}"
+
+
+class TrajectoryWorkflow:
+    """Base of the region workflows; not registered itself."""
+
+    route_class: ClassVar[type[Route]]
+    case_class: ClassVar[type[BaseModel]]
+    events: ClassVar[EventCatalog]
+    policy: ClassVar[RegionPolicy]
+
+    def __init__(self, input: TrajectoryInput) -> None:
+        if isinstance(input, TrajectoryContinuation):
+            start, resumed = input.start, input.snapshot
+            case = self.case_class.model_validate(resumed.case)
+        else:
+            start = input
+            case = self.new_case(start)
+            resumed = TrajectorySnapshot(case={}, deadlines={}, history=[], notifications=[], payments=[], sequence=0)
+        self.start = start
+        self.case = case
+        self.route = self.route_class(case, self.policy)
+        self.route.add_listener(self)
+        self.deadlines = DeadlineBook(resumed.deadlines)
+        self.history = list(resumed.history)
+        self.notifications = list(resumed.notifications)
+        self.payments = list(resumed.payments)
+        self.sequence = resumed.sequence
+        self.effects: list[_Effect] = []
+        self.visible: dict[str, Any] = {}
+
+    # --- what region workflows provide -------------------------------------------------------------
+
+    def new_case(self, start: TrajectoryStart) -> BaseModel:
+        """The route's case model at the start of a trajectory."""
+        raise NotImplementedError
+
+    # --- Temporal handlers (decorated in each region's class, which must be the @workflow.defn) -------
+
+    async def run_trajectory(self) -> TrajectoryView:
+        """The main loop: run effects, fire due deadlines, wait for the next deadline or event."""
+        expected_id = workflow_id_for(self.policy.region, self.start.trajectory_id)
+        if workflow.info().workflow_id != expected_id:
+            raise ApplicationError(f"workflow ID must be {expected_id!r}", type="InvalidWorkflowId", non_retryable=True)
+        self.visible = {
+            pair.key.name: pair.value for pair in workflow.info().typed_search_attributes.search_attributes
+        }
+        while True:
+            self.publish()
+            if self.effects:
+                batch, self.effects = self.effects, []
+                await asyncio.gather(*(self.execute(effect) for effect in batch))
+                continue
+            if self.route.closed:
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                if not self.effects:
+                    return self.view()
+                continue
+            if self.continue_as_new_due():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                if not self.effects:
+                    workflow.continue_as_new(TrajectoryContinuation(start=self.start, snapshot=self.snapshot()))
+                continue
+            await self.wait_for_next_deadline()
+
+    async def wait_for_next_deadline(self) -> None:
+        upcoming = self.deadlines.next()
+        now = workflow.now()
+        if upcoming is not None and upcoming.due <= now:
+            self.fire_due(now)
+            return
+        armed = upcoming.due if upcoming else None
+        try:
+            await workflow.wait_condition(
+                lambda: bool(self.effects) or self.route.closed or self.next_due() != armed,
+                timeout=(upcoming.due - now) if upcoming else None,
+                timeout_summary=upcoming.summary if upcoming else None,
+            )
+        except asyncio.TimeoutError:
+            self.fire_due(workflow.now())
+
+    def validate_event(self, payload: dict[str, Any]) -> None:
+        """Update validator: reject unknown, not-allowed and invalid events before they enter history."""
+        try:
+            self.parse(payload)
+        except EventRejected as rejected:
+            raise self.rejection(rejected) from None
+
+    def accept_event(self, payload: dict[str, Any]) -> TrajectoryView:
+        """Update handler: drive the machine with the event; deadlines and effects follow from its hooks."""
+        try:
+            event = self.parse(payload)
+        except EventRejected as rejected:  # only if state changed between validation and handling
+            raise self.rejection(rejected) from None
+        source = self.route.state_id
+        self.route.send(event.name, payload=event)
+        target = self.route.state_id
+        self.deadlines.keep_in_scope(target)
+        self.history.append(
+            TransitionRecord(at=workflow.now(), event=event.name, from_state=source, to_state=target, actor=event.actor)
+        )
+        return self.view()
+
+    def view(self) -> TrajectoryView:
+        return TrajectoryView(
+            region=self.policy.region,
+            trajectory_id=self.start.trajectory_id,
+            state=self.route.state_id,
+            closed=self.route.closed,
+            coach_id=self.coach_id,
+            match_attempts=self.match_attempts,
+            deadlines=self.deadlines.as_dict(),
+            allowed_events=self.route.allowed_now(),
+            history=self.history,
+            notifications=self.notifications,
+            payments=self.payments,
+            case=self.case.model_dump(mode="json", exclude={"state"}),
+        )
+
+    # --- events ---------------------------------------------------------------------------------------
+
+    def parse(self, payload: dict[str, Any]) -> EventBase:
+        context = EventContext(today=self.today, policy=self.policy, case=self.case)
+        return self.events.parse(payload, self.route.allowed_now(), context)
+
+    @staticmethod
+    def rejection(rejected: EventRejected) -> ApplicationError:
+        return ApplicationError(
+            rejected.message,
+            {"reason": rejected.reason, "allowed_events": rejected.allowed, "fields": rejected.fields},
+            type=f"Event{rejected.reason.title().replace('_', '')}",
+            non_retryable=True,
+        )
+
+    # --- deadlines --------------------------------------------------------------------------------------
+
+    def next_due(self) -> datetime | None:
+        upcoming = self.deadlines.next()
+        return upcoming.due if upcoming else None
+
+    def fire_due(self, now: datetime) -> None:
+        for deadline in self.deadlines.pop_due(now):
+            action = deadline.action
+            if isinstance(action, Notify):
+                self.notify(action.kind, action.recipient, due=deadline.due, summary=deadline.summary)
+            elif isinstance(action, PaySupervisionFee):
+                self.pay("supervision_fee", action.amount, period_start=deadline.due.date())
+
+    # --- effects ----------------------------------------------------------------------------------------
+
+    def next_id(self, prefix: str) -> str:
+        self.sequence += 1
+        return f"{workflow.info().workflow_id}:{prefix}{self.sequence}"
+
+    def recipient_id(self, recipient: Recipient) -> str:
+        return self.coach_id if recipient == Recipient.COACH else self.policy.team_lead_id
+
+    def notify(self, kind: str, recipient: Recipient, *, due: datetime | None = None, summary: str = "") -> None:
+        """Queue a notification; it is recorded in the view once the channel has it."""
+        message = NotificationMessage(
+            id=self.next_id("n"),
+            kind=kind,
+            recipient=self.recipient_id(recipient),
+            region=self.policy.region,
+            trajectory_id=self.start.trajectory_id,
+            workflow_id=workflow.info().workflow_id,
+            subject=f"[{self.policy.region}] {kind.replace('_', ' ')}: trajectory {self.start.trajectory_id}",
+            body=(summary or kind.replace("_", " "))
+            + (f" — due {due:%Y-%m-%d}" if due else "")
+            + f". State: {self.route.state_id}.",
+            due=due,
+            created_at=workflow.now(),
+        )
+        record = NotificationRecord(id=message.id, kind=kind, recipient=message.recipient, at=workflow.now(), due=due)
+        self.effects.append(
+            _Effect(
+                run=lambda: workflow.execute_activity_method(
+                    NotificationActivities.send_notification,
+                    message,
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=ACTIVITY_RETRY,
+                    summary=f"notify {message.recipient}: {kind}",
+                ),
+                done=lambda: self.notifications.append(record),
+            )
+        )
+
+    def pay(self, kind: str, amount: Any, *, period_start: date) -> None:
+        """Queue a payment order to the current employer."""
+        payee = str(getattr(self.case, "employer_id", None) or "unknown-employer")
+        order = PaymentOrder(
+            id=self.next_id("p"),
+            kind=kind,
+            region=self.policy.region,
+            trajectory_id=self.start.trajectory_id,
+            payee=payee,
+            amount=amount,
+            period_start=period_start,
+            ordered_at=workflow.now(),
+        )
+        record = PaymentRecord(
+            id=order.id, kind=kind, payee=payee, amount=amount, period_start=period_start, at=workflow.now()
+        )
+        self.effects.append(
+            _Effect(
+                run=lambda: workflow.execute_activity_method(
+                    PaymentActivities.order_payment,
+                    order,
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=ACTIVITY_RETRY,
+                    summary=f"{kind} {amount} to {payee}",
+                ),
+                done=lambda: self.payments.append(record),
+            )
+        )
+
+    def request_uwv_advice(self) -> None:
+        request = UwvAdviceRequest(
+            id=self.next_id("uwv"),
+            region=self.policy.region,
+            trajectory_id=self.start.trajectory_id,
+            participant_ref=self.start.participant_ref,
+            requested_by=self.coach_id,
+            requested_at=workflow.now(),
+        )
+        self.effects.append(
+            _Effect(
+                run=lambda: workflow.execute_activity_method(
+                    UwvActivities.request_sheltered_work_advice,
+                    request,
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=ACTIVITY_RETRY,
+                    summary="request UWV sheltered-work advice",
+                ),
+                done=lambda: None,
+            )
+        )
+
+    async def execute(self, effect: _Effect) -> None:
+        await effect.run()
+        effect.done()
+
+    # --- visibility and continue-as-new -------------------------------------------------------------
+
+    def publish(self) -> None:
+        """Upsert the search attributes that changed, and refresh the UI's current details."""
+        upcoming = self.deadlines.next()
+        wanted: list[SearchAttributePair[Any]] = [
+            SearchAttributePair(REGION, self.policy.region),
+            SearchAttributePair(TRAJECTORY_STATE, self.route.state_id),
+            SearchAttributePair(COACH_ID, self.coach_id),
+            SearchAttributePair(MATCH_ATTEMPTS, self.match_attempts),
+        ]
+        updates = [pair.key.value_set(pair.value) for pair in wanted if self.visible.get(pair.key.name) != pair.value]
+        if upcoming is not None and self.visible.get(NEXT_DEADLINE.name) != upcoming.due:
+            updates.append(NEXT_DEADLINE.value_set(upcoming.due))
+        elif upcoming is None and self.visible.get(NEXT_DEADLINE.name) is not None:
+            updates.append(NEXT_DEADLINE.value_unset())
+        if updates:
+            workflow.upsert_search_attributes(updates)
+            for pair in wanted:
+                self.visible[pair.key.name] = pair.value
+            self.visible[NEXT_DEADLINE.name] = upcoming.due if upcoming else None
+        workflow.set_current_details(self.details(upcoming))
+
+    def details(self, upcoming: Deadline | None) -> str:
+        lines = [
+            f"**{self.policy.region}** trajectory `{self.start.trajectory_id}` — state **{self.route.state_id}**",
+            f"coach `{self.coach_id}` · match attempts {self.match_attempts}",
+        ]
+        if upcoming is not None:
+            lines.append(f"next deadline: {upcoming.summary} on {upcoming.due:%Y-%m-%d %H:%M} UTC")
+        return "\n\n".join(lines)
+
+    def continue_as_new_due(self) -> bool:
+        info = workflow.info()
+        return (
+            info.is_continue_as_new_suggested()
+            or info.get_current_history_length() >= self.policy.history_events_before_continue_as_new
+        )
+
+    def snapshot(self) -> TrajectorySnapshot:
+        return TrajectorySnapshot(
+            case=self.case.model_dump(mode="json"),
+            deadlines=self.deadlines.open,
+            history=self.history,
+            notifications=self.notifications,
+            payments=self.payments,
+            sequence=self.sequence,
+        )
+
+    # --- facts every route has ------------------------------------------------------------------------
+
+    @property
+    def today(self) -> date:
+        return workflow.now().date()
+
+    @property
+    def coach_id(self) -> str:
+        return str(getattr(self.case, "coach_id", self.start.coach_id))
+
+    @property
+    def match_attempts(self) -> int:
+        return int(getattr(self.case, "match_attempts", 0))
+
+
+def initial_search_attributes(region: str, start: TrajectoryStart, state: str) -> TypedSearchAttributes:
+    """What a starter sets at once, so the UI can filter a trajectory before its first workflow task."""
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(REGION, region),
+            SearchAttributePair(TRAJECTORY_STATE, state),
+            SearchAttributePair(COACH_ID, start.coach_id),
+            SearchAttributePair(MATCH_ATTEMPTS, 0),
+        ]
+    )
