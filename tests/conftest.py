@@ -14,6 +14,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from tests.scenario import terminate_started
 from trajectories import search_attributes
 from worker import build_worker
 
@@ -53,4 +54,7 @@ def outbox(tmp_path: Path) -> Path:
 async def worker(env: WorkflowEnvironment, outbox: Path) -> AsyncIterator[Worker]:
     task_queue = f"test-{uuid.uuid4()}"
     async with build_worker(env.client, task_queue, outbox=outbox) as running:
-        yield running
+        try:
+            yield running
+        finally:
+            await terminate_started()

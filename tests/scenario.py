@@ -31,6 +31,20 @@ def start_input(trajectory_id: str | None = None, **overrides: Any) -> dict[str,
     return payload
 
 
+STARTED: list[WorkflowHandle[Any, Any]] = []
+"""Handles started by tests; terminated when their worker stops, so time skipping never waits on them."""
+
+
+async def terminate_started() -> None:
+    """Terminate every trajectory tests started and that is still open."""
+    while STARTED:
+        handle = STARTED.pop()
+        try:
+            await handle.terminate("test finished")
+        except Exception:  # already closed
+            pass
+
+
 class Trajectory:
     """One Almere trajectory under test: start it, send events, read its view, let time pass."""
 
@@ -41,6 +55,7 @@ class Trajectory:
     @classmethod
     async def start(cls, env: WorkflowEnvironment, worker: Worker, **overrides: Any) -> Trajectory:
         handle = await start_trajectory(env.client, "almere", start_input(**overrides), task_queue=worker.task_queue)
+        STARTED.append(handle)
         trajectory = cls(env, handle)
         await trajectory.view()  # the first workflow task has run
         return trajectory

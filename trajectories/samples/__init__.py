@@ -1,0 +1,1 @@
+"""Sample trajectories the run command starts, so the Web UI is not empty."""
