@@ -1,4 +1,7 @@
-"""Helpers that drive an Almere trajectory through its steps in tests, in the contract's JSON."""
+"""Helpers that drive trajectories through their steps in tests, in the contract's JSON.
+
+:class:`Trajectory` works for every region; its ``to_*`` shortcuts are Almere's steps.
+"""
 
 from __future__ import annotations
 
@@ -46,15 +49,18 @@ async def terminate_started() -> None:
 
 
 class Trajectory:
-    """One Almere trajectory under test: start it, send events, read its view, let time pass."""
+    """One trajectory under test: start it, send events, read its view, let time pass."""
 
     def __init__(self, env: WorkflowEnvironment, handle: WorkflowHandle[Any, TrajectoryView]):
         self.env = env
         self.handle = handle
 
     @classmethod
-    async def start(cls, env: WorkflowEnvironment, worker: Worker, **overrides: Any) -> Trajectory:
-        handle = await start_trajectory(env.client, "almere", start_input(**overrides), task_queue=worker.task_queue)
+    async def start(
+        cls, env: WorkflowEnvironment, worker: Worker, *, region: str = "almere", **overrides: Any
+    ) -> Trajectory:
+        """Start a trajectory of ``region`` with a valid start input; ``overrides`` replace its fields."""
+        handle = await start_trajectory(env.client, region, start_input(**overrides), task_queue=worker.task_queue)
         STARTED.append(handle)
         trajectory = cls(env, handle)
         await trajectory.view()  # the first workflow task has run
