@@ -65,7 +65,18 @@ class PaySupervisionFee(BaseModel):
     amount: Decimal
 
 
-DeadlineAction = Notify | PaySupervisionFee
+class SendEvent(BaseModel):
+    """Deadline action: send an internal event to the route's machine (e.g. a birthday that changes the owner).
+
+    Internal events are machine events that are not in the route's catalogue: backends cannot send them.
+    The event is applied only if the machine allows it when the deadline fires.
+    """
+
+    type: Literal["send_event"] = "send_event"
+    event: str
+
+
+DeadlineAction = Notify | PaySupervisionFee | SendEvent
 
 
 class Escalation(BaseModel):
@@ -93,6 +104,10 @@ class Deadline(BaseModel):
     every_months: int | None = None
     anchor: datetime | None = None
     occurrence: int = 0
+    private: bool = Field(
+        default=False,
+        description="Due date derived from personal data (a birthday): kept out of search attributes and details.",
+    )
 
 
 class TrajectoryView(BaseModel):

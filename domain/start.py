@@ -56,3 +56,6 @@ class TrajectoryStart(BaseModel):
     referral_source: ReferralSource
     coach_id: StaffId
     provider_id: OrganisationId | None = None
+    school_leaving_date: date | None = Field(
+        default=None, description="For VSO pupils: the end of their last school year (routes that follow pupils)."
+    )

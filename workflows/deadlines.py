@@ -28,6 +28,7 @@ class DeadlineBook:
         *,
         escalation: Escalation | None = None,
         every_months: int | None = None,
+        private: bool = False,
     ) -> None:
         """Open (or replace) deadline ``name``; a recurring one repeats ``every_months`` from ``due``."""
         self.open[name] = Deadline(
@@ -39,6 +40,7 @@ class DeadlineBook:
             escalation=escalation,
             every_months=every_months,
             anchor=due if every_months else None,
+            private=private,
         )
 
     def clear(self, *names: str) -> None:
@@ -51,6 +53,10 @@ class DeadlineBook:
 
     def next(self) -> Deadline | None:
         return min(self.open.values(), key=lambda d: (d.due, d.name), default=None)
+
+    def next_public(self) -> Deadline | None:
+        """The earliest deadline whose due date may be shown in visibility (not derived from personal data)."""
+        return min((d for d in self.open.values() if not d.private), key=lambda d: (d.due, d.name), default=None)
 
     def pop_due(self, now: datetime) -> list[Deadline]:
         """Take the deadlines due by ``now``; recurring ones are re-armed, escalations armed."""

@@ -37,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
         PaymentRecord,
         PaySupervisionFee,
         Recipient,
+        SendEvent,
         TrajectoryView,
         TransitionRecord,
     )
@@ -173,14 +174,18 @@ class TrajectoryWorkflow:
             event = self.parse(payload)
         except EventRejected as rejected:  # only if state changed between validation and handling
             raise self.rejection(rejected) from None
+        self.apply(event.name, event, event.actor)
+        return self.view()
+
+    def apply(self, name: str, payload: EventBase | None, actor: str) -> None:
+        """Send ``name`` to the machine, drop deadlines of the states left, and record the transition."""
         source = self.route.state_id
-        self.route.send(event.name, payload=event)
+        self.route.send(name, payload=payload)
         target = self.route.state_id
         self.deadlines.keep_in_scope(target)
         self.history.append(
-            TransitionRecord(at=workflow.now(), event=event.name, from_state=source, to_state=target, actor=event.actor)
+            TransitionRecord(at=workflow.now(), event=name, from_state=source, to_state=target, actor=actor)
         )
-        return self.view()
 
     def view(self) -> TrajectoryView:
         return TrajectoryView(
@@ -191,7 +196,7 @@ class TrajectoryWorkflow:
             coach_id=self.coach_id,
             match_attempts=self.match_attempts,
             deadlines=self.deadlines.as_dict(),
-            allowed_events=self.route.allowed_now(),
+            allowed_events=self.allowed_events(),
             history=self.history,
             notifications=self.notifications,
             payments=self.payments,
@@ -200,9 +205,13 @@ class TrajectoryWorkflow:
 
     # --- events ---------------------------------------------------------------------------------------
 
+    def allowed_events(self) -> list[str]:
+        """Events a backend may send now: the machine's, less internal events (not in the catalogue)."""
+        return [name for name in self.route.allowed_now() if name in self.events.models]
+
     def parse(self, payload: dict[str, Any]) -> EventBase:
         context = EventContext(today=self.today, policy=self.policy, case=self.case)
-        return self.events.parse(payload, self.route.allowed_now(), context)
+        return self.events.parse(payload, self.allowed_events(), context)
 
     @staticmethod
     def rejection(rejected: EventRejected) -> ApplicationError:
@@ -226,6 +235,8 @@ class TrajectoryWorkflow:
                 self.notify(action.kind, action.recipient, due=deadline.due, summary=deadline.summary)
             elif isinstance(action, PaySupervisionFee):
                 self.pay("supervision_fee", action.amount, period_start=deadline.due.date())
+            elif isinstance(action, SendEvent) and action.event in self.route.allowed_now():
+                self.apply(action.event, None, actor="system:deadline")
 
     # --- effects ----------------------------------------------------------------------------------------
 
@@ -325,7 +336,7 @@ class TrajectoryWorkflow:
 
     def publish(self) -> None:
         """Upsert the search attributes that changed, and refresh the UI's current details."""
-        upcoming = self.deadlines.next()
+        upcoming = self.deadlines.next_public()
         wanted: list[SearchAttributePair[Any]] = [
             SearchAttributePair(REGION, self.policy.region),
             SearchAttributePair(TRAJECTORY_STATE, self.route.state_id),
