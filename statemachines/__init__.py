@@ -5,7 +5,8 @@ case facts; the workflow that drives it owns time, deadlines and side effects.
 """
 
 from statemachines.almere import AlmereRoute
+from statemachines.oss import OssRoute
 
-ROUTES = {"almere": AlmereRoute}
+ROUTES = {"almere": AlmereRoute, "oss": OssRoute}
 
-__all__ = ["ROUTES", "AlmereRoute"]
+__all__ = ["ROUTES", "AlmereRoute", "OssRoute"]

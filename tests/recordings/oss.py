@@ -1,0 +1,53 @@
+"""Oss's main paths, recorded for replay."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.dates import add_months
+from tests.recordings import recording
+from tests.scenario import Trajectory
+
+
+@recording("oss-main-path")
+async def main_path(env, worker):
+    """Screening with capacity, plan, youth evaluations, turning 28, sheltered work, fallback, day programme."""
+    today = (await env.get_current_time()).date()
+    birthday_28 = add_months(today, 8)
+    birth_date = birthday_28.replace(year=birthday_28.year - 28)
+    t = await Trajectory.start(
+        env, worker, region="oss", trajectory_id="replay-oss-main-path",
+        participant={"has_benefit": True, "birth_date": birth_date.isoformat(), "hours_per_week": 12},
+    )
+    await t.send("screening_completed", capacity=True, reason="developable work capacity", arbeidsdeskundige_id="ad-joris")
+    await t.send("plan_recorded", goals=["travel independently"], work_consultant_id="wc-fenna")
+    await t.send("ladder_step_recorded", step=3, measured_on=await t.today())
+    await t.sleep(timedelta(days=190))
+    await t.send("evaluation_recorded", evaluated_on=await t.today())
+    await t.sleep(timedelta(days=60))
+    await t.send("work_track_chosen", track="sheltered_work")
+    await t.sleep(timedelta(weeks=9))
+    await t.send("advice_received", outcome="positive", actor="backend:uwv-gateway")
+    await t.send("work_started", employer_id="employer-ibn", start_date=await t.today(), job_coach=True)
+    await t.send("fallback_threatened", reason="routine disturbed by new tasks")
+    await t.sleep(timedelta(weeks=3, days=1))
+    await t.send("employment_ended", reason="paid work temporarily not possible")
+    await t.send("plan_recorded", goals=["day programme with work tasks", "back to work"])
+    await t.sleep(timedelta(days=1))
+    return t.handle
+
+
+@recording("oss-vso-pupil")
+async def vso_pupil(env, worker):
+    """A VSO pupil followed to the end of school, assessed late, then Banenafspraak work and completion."""
+    leaving = add_months((await env.get_current_time()).date(), 12)
+    t = await Trajectory.start(
+        env, worker, region="oss", trajectory_id="replay-oss-vso-pupil",
+        referral_source="vso_pro_school", school_leaving_date=leaving.isoformat(),
+    )
+    await t.sleep(timedelta(days=370))
+    await t.send("vso_assessed", outcome="banenafspraak", reason="can work with support")
+    await t.send("work_started", employer_id="employer-jumbo", start_date=await t.today())
+    await t.send("trajectory_completed", reason="stable in work")
+    await t.handle.result()
+    return t.handle

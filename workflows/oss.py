@@ -1,0 +1,192 @@
+"""Oss's trajectory workflow: the Oss machine, its policy, and the deadlines each step arms."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+from workflows.trajectory import TrajectoryInput, TrajectoryWorkflow
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import ValidationError
+
+    from domain.dates import add_months, start_of_day
+    from domain.oss import OSS, OSS_EVENTS, OssCase, Role
+    from domain.records import Escalation, Notify, Recipient, SendEvent, TrajectoryView
+    from domain.start import AgeBand, TrajectoryStart
+    from statemachines.oss import OssRoute
+
+COACH, TEAM_LEAD = Recipient.COACH, Recipient.TEAM_LEAD
+OPEN_STATES = tuple(str(state.id) for state in OssRoute.states if not state.final)
+"""Deadlines that run "while the trajectory runs" (youth evaluations, the 28th birthday) belong to these."""
+
+
+def age_on(birth_date: date, today: date) -> int:
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+@workflow.defn(name="OssTrajectory", failure_exception_types=[ValidationError])
+class OssTrajectory(TrajectoryWorkflow):
+    """One participant's route "Van Zorg naar Werk" in Oss (ID ``trajectory-oss-<trajectory_id>``)."""
+
+    route_class = OssRoute
+    case_class = OssCase
+    events = OSS_EVENTS
+    policy = OSS
+
+    @workflow.init
+    def __init__(self, input: TrajectoryInput) -> None:
+        super().__init__(input)
+        self.owner_before = self.coach_id
+
+    @workflow.run
+    async def run(self, input: TrajectoryInput) -> TrajectoryView:
+        if isinstance(input, TrajectoryStart):
+            self.open_trajectory()
+        return await self.run_trajectory()
+
+    @workflow.update
+    def submit_event(self, payload: dict[str, Any]) -> TrajectoryView:
+        """Apply a domain event ``{"event": ..., ..., "actor": ...}`` and return the view."""
+        return self.accept_event(payload)
+
+    @submit_event.validator
+    def check_event(self, payload: dict[str, Any]) -> None:
+        self.validate_event(payload)
+
+    @workflow.query(name="view")
+    def current_view(self) -> TrajectoryView:
+        return self.view()
+
+    def new_case(self, start: TrajectoryStart) -> OssCase:
+        participant = start.participant
+        if participant.birth_date is not None:
+            young = age_on(participant.birth_date, workflow.now().date()) <= self.policy.youth_max_age
+        else:
+            young = participant.age_band != AgeBand.FROM_28
+        entry_role = Role.ARBEIDSDESKUNDIGE if start.school_leaving_date else Role.WMO_CONSULTANT
+        return OssCase(
+            staff={**{str(r): s for r, s in self.policy.default_staff.items()}, entry_role.value: start.coach_id},
+            young=young,
+            municipal_benefit=participant.has_benefit,
+            school_leaving_date=start.school_leaving_date,
+        )
+
+    def open_trajectory(self) -> None:
+        """A fresh start: a VSO pupil goes to the follow-up, anyone else is screened; youth deadlines."""
+        leaving = self.case.school_leaving_date
+        if leaving is not None:
+            latest = add_months(self.today, 12 * self.policy.vso_follow_up_years)
+            if not self.today <= leaving <= latest:
+                raise ApplicationError(
+                    f"school_leaving_date must lie between today and {self.policy.vso_follow_up_years} years ahead",
+                    type="InvalidStart",
+                    non_retryable=True,
+                )
+            self.apply("vso_pupil_entered", None, actor="system:start")
+        else:
+            self.arm_after(
+                "screening", self.policy.screening_within, "screening for work capacity",
+                Notify(kind="screening_due", recipient=COACH), ("screening",),
+                escalation=Escalation(
+                    name="screening_escalation", after=self.policy.screening_escalation_after,
+                    summary="screening still not done", notify=Notify(kind="screening_overdue", recipient=TEAM_LEAD),
+                ),
+            )
+        if self.case.young:
+            self.arm_youth_evaluation(self.today)
+            birth_date = self.start.participant.birth_date
+            if birth_date is not None:
+                self.deadlines.arm(
+                    "turns_28", start_of_day(add_months(birth_date, 12 * (self.policy.youth_max_age + 1))),
+                    "age-related change of owner", SendEvent(event="turned_28"), OPEN_STATES, private=True,
+                )
+
+    # --- machine hooks: what each step arms. Names follow python-statemachine's conventions. ---------
+
+    def arm_after(self, name: str, after: timedelta, summary: str, notify: Notify, scope: tuple[str, ...],
+                  **kw: Any) -> None:
+        self.deadlines.arm(name, workflow.now() + after, summary, notify, scope, **kw)
+
+    def arm_youth_evaluation(self, last: date) -> None:
+        every = self.policy.youth_evaluation_every_months
+        self.deadlines.arm(
+            "youth_evaluation", add_months(start_of_day(last), every), f"youth evaluation (every {every} months)",
+            Notify(kind="youth_evaluation_due", recipient=COACH), OPEN_STATES, every_months=every,
+            escalation=Escalation(
+                name="youth_evaluation_escalation", after=self.policy.youth_evaluation_escalation_after,
+                summary="youth evaluation missed", notify=Notify(kind="youth_evaluation_overdue", recipient=TEAM_LEAD),
+            ),
+        )
+
+    def arm_plan(self, state: str) -> None:
+        self.arm_after(
+            "plan", self.policy.plan_within, "personal plan with goals",
+            Notify(kind="plan_due", recipient=COACH), (state,),
+            escalation=Escalation(
+                name="plan_escalation", after=self.policy.plan_escalation_after,
+                summary="still no personal plan", notify=Notify(kind="plan_overdue", recipient=TEAM_LEAD),
+            ),
+        )
+
+    def before_transition(self) -> None:
+        self.owner_before = self.coach_id
+
+    def after_transition(self) -> None:
+        if self.coach_id != self.owner_before:
+            self.notify("trajectory_assigned", COACH, summary=f"this trajectory is now yours ({self.case.owner_role})")
+
+    def on_enter_vso_follow_up(self) -> None:
+        leaving = start_of_day(self.case.school_leaving_date)
+        notice = self.policy.vso_assessment_notice
+        self.deadlines.arm(
+            "vso_assessment", leaving - notice, "VSO assessment (end of the last school year)",
+            Notify(kind="vso_assessment_due", recipient=COACH), ("vso_follow_up",),
+            escalation=Escalation(
+                name="vso_assessment_escalation", after=notice, summary="pupil left school without assessment",
+                notify=Notify(kind="vso_assessment_overdue", recipient=TEAM_LEAD),
+            ),
+        )
+
+    def on_enter_planning(self) -> None:
+        self.arm_plan("planning")
+
+    def on_enter_awaiting_advice(self) -> None:
+        self.request_uwv_advice()
+        self.arm_after(
+            "uwv_advice", self.policy.uwv_answer_within, "UWV advice answer",
+            Notify(kind="uwv_advice_overdue", recipient=COACH), ("awaiting_advice",),
+            escalation=Escalation(
+                name="uwv_advice_escalation", after=self.policy.uwv_escalation_after,
+                summary="UWV advice still missing", notify=Notify(kind="uwv_advice_overdue", recipient=TEAM_LEAD),
+            ),
+        )
+
+    def on_enter_fallback_risk(self) -> None:
+        self.notify("fallback_meeting_needed", COACH,
+                    summary="convene employer, job coach, Wmo consultant and ambulant supervisor")
+        self.arm_after(
+            "fallback_meeting", self.policy.fallback_meeting_within, "fallback meeting",
+            Notify(kind="fallback_meeting_overdue", recipient=COACH), ("fallback_risk",),
+            escalation=Escalation(
+                name="fallback_meeting_escalation", after=self.policy.fallback_meeting_escalation_after,
+                summary="fallback meeting still not held",
+                notify=Notify(kind="fallback_meeting_overdue", recipient=TEAM_LEAD),
+            ),
+        )
+
+    def on_enter_day_programme(self) -> None:
+        summary = "paid work stopped: the municipality keeps responsibility; day programme and a plan back to work"
+        self.notify("back_to_day_programme", COACH, summary=summary)
+        self.notify("back_to_day_programme", TEAM_LEAD, summary=summary)
+        self.arm_plan("day_programme")
+
+    def after_evaluation_recorded(self, payload: Any) -> None:
+        self.deadlines.clear("youth_evaluation_escalation")
+        self.arm_youth_evaluation(payload.evaluated_on)
+
+    def after_turned_28(self) -> None:
+        self.deadlines.clear("youth_evaluation", "youth_evaluation_escalation")
