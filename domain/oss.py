@@ -132,7 +132,6 @@ class EvaluationRecorded(EventBase):
 
     event: Literal["evaluation_recorded"]
     evaluated_on: date
-    continue_trajectory: bool = True
 
     @field_validator("evaluated_on")
     @classmethod

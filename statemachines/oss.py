@@ -23,6 +23,7 @@ def payload_is(field: str, *values: str) -> Callable[..., bool]:
     def guard(payload: Any = None) -> bool:
         return payload is None or getattr(payload, field) in values
 
+    guard.__name__ = guard.__qualname__ = f"{field} is {' or '.join(values)}"
     return guard
 
 
