@@ -11,7 +11,15 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from domain.events import EventBase, EventCatalog, near_today
 from domain.identifiers import OrganisationId, Reason, StaffId
@@ -87,6 +95,10 @@ def _not_future(value: date, info: ValidationInfo) -> date:
     return near_today(value, info, past=timedelta(weeks=26), future=timedelta(0))
 
 
+RecentDate = Annotated[date, AfterValidator(_not_future)]
+"""A date within the last 26 weeks, not in the future: when something was measured, evaluated or held."""
+
+
 class ScreeningCompleted(EventBase):
     """The Wmo consultant and an arbeidsdeskundige screened for developable work capacity."""
 
@@ -119,24 +131,14 @@ class LadderStepRecorded(EventBase):
 
     event: Literal["ladder_step_recorded"]
     step: int = Field(ge=1, le=6)
-    measured_on: date
-
-    @field_validator("measured_on")
-    @classmethod
-    def _recent(cls, value: date, info: ValidationInfo) -> date:
-        return _not_future(value, info)
+    measured_on: RecentDate
 
 
 class EvaluationRecorded(EventBase):
     """The periodic evaluation of a young participant (≤ 27): no long-running indications."""
 
     event: Literal["evaluation_recorded"]
-    evaluated_on: date
-
-    @field_validator("evaluated_on")
-    @classmethod
-    def _recent(cls, value: date, info: ValidationInfo) -> date:
-        return _not_future(value, info)
+    evaluated_on: RecentDate
 
 
 class WorkTrackChosen(EventBase):
@@ -183,13 +185,8 @@ class FallbackMeetingHeld(EventBase):
     """The meeting on the threat of fallback was held; work goes on."""
 
     event: Literal["fallback_meeting_held"]
-    held_on: date
+    held_on: RecentDate
     attendees: list[Attendee] = Field(min_length=2)
-
-    @field_validator("held_on")
-    @classmethod
-    def _recent(cls, value: date, info: ValidationInfo) -> date:
-        return _not_future(value, info)
 
 
 class EmploymentEnded(EventBase):

@@ -1,9 +1,9 @@
 """Oss's route, "Van Zorg naar Werk": screening at the door, a voluntary plan, the step to paid work, fallback.
 
 ROUTES.md, Oss; seed 001, pages "Oss". A trajectory starts in ``screening`` (every application for day
-activities); for a VSO pupil (a school-leaving date in the start input) it moves at once to ``vso_follow_up``. Paid work that stops
-does not close the trajectory: it returns to a ``day_programme`` with a plan back towards work.
-The owner (regie) follows from the state, the work track and the person (≤ 27 with a benefit).
+activities); for a VSO pupil (a school-leaving date in the start input) it moves at once to ``vso_follow_up``.
+Paid work that stops does not close the trajectory: it returns to a ``day_programme`` with a plan back towards
+work. The owner (regie) follows from the state, the work track and the person (≤ 27 with a benefit).
 """
 
 from __future__ import annotations
@@ -62,7 +62,9 @@ class OssRoute(Route):
         | vso_follow_up.to(planning)
     )
     plan_recorded = planning.to(development) | day_programme.to(development) | development.to.itself(internal=True)
-    work_track_chosen = development.to(awaiting_advice, cond=payload_is("track", "sheltered_work")) | development.to(job_search)
+    work_track_chosen = development.to(awaiting_advice, cond=payload_is("track", "sheltered_work")) | development.to(
+        job_search
+    )
     advice_received = awaiting_advice.to(job_search, cond=outcome_in("positive")) | awaiting_advice.to(development)
     work_started = job_search.to(employed)
     fallback_threatened = employed.to(fallback_risk)

@@ -76,15 +76,7 @@ class AlmereTrajectory(TrajectoryWorkflow):
         )
 
     def on_enter_awaiting_advice(self) -> None:
-        self.request_uwv_advice()
-        self.arm_after(
-            "uwv_advice", self.policy.uwv_answer_within, "UWV advice answer",
-            Notify(kind="uwv_advice_overdue", recipient=COACH), "awaiting_advice",
-            escalation=Escalation(
-                name="uwv_advice_escalation", after=self.policy.uwv_escalation_after,
-                summary="UWV advice still missing", notify=Notify(kind="uwv_advice_overdue", recipient=TEAM_LEAD),
-            ),
-        )
+        self.request_uwv_advice_with_deadline("awaiting_advice")
 
     def on_enter_seeking_placement(self) -> None:
         self.arm_after(

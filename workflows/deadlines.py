@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.dates import add_months
-    from domain.records import Deadline, DeadlineAction, Escalation
+    from domain.records import Deadline, DeadlineAction, Escalation, Notify, Recipient
 
 
 class DeadlineBook:
@@ -41,6 +42,30 @@ class DeadlineBook:
             every_months=every_months,
             anchor=due if every_months else None,
             private=private,
+        )
+
+    def arm_escalating(
+        self,
+        name: str,
+        due: datetime,
+        summary: str,
+        kind: str,
+        scope: Iterable[str],
+        *,
+        escalate_after: timedelta,
+        escalation_summary: str,
+        escalation_kind: str | None = None,
+        **options: Any,
+    ) -> None:
+        """Deadline ``name`` tells the coach (the owner) ``kind``; if nobody acted ``escalate_after`` later, the
+        team lead is told (``escalation_kind``, default ``kind``) by deadline ``<name>_escalation``."""
+        self.arm(
+            name, due, summary, Notify(kind=kind, recipient=Recipient.COACH), scope,
+            escalation=Escalation(
+                name=f"{name}_escalation", after=escalate_after, summary=escalation_summary,
+                notify=Notify(kind=escalation_kind or kind, recipient=Recipient.TEAM_LEAD),
+            ),
+            **options,
         )
 
     def clear(self, *names: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from temporalio import workflow
@@ -15,7 +15,7 @@ with workflow.unsafe.imports_passed_through():
 
     from domain.dates import add_months, start_of_day
     from domain.oss import OSS, OSS_EVENTS, OssCase, Role
-    from domain.records import Escalation, Notify, Recipient, SendEvent, TrajectoryView
+    from domain.records import Recipient, SendEvent, TrajectoryView
     from domain.start import AgeBand, TrajectoryStart
     from statemachines.oss import OssRoute
 
@@ -88,13 +88,10 @@ class OssTrajectory(TrajectoryWorkflow):
                 )
             self.apply("vso_pupil_entered", None, actor="system:start")
         else:
-            self.arm_after(
-                "screening", self.policy.screening_within, "screening for work capacity",
-                Notify(kind="screening_due", recipient=COACH), ("screening",),
-                escalation=Escalation(
-                    name="screening_escalation", after=self.policy.screening_escalation_after,
-                    summary="screening still not done", notify=Notify(kind="screening_overdue", recipient=TEAM_LEAD),
-                ),
+            self.deadlines.arm_escalating(
+                "screening", workflow.now() + self.policy.screening_within, "screening for work capacity",
+                "screening_due", ("screening",), escalate_after=self.policy.screening_escalation_after,
+                escalation_summary="screening still not done", escalation_kind="screening_overdue",
             )
         if self.case.young:
             self.arm_youth_evaluation(self.today)
@@ -107,29 +104,20 @@ class OssTrajectory(TrajectoryWorkflow):
 
     # --- machine hooks: what each step arms. Names follow python-statemachine's conventions. ---------
 
-    def arm_after(self, name: str, after: timedelta, summary: str, notify: Notify, scope: tuple[str, ...],
-                  **kw: Any) -> None:
-        self.deadlines.arm(name, workflow.now() + after, summary, notify, scope, **kw)
-
     def arm_youth_evaluation(self, last: date) -> None:
         every = self.policy.youth_evaluation_every_months
-        self.deadlines.arm(
+        self.deadlines.arm_escalating(
             "youth_evaluation", add_months(start_of_day(last), every), f"youth evaluation (every {every} months)",
-            Notify(kind="youth_evaluation_due", recipient=COACH), OPEN_STATES, every_months=every,
-            escalation=Escalation(
-                name="youth_evaluation_escalation", after=self.policy.youth_evaluation_escalation_after,
-                summary="youth evaluation missed", notify=Notify(kind="youth_evaluation_overdue", recipient=TEAM_LEAD),
-            ),
+            "youth_evaluation_due", OPEN_STATES, every_months=every,
+            escalate_after=self.policy.youth_evaluation_escalation_after,
+            escalation_summary="youth evaluation missed", escalation_kind="youth_evaluation_overdue",
         )
 
     def arm_plan(self, state: str) -> None:
-        self.arm_after(
-            "plan", self.policy.plan_within, "personal plan with goals",
-            Notify(kind="plan_due", recipient=COACH), (state,),
-            escalation=Escalation(
-                name="plan_escalation", after=self.policy.plan_escalation_after,
-                summary="still no personal plan", notify=Notify(kind="plan_overdue", recipient=TEAM_LEAD),
-            ),
+        self.deadlines.arm_escalating(
+            "plan", workflow.now() + self.policy.plan_within, "personal plan with goals", "plan_due", (state,),
+            escalate_after=self.policy.plan_escalation_after, escalation_summary="still no personal plan",
+            escalation_kind="plan_overdue",
         )
 
     def before_transition(self) -> None:
@@ -142,40 +130,26 @@ class OssTrajectory(TrajectoryWorkflow):
     def on_enter_vso_follow_up(self) -> None:
         leaving = start_of_day(self.case.school_leaving_date)
         notice = self.policy.vso_assessment_notice
-        self.deadlines.arm(
+        self.deadlines.arm_escalating(
             "vso_assessment", leaving - notice, "VSO assessment (end of the last school year)",
-            Notify(kind="vso_assessment_due", recipient=COACH), ("vso_follow_up",),
-            escalation=Escalation(
-                name="vso_assessment_escalation", after=notice, summary="pupil left school without assessment",
-                notify=Notify(kind="vso_assessment_overdue", recipient=TEAM_LEAD),
-            ),
+            "vso_assessment_due", ("vso_follow_up",), escalate_after=notice,
+            escalation_summary="pupil left school without assessment", escalation_kind="vso_assessment_overdue",
         )
 
     def on_enter_planning(self) -> None:
         self.arm_plan("planning")
 
     def on_enter_awaiting_advice(self) -> None:
-        self.request_uwv_advice()
-        self.arm_after(
-            "uwv_advice", self.policy.uwv_answer_within, "UWV advice answer",
-            Notify(kind="uwv_advice_overdue", recipient=COACH), ("awaiting_advice",),
-            escalation=Escalation(
-                name="uwv_advice_escalation", after=self.policy.uwv_escalation_after,
-                summary="UWV advice still missing", notify=Notify(kind="uwv_advice_overdue", recipient=TEAM_LEAD),
-            ),
-        )
+        self.request_uwv_advice_with_deadline("awaiting_advice")
 
     def on_enter_fallback_risk(self) -> None:
         self.notify("fallback_meeting_needed", COACH,
                     summary="convene employer, job coach, Wmo consultant and ambulant supervisor")
-        self.arm_after(
-            "fallback_meeting", self.policy.fallback_meeting_within, "fallback meeting",
-            Notify(kind="fallback_meeting_overdue", recipient=COACH), ("fallback_risk",),
-            escalation=Escalation(
-                name="fallback_meeting_escalation", after=self.policy.fallback_meeting_escalation_after,
-                summary="fallback meeting still not held",
-                notify=Notify(kind="fallback_meeting_overdue", recipient=TEAM_LEAD),
-            ),
+        self.deadlines.arm_escalating(
+            "fallback_meeting", workflow.now() + self.policy.fallback_meeting_within, "fallback meeting",
+            "fallback_meeting_overdue", ("fallback_risk",),
+            escalate_after=self.policy.fallback_meeting_escalation_after,
+            escalation_summary="fallback meeting still not held",
         )
 
     def on_enter_day_programme(self) -> None:

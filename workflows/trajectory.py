@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.policy import RegionPolicy
     from domain.records import (
         Deadline,
+        Escalation,
         NotificationRecord,
         Notify,
         PaymentRecord,
@@ -326,6 +327,19 @@ class TrajectoryWorkflow:
                 ),
                 done=lambda: None,
             )
+        )
+
+    def request_uwv_advice_with_deadline(self, scope: str) -> None:
+        """Request UWV's advice; the answer is due within the policy's time, then chased via the team lead."""
+        self.request_uwv_advice()
+        self.deadlines.arm(
+            "uwv_advice", workflow.now() + self.policy.uwv_answer_within, "UWV advice answer",
+            Notify(kind="uwv_advice_overdue", recipient=Recipient.COACH), (scope,),
+            escalation=Escalation(
+                name="uwv_advice_escalation", after=self.policy.uwv_escalation_after,
+                summary="UWV advice still missing",
+                notify=Notify(kind="uwv_advice_overdue", recipient=Recipient.TEAM_LEAD),
+            ),
         )
 
     async def execute(self, effect: _Effect) -> None:

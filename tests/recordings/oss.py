@@ -19,7 +19,9 @@ async def main_path(env, worker):
         env, worker, region="oss", trajectory_id="replay-oss-main-path",
         participant={"has_benefit": True, "birth_date": birth_date.isoformat(), "hours_per_week": 12},
     )
-    await t.send("screening_completed", capacity=True, reason="developable work capacity", arbeidsdeskundige_id="ad-joris")
+    await t.send(
+        "screening_completed", capacity=True, reason="developable work capacity", arbeidsdeskundige_id="ad-joris"
+    )
     await t.send("plan_recorded", goals=["travel independently"], work_consultant_id="wc-fenna")
     await t.send("ladder_step_recorded", step=3, measured_on=await t.today())
     await t.sleep(timedelta(days=190))
