@@ -314,3 +314,25 @@ async def test_samples_start_and_reach_their_states(env, worker):
             await t.send(**event)
         states.append((await t.view()).state)
     assert states == ["screening", "development", "fallback_risk", "vso_follow_up"]
+
+
+async def test_plan_and_uwv_advice_deadlines_escalate_and_withdrawal_closes(env, worker):
+    t = await start(env, worker, participant=ADULT)
+    view = await t.send("screening_completed", capacity=True, reason="potential", arbeidsdeskundige_id=AD)
+    plan = view.deadlines["plan"]
+    assert view.state == "planning" and close(plan, await t.now() + timedelta(weeks=6))
+    await t.sleep_until(plan + timedelta(weeks=2))
+    view = await t.view()
+    assert [(n.kind, n.recipient) for n in view.notifications if n.kind.startswith("plan_")] == [
+        ("plan_due", "oss-team-werk"),
+        ("plan_overdue", TEAM_LEAD),
+    ]
+    await t.send("plan_recorded", goals=["work in a team"])
+    view = await t.send("work_track_chosen", track="sheltered_work")
+    advice = view.deadlines["uwv_advice"]
+    assert close(advice, await t.now() + timedelta(weeks=8))
+    await t.sleep_until(advice + timedelta(weeks=2))
+    assert [n.recipient for n in notifications(await t.view(), "uwv_advice_overdue")] == [AD, TEAM_LEAD]
+    view = await t.send("withdrawn", reason="chooses to stay in day activities")
+    assert view.state == "closed_withdrawn" and "voluntary" in view.case["closing_reason"]
+    assert (await t.handle.result()).closed
