@@ -21,7 +21,7 @@ class RegionPolicy(BaseModel):
     team_lead_id: str
     uwv_answer_within: timedelta = timedelta(weeks=8)
     uwv_escalation_after: timedelta = timedelta(weeks=2)
-    history_events_before_continue_as_new: int = 2_000
+    history_events_before_continue_as_new: int = 500
 
 
 class AlmerePolicy(RegionPolicy):
