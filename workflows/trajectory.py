@@ -34,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         Deadline,
         NotificationRecord,
         Notify,
+        Pay,
         PaymentRecord,
         PaySupervisionFee,
         Recipient,
@@ -226,6 +227,8 @@ class TrajectoryWorkflow:
                 self.notify(action.kind, action.recipient, due=deadline.due, summary=deadline.summary)
             elif isinstance(action, PaySupervisionFee):
                 self.pay("supervision_fee", action.amount, period_start=deadline.due.date())
+            elif isinstance(action, Pay):
+                self.pay(action.kind, action.amount, period_start=deadline.due.date())
 
     # --- effects ----------------------------------------------------------------------------------------
 
@@ -234,7 +237,8 @@ class TrajectoryWorkflow:
         return f"{workflow.info().workflow_id}:{prefix}{self.sequence}"
 
     def recipient_id(self, recipient: Recipient) -> str:
-        return self.coach_id if recipient == Recipient.COACH else self.policy.team_lead_id
+        """The coach of this trajectory, or the policy's ``<recipient>_id`` (``team_lead_id``, …)."""
+        return self.coach_id if recipient == Recipient.COACH else str(getattr(self.policy, f"{recipient.value}_id"))
 
     def notify(self, kind: str, recipient: Recipient, *, due: datetime | None = None, summary: str = "") -> None:
         """Queue a notification; it is recorded in the view once the channel has it."""
