@@ -9,14 +9,8 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from domain.dates import add_months
 from domain.events import EventBase, EventCatalog, context_of
+from domain.events import near_today as _near_today
 from domain.identifiers import OrganisationId, Reason, StaffId
-
-
-def _near_today(value: date, info: ValidationInfo, *, past: timedelta, future: timedelta) -> date:
-    today = context_of(info).today
-    if not today - past <= value <= today + future:
-        raise ValueError(f"must lie between {today - past} and {today + future}")
-    return value
 
 
 class ObservationStarted(EventBase):

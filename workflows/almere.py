@@ -64,9 +64,6 @@ class AlmereTrajectory(TrajectoryWorkflow):
     def book(self) -> DeadlineBook:
         return self.deadlines
 
-    def arm_after(self, name: str, after: timedelta, summary: str, notify: Notify, scope: str, **kw: Any) -> None:
-        self.book.arm(name, workflow.now() + after, summary, notify, (scope,), **kw)
-
     def on_enter_observation(self, payload: Any) -> None:
         weeks = payload.period_weeks
         period = timedelta(weeks=weeks) if weeks else self.policy.observation_period
@@ -76,15 +73,7 @@ class AlmereTrajectory(TrajectoryWorkflow):
         )
 
     def on_enter_awaiting_advice(self) -> None:
-        self.request_uwv_advice()
-        self.arm_after(
-            "uwv_advice", self.policy.uwv_answer_within, "UWV advice answer",
-            Notify(kind="uwv_advice_overdue", recipient=COACH), "awaiting_advice",
-            escalation=Escalation(
-                name="uwv_advice_escalation", after=self.policy.uwv_escalation_after,
-                summary="UWV advice still missing", notify=Notify(kind="uwv_advice_overdue", recipient=TEAM_LEAD),
-            ),
-        )
+        self.await_uwv_advice()
 
     def on_enter_seeking_placement(self) -> None:
         self.arm_after(

@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.policy import RegionPolicy
     from domain.records import (
         Deadline,
+        Escalation,
         NotificationRecord,
         Notify,
         Pay,
@@ -229,6 +230,23 @@ class TrajectoryWorkflow:
                 self.pay("supervision_fee", action.amount, period_start=deadline.due.date())
             elif isinstance(action, Pay):
                 self.pay(action.kind, action.amount, period_start=deadline.due.date())
+
+    def arm_after(self, name: str, after: timedelta, summary: str, notify: Notify, scope: str, **kw: Any) -> None:
+        """Arm deadline ``name`` ``after`` from now, belonging to state ``scope``."""
+        self.deadlines.arm(name, workflow.now() + after, summary, notify, (scope,), **kw)
+
+    def await_uwv_advice(self, scope: str = "awaiting_advice") -> None:
+        """Request UWV's sheltered-work advice; a missing answer goes to the coach, then the team lead."""
+        self.request_uwv_advice()
+        self.arm_after(
+            "uwv_advice", self.policy.uwv_answer_within, "UWV advice answer",
+            Notify(kind="uwv_advice_overdue", recipient=Recipient.COACH), scope,
+            escalation=Escalation(
+                name="uwv_advice_escalation", after=self.policy.uwv_escalation_after,
+                summary="UWV advice still missing",
+                notify=Notify(kind="uwv_advice_overdue", recipient=Recipient.TEAM_LEAD),
+            ),
+        )
 
     # --- effects ----------------------------------------------------------------------------------------
 
