@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from temporalio.exceptions import ApplicationError
 
 from domain.amsterdam import AMSTERDAM
 from domain.dates import add_months, start_of_day
+from domain.records import TrajectoryView
 from tests.amsterdam_steps import (
     ALL_PARTIES,
     SPECIALIST,
@@ -320,3 +322,16 @@ async def test_work_share_per_provider():
     assert shares["p-a"].ended == 2 and shares["p-a"].in_work == 1 and shares["p-a"].percent == 50
     assert shares["p-a"].meets_target and not shares["p-b"].meets_target
     assert shares["p-b"].open == 1
+
+
+@pytest.mark.parametrize("index", range(5))
+async def test_samples_reach_their_state(env, worker, index):
+    from trajectories.samples.amsterdam import SAMPLES
+
+    sample = SAMPLES[index]
+    overrides = {**sample.start, "trajectory_id": f"{sample.start['trajectory_id']}-{uuid.uuid4().hex[:6]}"}
+    t = await start(env, worker, **overrides)
+    for event in sample.events(await t.today()):
+        await t.handle.execute_update("submit_event", event, result_type=TrajectoryView)
+    view = await t.view()
+    assert not view.closed and len(view.history) == len(sample.events(await t.today()))
