@@ -15,8 +15,9 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from domain.events import EventBase, EventCatalog, context_of, near_today
-from domain.identifiers import OrganisationId, Reason, StaffId
+from domain.identifiers import OrganisationId, Reason
 from domain.policy import EmploymentPolicy
+from domain.shared_events import AdviceReceived, CoachReassigned, WageValueAssessed, Withdrawn
 
 
 class Party(StrEnum):
@@ -152,21 +153,6 @@ class OutflowChosen(EventBase):
     outflow: Outflow
 
 
-class AdviceReceived(EventBase):
-    """UWV's sheltered-work advice; a negative one sends the participant back to choosing an outflow."""
-
-    event: Literal["advice_received"]
-    outcome: Literal["positive", "negative"]
-    uwv_reference: str | None = Field(default=None, max_length=64)
-
-
-class WageValueAssessed(EventBase):
-    """The wage-value assessment (loonwaardemeting) by the specialist, for sheltered work."""
-
-    event: Literal["wage_value_assessed"]
-    wage_value_percent: int = Field(ge=0, le=100)
-
-
 class _SplitFields(BaseModel):
     """A split of the working week: days at the employer and days still in day activities (e.g. 3 + 2)."""
 
@@ -282,20 +268,6 @@ class TrajectoryStopped(EventBase):
     """No step to work after all: the participant stays in day activities."""
 
     event: Literal["trajectory_stopped"]
-    reason: Reason
-
-
-class CoachReassigned(EventBase):
-    """The trajectory is handed to another consultant."""
-
-    event: Literal["coach_reassigned"]
-    coach_id: StaffId
-
-
-class Withdrawn(EventBase):
-    """The participant withdraws."""
-
-    event: Literal["withdrawn"]
     reason: Reason
 
 

@@ -23,7 +23,6 @@ from tests.amsterdam_steps import (
     start_employment,
     start_internship,
     to_employed,
-    to_sheltered_seeking_work,
 )
 from tests.scenario import COACH, OTHER_COACH, notifications
 from trajectories.outcomes import work_share_per_provider

@@ -49,19 +49,6 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
             self.start_check_ins()
         return await self.run_trajectory()
 
-    @workflow.update
-    def submit_event(self, payload: dict[str, Any]) -> TrajectoryView:
-        """Apply a domain event ``{"event": ..., ..., "actor": ...}`` and return the view."""
-        return self.accept_event(payload)
-
-    @submit_event.validator
-    def check_event(self, payload: dict[str, Any]) -> None:
-        self.validate_event(payload)
-
-    @workflow.query(name="view")
-    def current_view(self) -> TrajectoryView:
-        return self.view()
-
     def new_case(self, start: TrajectoryStart) -> AmsterdamCase:
         return AmsterdamCase(coach_id=start.coach_id, provider_id=start.provider_id)
 

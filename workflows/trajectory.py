@@ -118,7 +118,21 @@ class TrajectoryWorkflow:
         """The route's case model at the start of a trajectory."""
         raise NotImplementedError
 
-    # --- Temporal handlers (decorated in each region's class, which must be the @workflow.defn) -------
+    # --- Temporal handlers. The contract's Update and Query are declared here, once, and inherited;
+    # ``@workflow.run`` must be declared on each region's class, which is the ``@workflow.defn``. ----
+
+    @workflow.update
+    def submit_event(self, payload: dict[str, Any]) -> TrajectoryView:
+        """Apply a domain event ``{"event": ..., ..., "actor": ...}`` and return the view."""
+        return self.accept_event(payload)
+
+    @submit_event.validator
+    def check_event(self, payload: dict[str, Any]) -> None:
+        self.validate_event(payload)
+
+    @workflow.query(name="view")
+    def current_view(self) -> TrajectoryView:
+        return self.view()
 
     async def run_trajectory(self) -> TrajectoryView:
         """The main loop: run effects, fire due deadlines, wait for the next deadline or event."""
