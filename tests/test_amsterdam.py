@@ -334,3 +334,23 @@ async def test_samples_reach_their_state(env, worker, index):
         await t.handle.execute_update("submit_event", event, result_type=TrajectoryView)
     view = await t.view()
     assert not view.closed and len(view.history) == len(sample.events(await t.today()))
+
+
+def test_documented_examples_are_valid_events():
+    """Every JSON example in docs/amsterdam.md parses; every event is documented."""
+    import json
+    import re
+    from datetime import date
+    from pathlib import Path
+
+    from domain.amsterdam import AMSTERDAM_EVENTS, AmsterdamCase
+    from domain.events import EventContext
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "amsterdam.md").read_text(encoding="utf-8")
+    case = AmsterdamCase(coach_id=COACH, outflow="sheltered_work", wage_value_percent=40, stabilising={"debts": "mee"})
+    context = EventContext(today=date(2026, 6, 1), policy=AMSTERDAM, case=case)
+    documented = [json.loads(m) for m in re.findall(r'`(\{"event".*?\})`', text)]
+    for payload in documented:
+        AMSTERDAM_EVENTS.parse(payload, AMSTERDAM_EVENTS.names, context)
+    assert sorted(p["event"] for p in documented) == sorted(AMSTERDAM_EVENTS.names)
+    assert "<!-- diagram:amsterdam -->" in text
