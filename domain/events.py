@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, ClassVar, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo
@@ -48,6 +48,14 @@ def context_of(info: ValidationInfo) -> EventContext:
     if not isinstance(context, EventContext):
         raise ValueError("this event can only be validated by a trajectory")
     return context
+
+
+def near_today(value: date, info: ValidationInfo, *, past: timedelta, future: timedelta) -> date:
+    """Validator helper: ``value`` lies within ``past`` before and ``future`` after the trajectory's today."""
+    today = context_of(info).today
+    if not today - past <= value <= today + future:
+        raise ValueError(f"must lie between {today - past} and {today + future}")
+    return value
 
 
 class EventRejected(Exception):

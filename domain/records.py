@@ -15,6 +15,7 @@ class Recipient(StrEnum):
 
     COACH = "coach"
     TEAM_LEAD = "team_lead"
+    WAGE_VALUE_SPECIALIST = "wage_value_specialist"
 
 
 class TransitionRecord(BaseModel):
@@ -65,7 +66,15 @@ class PaySupervisionFee(BaseModel):
     amount: Decimal
 
 
-DeadlineAction = Notify | PaySupervisionFee
+class Pay(BaseModel):
+    """Deadline action: order a payment of ``kind`` to the employer (e.g. a one-off job-coaching amount)."""
+
+    type: Literal["pay"] = "pay"
+    kind: str
+    amount: Decimal
+
+
+DeadlineAction = Notify | PaySupervisionFee | Pay
 
 
 class Escalation(BaseModel):

@@ -5,7 +5,8 @@ case facts; the workflow that drives it owns time, deadlines and side effects.
 """
 
 from statemachines.almere import AlmereRoute
+from statemachines.amsterdam import AmsterdamRoute
 
-ROUTES = {"almere": AlmereRoute}
+ROUTES = {"almere": AlmereRoute, "amsterdam": AmsterdamRoute}
 
-__all__ = ["ROUTES", "AlmereRoute"]
+__all__ = ["ROUTES", "AlmereRoute", "AmsterdamRoute"]

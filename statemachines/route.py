@@ -40,9 +40,11 @@ class Route(StateMachine):
         return [str(event.id) for event in cls._events]
 
 
-def stay(states: list[State]) -> Any:
-    """A transition list that keeps each of ``states`` where it is: for events that only record facts."""
-    return reduce(or_, (state.to.itself(internal=True) for state in states))
+def stay(states: list[State], **options: Any) -> Any:
+    """A transition list that keeps each of ``states`` where it is: for events that only record facts.
+
+    ``options`` (e.g. ``cond=``) apply to every transition."""
+    return reduce(or_, (state.to.itself(internal=True, **options) for state in states))
 
 
 def leave(states: list[State], target: State) -> Any:

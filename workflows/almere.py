@@ -42,19 +42,6 @@ class AlmereTrajectory(TrajectoryWorkflow):
     async def run(self, input: TrajectoryInput) -> TrajectoryView:
         return await self.run_trajectory()
 
-    @workflow.update
-    def submit_event(self, payload: dict[str, Any]) -> TrajectoryView:
-        """Apply a domain event ``{"event": ..., ..., "actor": ...}`` and return the view."""
-        return self.accept_event(payload)
-
-    @submit_event.validator
-    def check_event(self, payload: dict[str, Any]) -> None:
-        self.validate_event(payload)
-
-    @workflow.query(name="view")
-    def current_view(self) -> TrajectoryView:
-        return self.view()
-
     def new_case(self, start: TrajectoryStart) -> AlmereCase:
         return AlmereCase(coach_id=start.coach_id, provider_id=start.provider_id)
 
@@ -63,9 +50,6 @@ class AlmereTrajectory(TrajectoryWorkflow):
     @property
     def book(self) -> DeadlineBook:
         return self.deadlines
-
-    def arm_after(self, name: str, after: timedelta, summary: str, notify: Notify, scope: str, **kw: Any) -> None:
-        self.book.arm(name, workflow.now() + after, summary, notify, (scope,), **kw)
 
     def on_enter_observation(self, payload: Any) -> None:
         weeks = payload.period_weeks
@@ -76,15 +60,7 @@ class AlmereTrajectory(TrajectoryWorkflow):
         )
 
     def on_enter_awaiting_advice(self) -> None:
-        self.request_uwv_advice()
-        self.arm_after(
-            "uwv_advice", self.policy.uwv_answer_within, "UWV advice answer",
-            Notify(kind="uwv_advice_overdue", recipient=COACH), "awaiting_advice",
-            escalation=Escalation(
-                name="uwv_advice_escalation", after=self.policy.uwv_escalation_after,
-                summary="UWV advice still missing", notify=Notify(kind="uwv_advice_overdue", recipient=TEAM_LEAD),
-            ),
-        )
+        self.await_uwv_advice()
 
     def on_enter_seeking_placement(self) -> None:
         self.arm_after(
