@@ -34,8 +34,9 @@ def test_server_path() -> str:
     return packaged_binary("temporal-test-server")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def env() -> AsyncIterator[WorkflowEnvironment]:
+    """One time-skipping server per test module: a module can never stall another's virtual clock."""
     environment = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter, test_server_existing_path=test_server_path()
     )
@@ -66,7 +67,7 @@ async def dev_worker(dev_env: WorkflowEnvironment, outbox: Path) -> AsyncIterato
         try:
             yield running
         finally:
-            await terminate_started()
+            await terminate_started(dev_env.client)
 
 
 @pytest.fixture
@@ -81,4 +82,4 @@ async def worker(env: WorkflowEnvironment, outbox: Path) -> AsyncIterator[Worker
         try:
             yield running
         finally:
-            await terminate_started()
+            await terminate_started(env.client)

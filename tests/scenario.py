@@ -51,21 +51,22 @@ async def activities_in_flight(handle: WorkflowHandle[Any, Any]) -> int:
     return len(open_ids)
 
 
-async def terminate_started() -> None:
+async def terminate_started(client: Client) -> None:
     """Terminate every trajectory tests started and that is still open.
 
     First let in-flight activities finish: the time-skipping server keeps time locked for an activity
     of a terminated workflow until its timeout, which would stall the next test.
     """
     while STARTED:
-        handle = STARTED.pop()
-        for _ in range(100):
-            if not await activities_in_flight(handle):
-                break
-            await asyncio.sleep(0.05)
+        started = STARTED.pop()
+        handle = client.get_workflow_handle(started.id)  # the latest run, after continue-as-new too
         try:
+            for _ in range(100):
+                if not await activities_in_flight(handle):
+                    break
+                await asyncio.sleep(0.05)
             await handle.terminate("test finished")
-        except Exception:  # already closed
+        except Exception:  # already closed, or started on another test server
             pass
 
 

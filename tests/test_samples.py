@@ -31,7 +31,7 @@ async def views(env: WorkflowEnvironment) -> dict[tuple[str, str], TrajectoryVie
 
 async def test_samples_start_reach_their_states_and_are_not_duplicated(env: WorkflowEnvironment, worker: Worker):
     samples = all_samples()
-    assert {(s.region, s.start["trajectory_id"]) for s in samples} == set(EXPECTED)
+    assert {(s.region, s.start["trajectory_id"]) for s in samples if s.region == "almere"} == set(EXPECTED)
     today = (await env.get_current_time()).date()
 
     try:
@@ -42,11 +42,12 @@ async def test_samples_start_reach_their_states_and_are_not_duplicated(env: Work
     first = await views(env)
     for key, view in first.items():
         sample = next(s for s in samples if (s.region, s.start["trajectory_id"]) == key)
-        state, coach, attempts = EXPECTED[key]
-        assert (view.state, view.coach_id, view.match_attempts) == (state, coach, attempts), key
         assert [record.event for record in view.history] == [event["event"] for event in sample.events(today)]
-        if view.history:
-            assert view.history[-1].to_state == state
+        if key in EXPECTED:  # other regions' samples are checked by their own tests
+            state, coach, attempts = EXPECTED[key]
+            assert (view.state, view.coach_id, view.match_attempts) == (state, coach, attempts), key
+            if view.history:
+                assert view.history[-1].to_state == state
     assert first[("almere", "sample-almere-3")].case["wage_value_percent"] == 60
     assert first[("almere", "sample-almere-6")].closed
 
