@@ -121,3 +121,13 @@ async def test_search_attributes_follow_the_trajectory(dev_env, dev_worker):
     assert found == [t.handle.id]
     assert "ref-" not in str([pair.value for pair in attributes]), "no participant reference in visibility"
 
+
+
+async def test_state_is_searchable_after_an_event_without_side_effects(dev_env, dev_worker):
+    """permanent_contract_signed queues nothing and keeps the next deadline: the state must still be published."""
+    t = await Trajectory.start(dev_env, dev_worker)
+    await t.to_employed()
+    await asyncio.sleep(0.5)
+    await t.send("permanent_contract_signed", start_date=await t.today())
+    attributes = (await t.handle.describe()).typed_search_attributes
+    assert attributes[TRAJECTORY_STATE] == "permanent"

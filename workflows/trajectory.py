@@ -196,6 +196,7 @@ class TrajectoryWorkflow:
         self.history.append(
             TransitionRecord(at=workflow.now(), event=event.name, from_state=source, to_state=target, actor=event.actor)
         )
+        self.publish()  # state, coach and attempts are searchable at once, even when no timer changes
         return self.view()
 
     def view(self) -> TrajectoryView:
