@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from domain.dates import add_months
 from domain.events import EventBase, EventCatalog, context_of
 from domain.events import near_today as _near_today
-from domain.identifiers import OrganisationId, Reason, StaffId
+from domain.identifiers import OrganisationId, Reason
+from domain.shared_events import AdviceReceived, CoachReassigned, WageValueAssessed, Withdrawn
 
 
 class ObservationStarted(EventBase):
@@ -33,14 +34,6 @@ class ObservationCompleted(EventBase):
     )
 
 
-class AdviceReceived(EventBase):
-    """UWV's sheltered-work advice (advies beschut werk) arrived; a talk with the candidate follows either way."""
-
-    event: Literal["advice_received"]
-    outcome: Literal["positive", "negative"]
-    uwv_reference: str | None = Field(default=None, max_length=64)
-
-
 class TrialStarted(EventBase):
     """An unpaid trial placement (proefplaatsing) starts at an employer."""
 
@@ -52,13 +45,6 @@ class TrialStarted(EventBase):
     @classmethod
     def _start_near(cls, value: date, info: ValidationInfo) -> date:
         return _near_today(value, info, past=timedelta(weeks=4), future=timedelta(weeks=26))
-
-
-class WageValueAssessed(EventBase):
-    """The wage-value assessment (loonwaardemeting), due in week 6 of the trial."""
-
-    event: Literal["wage_value_assessed"]
-    wage_value_percent: int = Field(ge=0, le=100)
 
 
 class TrialExtended(EventBase):
@@ -167,20 +153,6 @@ class EmploymentEnded(EventBase):
     """The employment stopped."""
 
     event: Literal["employment_ended"]
-    reason: Reason
-
-
-class CoachReassigned(EventBase):
-    """The trajectory is handed to another coach (e.g. the other advisor during holidays)."""
-
-    event: Literal["coach_reassigned"]
-    coach_id: StaffId
-
-
-class Withdrawn(EventBase):
-    """The participant withdraws: sheltered work is a choice."""
-
-    event: Literal["withdrawn"]
     reason: Reason
 
 

@@ -51,7 +51,7 @@ def context_of(info: ValidationInfo) -> EventContext:
 
 
 def near_today(value: date, info: ValidationInfo, *, past: timedelta, future: timedelta) -> date:
-    """Field validator helper: ``value`` must lie within ``past`` before and ``future`` after today."""
+    """Validator helper: ``value`` lies within ``past`` before and ``future`` after the trajectory's today."""
     today = context_of(info).today
     if not today - past <= value <= today + future:
         raise ValueError(f"must lie between {today - past} and {today + future}")

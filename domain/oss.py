@@ -24,6 +24,7 @@ from pydantic import (
 from domain.events import EventBase, EventCatalog, near_today
 from domain.identifiers import OrganisationId, Reason, StaffId
 from domain.policy import RegionPolicy
+from domain.shared_events import AdviceReceived, Withdrawn
 
 
 class Role(StrEnum):
@@ -148,14 +149,6 @@ class WorkTrackChosen(EventBase):
     track: WorkTrack
 
 
-class AdviceReceived(EventBase):
-    """UWV's sheltered-work advice; a negative advice returns to the development plan."""
-
-    event: Literal["advice_received"]
-    outcome: Literal["positive", "negative"]
-    uwv_reference: str | None = Field(default=None, max_length=64)
-
-
 class WorkStarted(EventBase):
     """Paid work starts, with a job coach when the employer needs one and ambulant support for the home front."""
 
@@ -209,13 +202,6 @@ class ConsultantAssigned(EventBase):
     event: Literal["consultant_assigned"]
     role: Role
     staff_id: StaffId
-
-
-class Withdrawn(EventBase):
-    """Participation is voluntary: the participant stops (day activities go on)."""
-
-    event: Literal["withdrawn"]
-    reason: Reason
 
 
 OSS_EVENTS = EventCatalog(

@@ -21,10 +21,27 @@ class RegionPolicy(BaseModel):
     team_lead_id: str
     uwv_answer_within: timedelta = timedelta(weeks=8)
     uwv_escalation_after: timedelta = timedelta(weeks=2)
-    history_events_before_continue_as_new: int = 2_000
+    history_events_before_continue_as_new: int = 500
 
 
-class AlmerePolicy(RegionPolicy):
+class EmploymentPolicy(RegionPolicy):
+    """What the shared employment and aftercare schedule (``workflows/employment.py``) reads.
+
+    ``None`` switches a part off: a region without aftercare visits, without a permanent-hire rule or
+    without a one-off payment.
+    """
+
+    supervision_fee: Decimal
+    supervision_fee_every_months: int = 3
+    aftercare_visit_every_months: int | None = None
+    contract_renewal_notice: timedelta = timedelta(weeks=6)
+    permanent_hire_after_months: int | None = None
+    permanent_hire_notice_months: int = 3
+    one_off_payment: Decimal | None = None
+    one_off_payment_kind: str = "one_off"
+
+
+class AlmerePolicy(EmploymentPolicy):
     """Almere: "much tailoring, much aftercare" (seeds 000–004)."""
 
     region: str = "almere"

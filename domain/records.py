@@ -15,6 +15,7 @@ class Recipient(StrEnum):
 
     COACH = "coach"
     TEAM_LEAD = "team_lead"
+    WAGE_VALUE_SPECIALIST = "wage_value_specialist"
 
 
 class TransitionRecord(BaseModel):
@@ -65,6 +66,14 @@ class PaySupervisionFee(BaseModel):
     amount: Decimal
 
 
+class Pay(BaseModel):
+    """Deadline action: order a payment of ``kind`` to the employer (e.g. a one-off job-coaching amount)."""
+
+    type: Literal["pay"] = "pay"
+    kind: str
+    amount: Decimal
+
+
 class SendEvent(BaseModel):
     """Deadline action: send an internal event to the route's machine (e.g. a birthday that changes the owner).
 
@@ -76,7 +85,7 @@ class SendEvent(BaseModel):
     event: str
 
 
-DeadlineAction = Notify | PaySupervisionFee | SendEvent
+DeadlineAction = Notify | PaySupervisionFee | Pay | SendEvent
 
 
 class Escalation(BaseModel):

@@ -5,8 +5,9 @@ case facts; the workflow that drives it owns time, deadlines and side effects.
 """
 
 from statemachines.almere import AlmereRoute
+from statemachines.amsterdam import AmsterdamRoute
 from statemachines.oss import OssRoute
 
-ROUTES = {"almere": AlmereRoute, "oss": OssRoute}
+ROUTES = {"almere": AlmereRoute, "amsterdam": AmsterdamRoute, "oss": OssRoute}
 
-__all__ = ["ROUTES", "AlmereRoute", "OssRoute"]
+__all__ = ["ROUTES", "AlmereRoute", "AmsterdamRoute", "OssRoute"]

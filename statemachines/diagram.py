@@ -1,7 +1,7 @@
 """Diagrams of the routes, generated from the machines: the README's Mermaid blocks stay true to the code.
 
 ``python -m statemachines.diagram`` rewrites every block between ``<!-- diagram:<region> -->`` and
-``<!-- /diagram:<region> -->`` in README.md; ``--check`` exits 1 when one is stale.
+``<!-- /diagram:<region> -->`` in README.md and docs/*.md; ``--check`` exits 1 when one is stale.
 """
 
 from __future__ import annotations
@@ -15,7 +15,13 @@ from statemachine.contrib.diagram import MermaidGraphMachine
 
 from statemachines import ROUTES
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+
+
+def documents() -> list[Path]:
+    """The README and every route document under ``docs/``."""
+    return [README, *sorted((ROOT / "docs").glob("*.md"))]
 
 
 def mermaid(region: str) -> str:
@@ -39,14 +45,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="fail if a README diagram is stale")
     args = parser.parse_args(argv)
-    current = README.read_text(encoding="utf-8")
-    fresh = render(current)
-    if args.check:
+    stale = []
+    for document in documents():
+        current = document.read_text(encoding="utf-8")
+        fresh = render(current)
         if fresh != current:
-            print("README.md diagrams are stale: run `python -m statemachines.diagram`", file=sys.stderr)
-            return 1
-        return 0
-    README.write_text(fresh, encoding="utf-8")
+            stale.append(document.name)
+            if not args.check:
+                document.write_text(fresh, encoding="utf-8")
+    if args.check and stale:
+        print(f"stale diagrams in {', '.join(stale)}: run `python -m statemachines.diagram`", file=sys.stderr)
+        return 1
     return 0
 
 

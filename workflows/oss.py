@@ -48,19 +48,6 @@ class OssTrajectory(TrajectoryWorkflow):
             self.open_trajectory()
         return await self.run_trajectory()
 
-    @workflow.update
-    def submit_event(self, payload: dict[str, Any]) -> TrajectoryView:
-        """Apply a domain event ``{"event": ..., ..., "actor": ...}`` and return the view."""
-        return self.accept_event(payload)
-
-    @submit_event.validator
-    def check_event(self, payload: dict[str, Any]) -> None:
-        self.validate_event(payload)
-
-    @workflow.query(name="view")
-    def current_view(self) -> TrajectoryView:
-        return self.view()
-
     def new_case(self, start: TrajectoryStart) -> OssCase:
         participant = start.participant
         if participant.birth_date is not None:
@@ -140,7 +127,7 @@ class OssTrajectory(TrajectoryWorkflow):
         self.arm_plan("planning")
 
     def on_enter_awaiting_advice(self) -> None:
-        self.request_uwv_advice_with_deadline("awaiting_advice")
+        self.await_uwv_advice()
 
     def on_enter_fallback_risk(self) -> None:
         self.notify("fallback_meeting_needed", COACH,

@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
         Escalation,
         NotificationRecord,
         Notify,
+        Pay,
         PaymentRecord,
         PaySupervisionFee,
         Recipient,
@@ -118,7 +119,21 @@ class TrajectoryWorkflow:
         """The route's case model at the start of a trajectory."""
         raise NotImplementedError
 
-    # --- Temporal handlers (decorated in each region's class, which must be the @workflow.defn) -------
+    # --- Temporal handlers. The contract's Update and Query are declared here, once, and inherited;
+    # ``@workflow.run`` must be declared on each region's class, which is the ``@workflow.defn``. ----
+
+    @workflow.update
+    def submit_event(self, payload: dict[str, Any]) -> TrajectoryView:
+        """Apply a domain event ``{"event": ..., ..., "actor": ...}`` and return the view."""
+        return self.accept_event(payload)
+
+    @submit_event.validator
+    def check_event(self, payload: dict[str, Any]) -> None:
+        self.validate_event(payload)
+
+    @workflow.query(name="view")
+    def current_view(self) -> TrajectoryView:
+        return self.view()
 
     async def run_trajectory(self) -> TrajectoryView:
         """The main loop: run effects, fire due deadlines, wait for the next deadline or event."""
@@ -176,6 +191,7 @@ class TrajectoryWorkflow:
         except EventRejected as rejected:  # only if state changed between validation and handling
             raise self.rejection(rejected) from None
         self.apply(event.name, event, event.actor)
+        self.publish()  # state, coach and attempts are searchable at once, even when no timer changes
         return self.view()
 
     def apply(self, name: str, payload: EventBase | None, actor: str) -> None:
@@ -236,8 +252,27 @@ class TrajectoryWorkflow:
                 self.notify(action.kind, action.recipient, due=deadline.due, summary=deadline.summary)
             elif isinstance(action, PaySupervisionFee):
                 self.pay("supervision_fee", action.amount, period_start=deadline.due.date())
+            elif isinstance(action, Pay):
+                self.pay(action.kind, action.amount, period_start=deadline.due.date())
             elif isinstance(action, SendEvent) and action.event in self.route.allowed_now():
                 self.apply(action.event, None, actor="system:deadline")
+
+    def arm_after(self, name: str, after: timedelta, summary: str, notify: Notify, scope: str, **kw: Any) -> None:
+        """Arm deadline ``name`` ``after`` from now, belonging to state ``scope``."""
+        self.deadlines.arm(name, workflow.now() + after, summary, notify, (scope,), **kw)
+
+    def await_uwv_advice(self, scope: str = "awaiting_advice") -> None:
+        """Request UWV's sheltered-work advice; a missing answer goes to the coach, then the team lead."""
+        self.request_uwv_advice()
+        self.arm_after(
+            "uwv_advice", self.policy.uwv_answer_within, "UWV advice answer",
+            Notify(kind="uwv_advice_overdue", recipient=Recipient.COACH), scope,
+            escalation=Escalation(
+                name="uwv_advice_escalation", after=self.policy.uwv_escalation_after,
+                summary="UWV advice still missing",
+                notify=Notify(kind="uwv_advice_overdue", recipient=Recipient.TEAM_LEAD),
+            ),
+        )
 
     # --- effects ----------------------------------------------------------------------------------------
 
@@ -246,7 +281,8 @@ class TrajectoryWorkflow:
         return f"{workflow.info().workflow_id}:{prefix}{self.sequence}"
 
     def recipient_id(self, recipient: Recipient) -> str:
-        return self.coach_id if recipient == Recipient.COACH else self.policy.team_lead_id
+        """The coach of this trajectory, or the policy's ``<recipient>_id`` (``team_lead_id``, …)."""
+        return self.coach_id if recipient == Recipient.COACH else str(getattr(self.policy, f"{recipient.value}_id"))
 
     def notify(self, kind: str, recipient: Recipient, *, due: datetime | None = None, summary: str = "") -> None:
         """Queue a notification; it is recorded in the view once the channel has it."""
@@ -327,19 +363,6 @@ class TrajectoryWorkflow:
                 ),
                 done=lambda: None,
             )
-        )
-
-    def request_uwv_advice_with_deadline(self, scope: str) -> None:
-        """Request UWV's advice; the answer is due within the policy's time, then chased via the team lead."""
-        self.request_uwv_advice()
-        self.deadlines.arm(
-            "uwv_advice", workflow.now() + self.policy.uwv_answer_within, "UWV advice answer",
-            Notify(kind="uwv_advice_overdue", recipient=Recipient.COACH), (scope,),
-            escalation=Escalation(
-                name="uwv_advice_escalation", after=self.policy.uwv_escalation_after,
-                summary="UWV advice still missing",
-                notify=Notify(kind="uwv_advice_overdue", recipient=Recipient.TEAM_LEAD),
-            ),
         )
 
     async def execute(self, effect: _Effect) -> None:

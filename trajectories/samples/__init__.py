@@ -1,1 +1,58 @@
-"""Sample trajectories the run command starts, so the Web UI is not empty."""
+"""Sample trajectories the run command starts, so the Web UI is not empty.
+
+Each region contributes a module ``trajectories/samples/<region>.py`` with a ``SAMPLES`` list; the loader
+finds them by walking this package, so adding a region's samples touches nothing else.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from datetime import date, datetime, timezone
+
+from temporalio.client import Client
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from trajectories.client import start_trajectory, submit_event
+from trajectories.samples.base import Sample
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["Sample", "all_samples", "start_samples"]
+
+
+def all_samples() -> list[Sample]:
+    """Every region module's ``SAMPLES``, in module-name order."""
+    samples: list[Sample] = []
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if module.name == "base" or module.name.startswith("_"):
+            continue
+        samples.extend(importlib.import_module(f"{__name__}.{module.name}").SAMPLES)
+    return samples
+
+
+async def start_samples(
+    client: Client, task_queue: str, *, today: date | None = None, samples: list[Sample] | None = None
+) -> int:
+    """Start each sample and send its events in order; return how many were started.
+
+    A sample whose workflow ID was used before (e.g. the run command restarted on the same database) is
+    skipped without sending its events again, so samples are never duplicated or advanced twice.
+    ``today`` defaults to the current UTC date, which is what the workflows validate dates against.
+    """
+    today = today or datetime.now(timezone.utc).date()
+    started = 0
+    for sample in all_samples() if samples is None else samples:
+        trajectory_id = sample.start["trajectory_id"]
+        try:
+            await start_trajectory(client, sample.region, sample.start, task_queue=task_queue)
+        except WorkflowAlreadyStartedError:
+            logger.info("sample %s/%s exists already: skipped", sample.region, trajectory_id)
+            continue
+        events = sample.events(today)
+        for event in events:
+            await submit_event(client, sample.region, trajectory_id, event)
+        started += 1
+        logger.info("sample %s/%s started with %d event(s)", sample.region, trajectory_id, len(events))
+    return started

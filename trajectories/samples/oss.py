@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.dates import add_months
 from trajectories.samples.base import Sample
 
 
@@ -45,11 +44,5 @@ SAMPLES: list[Sample] = [
         "has_benefit": False, "age_band": "28_plus", "hours_per_week": 8})),
     Sample(region="oss", start=_start("sample-oss-development"), events=_to_development),
     Sample(region="oss", start=_start("sample-oss-fallback"), events=_in_fallback),
-    Sample(
-        region="oss",
-        start=_start(
-            "sample-oss-vso-pupil", referral_source="vso_pro_school", coach_id="arbeidsdeskundige-1",
-            school_leaving_date=add_months(date.today(), 12).isoformat(),  # a pupil in the last school year
-        ),
-    ),
 ]
+"""No VSO pupil here: its start needs a school-leaving date relative to today, and a sample's start is fixed."""

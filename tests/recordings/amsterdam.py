@@ -1,0 +1,50 @@
+"""Amsterdam's main paths, recorded for replay."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.amsterdam_steps import decide, start, start_employment, start_internship
+from tests.recordings import recording
+
+
+@recording("amsterdam-main-path")
+async def main_path(env, worker):
+    """Joint decision, internship past its end, sheltered outflow with UWV and wage value, gradual transition,
+    job-coaching money once, fees, check-ins, stabilisation alongside, and the end in work."""
+    t = await start(env, worker, trajectory_id="replay-ams-main-path")
+    await decide(t)
+    await t.send("stabilisation_started", problem="debts", partner="neighbourhood-team")
+    await start_internship(t)
+    await t.sleep(timedelta(days=100))
+    await t.send("outflow_chosen", outflow="sheltered_work")
+    await t.sleep(timedelta(weeks=3))
+    await t.send("wage_value_assessed", wage_value_percent=40, actor="wage-value-specialist")
+    await t.send("advice_received", outcome="positive", actor="backend:uwv-gateway")
+    await start_employment(t)
+    await t.send("stabilisation_ended", problem="debts")
+    await t.sleep(timedelta(days=200))
+    await t.send("work_split_changed", since=await t.today(), employer_days=4, day_activities_days=1)
+    await t.send("check_in_recorded", checked_on=await t.today())
+    await t.sleep(timedelta(days=200))
+    await t.send("work_split_changed", since=await t.today(), employer_days=5, day_activities_days=0)
+    await t.send("placement_completed")
+    await t.handle.result()
+    return t.handle
+
+
+@recording("amsterdam-fallback")
+async def fallback(env, worker):
+    """Regular-work outflow, a fallback left undecided past its deadline, and the way back to day activities."""
+    t = await start(env, worker, trajectory_id="replay-ams-fallback")
+    await decide(t)
+    await t.send("outflow_chosen", outflow="regular_work")
+    await start_employment(t, employer="employer-regular-bakery", split=(2, 3))
+    await t.sleep(timedelta(days=40))
+    await t.send("fallback_reported", reason="absent for weeks")
+    await t.sleep(timedelta(weeks=3))
+    await t.send("fallback_decided", outcome="back_to_day_activities", reason="work is too heavy now")
+    await t.sleep(timedelta(days=30))
+    await t.send("trajectory_stopped", reason="stays in day activities for now")
+    await t.handle.result()
+    return t.handle

