@@ -338,3 +338,20 @@ async def test_samples_start_and_reach_their_states(env, worker):
         "sample-oss-development": ("development", "oss-youth-team"),
         "sample-oss-fallback": ("fallback_risk", "arbeidsdeskundige-1"),
     }
+
+
+def test_documented_examples_are_valid_events():
+    """Every JSON example in docs/oss.md parses (on 2031-04-15); every event is documented."""
+    from pathlib import Path
+
+    from domain.events import EventContext
+    from domain.oss import OSS, OSS_EVENTS, OssCase
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "oss.md").read_text(encoding="utf-8")
+    case = OssCase(staff=dict(OSS.default_staff), young=True, municipal_benefit=True)
+    context = EventContext(today=date(2031, 4, 15), policy=OSS, case=case)
+    documented = [json.loads(line) for line in text.splitlines() if line.startswith('{"event"')]
+    for payload in documented:
+        OSS_EVENTS.parse(payload, OSS_EVENTS.names, context)
+    assert set(p["event"] for p in documented) == set(OSS_EVENTS.names)
+    assert "<!-- diagram:oss -->" in text
