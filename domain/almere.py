@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from domain.dates import add_months
-from domain.events import EventBase, EventCatalog, context_of
-from domain.events import near_today as _near_today
+from domain.events import EventBase, EventCatalog, RecentDate, StartDate, context_of, near_today_check
 from domain.identifiers import OrganisationId, Reason
 from domain.shared_events import AdviceReceived, CoachReassigned, WageValueAssessed, Withdrawn
 
@@ -39,12 +38,7 @@ class TrialStarted(EventBase):
 
     event: Literal["trial_started"]
     employer_id: OrganisationId
-    start_date: date
-
-    @field_validator("start_date")
-    @classmethod
-    def _start_near(cls, value: date, info: ValidationInfo) -> date:
-        return _near_today(value, info, past=timedelta(weeks=4), future=timedelta(weeks=26))
+    start_date: StartDate
 
 
 class TrialExtended(EventBase):
@@ -74,14 +68,9 @@ class ContractSigned(EventBase):
     """A contract of at least a year, ≥ 28 h/week unless the recorded exception, signed with the coach present."""
 
     event: Literal["contract_signed"]
-    start_date: date
+    start_date: StartDate
     end_date: date
     hours_per_week: float = Field(gt=0, le=60)
-
-    @field_validator("start_date")
-    @classmethod
-    def _start_near(cls, value: date, info: ValidationInfo) -> date:
-        return _near_today(value, info, past=timedelta(weeks=4), future=timedelta(weeks=26))
 
     @field_validator("end_date")
     @classmethod
@@ -121,12 +110,7 @@ class PermanentContractSigned(EventBase):
     """The employer takes the employee into permanent employment (vast dienstverband)."""
 
     event: Literal["permanent_contract_signed"]
-    start_date: date
-
-    @field_validator("start_date")
-    @classmethod
-    def _start_near(cls, value: date, info: ValidationInfo) -> date:
-        return _near_today(value, info, past=timedelta(weeks=8), future=timedelta(weeks=26))
+    start_date: Annotated[date, near_today_check(past_weeks=8, future_weeks=26)]
 
 
 class AbsenceReported(EventBase):
@@ -140,13 +124,8 @@ class VisitRecorded(EventBase):
     """An aftercare visit or contact (nazorg); at least two a year."""
 
     event: Literal["visit_recorded"]
-    visited_on: date
+    visited_on: RecentDate
     channel: Literal["visit", "phone", "app", "mail"] = "visit"
-
-    @field_validator("visited_on")
-    @classmethod
-    def _not_future(cls, value: date, info: ValidationInfo) -> date:
-        return _near_today(value, info, past=timedelta(weeks=26), future=timedelta(0))
 
 
 class EmploymentEnded(EventBase):

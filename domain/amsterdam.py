@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
-from domain.events import EventBase, EventCatalog, context_of, near_today
+from domain.events import EventBase, EventCatalog, StartDate, context_of, near_today_check
 from domain.identifiers import OrganisationId, Reason
 from domain.policy import EmploymentPolicy
 from domain.shared_events import AdviceReceived, CoachReassigned, WageValueAssessed, Withdrawn
@@ -114,7 +114,7 @@ class InternshipStarted(EventBase):
 
     event: Literal["internship_started"]
     host: str = Field(description="One of the policy's internship hosts (pantar, milieuwerk).")
-    start_date: date
+    start_date: StartDate
     months: int | None = Field(default=None, ge=1, description="Agreed length; policy default if absent.")
 
     @field_validator("host")
@@ -124,11 +124,6 @@ class InternshipStarted(EventBase):
         if value not in hosts:
             raise ValueError(f"must be one of: {', '.join(hosts)}")
         return value
-
-    @field_validator("start_date")
-    @classmethod
-    def _start_near(cls, value: date, info: ValidationInfo) -> date:
-        return near_today(value, info, past=timedelta(weeks=4), future=timedelta(weeks=26))
 
     @field_validator("months")
     @classmethod
@@ -172,14 +167,9 @@ class EmploymentStarted(EventBase, _SplitFields):
 
     event: Literal["employment_started"]
     employer_id: OrganisationId
-    start_date: date
+    start_date: StartDate
     end_date: date | None = Field(default=None, description="Absent for an open-ended contract.")
     hours_per_week: float = Field(default=36, gt=0, le=60, description="Supervision is paid for a 36-hour contract.")
-
-    @field_validator("start_date")
-    @classmethod
-    def _start_near(cls, value: date, info: ValidationInfo) -> date:
-        return near_today(value, info, past=timedelta(weeks=4), future=timedelta(weeks=26))
 
     @field_validator("end_date")
     @classmethod
@@ -201,12 +191,7 @@ class WorkSplitChanged(EventBase, _SplitFields):
     """The gradual transition shifts: a new split of the week between employer and day activities."""
 
     event: Literal["work_split_changed"]
-    since: date
-
-    @field_validator("since")
-    @classmethod
-    def _since_near(cls, value: date, info: ValidationInfo) -> date:
-        return near_today(value, info, past=timedelta(weeks=4), future=timedelta(weeks=13))
+    since: Annotated[date, near_today_check(past_weeks=4, future_weeks=13)]
 
 
 class StabilisationStarted(EventBase):
@@ -235,12 +220,7 @@ class CheckInRecorded(EventBase):
     """The consultant's quarterly finger on the pulse."""
 
     event: Literal["check_in_recorded"]
-    checked_on: date
-
-    @field_validator("checked_on")
-    @classmethod
-    def _not_future(cls, value: date, info: ValidationInfo) -> date:
-        return near_today(value, info, past=timedelta(weeks=13), future=timedelta(0))
+    checked_on: Annotated[date, near_today_check(past_weeks=13, future_weeks=0)]
 
 
 class FallbackReported(EventBase):

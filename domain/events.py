@@ -10,9 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, ClassVar, get_args
+from typing import Annotated, Any, ClassVar, get_args
 
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    ValidationInfo,
+)
 
 from domain.identifiers import Note, StaffId
 
@@ -116,3 +122,20 @@ class EventCatalog:
     def json_schema(self) -> dict[str, Any]:
         """One JSON schema per event, for documentation and for clients in other languages."""
         return {n: m.model_json_schema() for n, m in self.models.items()}
+
+
+def near_today_check(*, past_weeks: int, future_weeks: int) -> AfterValidator:
+    """A field validator: the date lies at most ``past_weeks`` before and ``future_weeks`` after today."""
+
+    def check(value: date, info: ValidationInfo) -> date:
+        return near_today(value, info, past=timedelta(weeks=past_weeks), future=timedelta(weeks=future_weeks))
+
+    return AfterValidator(check)
+
+
+StartDate = Annotated[date, near_today_check(past_weeks=4, future_weeks=26)]
+"""When something starts: a few weeks back at most, half a year ahead at most."""
+
+RecentDate = Annotated[date, near_today_check(past_weeks=26, future_weeks=0)]
+"""When something happened: within the last half year, never in the future."""
+

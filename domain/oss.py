@@ -12,16 +12,13 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     Field,
     StringConstraints,
-    ValidationInfo,
-    field_validator,
     model_validator,
 )
 
-from domain.events import EventBase, EventCatalog, near_today
+from domain.events import EventBase, EventCatalog, RecentDate, StartDate
 from domain.identifiers import OrganisationId, Reason, StaffId
 from domain.policy import RegionPolicy
 from domain.shared_events import AdviceReceived, Withdrawn
@@ -92,13 +89,6 @@ OSS = OssPolicy()
 Goal = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
 
 
-def _not_future(value: date, info: ValidationInfo) -> date:
-    return near_today(value, info, past=timedelta(weeks=26), future=timedelta(0))
-
-
-RecentDate = Annotated[date, AfterValidator(_not_future)]
-"""A date within the last 26 weeks, not in the future: when something was measured, evaluated or held."""
-
 
 class ScreeningCompleted(EventBase):
     """The Wmo consultant and an arbeidsdeskundige screened for developable work capacity."""
@@ -154,14 +144,9 @@ class WorkStarted(EventBase):
 
     event: Literal["work_started"]
     employer_id: OrganisationId
-    start_date: date
+    start_date: StartDate
     job_coach: bool = False
     ambulant_supervision: bool = False
-
-    @field_validator("start_date")
-    @classmethod
-    def _near(cls, value: date, info: ValidationInfo) -> date:
-        return near_today(value, info, past=timedelta(weeks=4), future=timedelta(weeks=26))
 
 
 class FallbackThreatened(EventBase):

@@ -77,3 +77,20 @@ def test_readme_event_examples_are_valid_events():
     case = AlmereCase(coach_id="coach-anna", contract_end=date(2028, 1, 31))
     for example in examples:
         ALMERE_EVENTS.parse(example, ALMERE_EVENTS.names, EventContext(written_on, ALMERE, case))
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"event": "trial_started", "employer_id": "e-1", "start_date": "2025-11-22"}, "start_date"),
+        ({"event": "trial_started", "employer_id": "e-1", "start_date": "2027-11-22"}, "start_date"),
+        ({"event": "visit_recorded", "visited_on": "2026-11-23"}, "visited_on"),
+        ({"event": "permanent_contract_signed", "start_date": "2026-09-01"}, "start_date"),
+    ],
+)
+def test_dates_must_lie_near_today(payload, field):
+    today = date(2026, 11, 22)
+    case = AlmereCase(coach_id="coach-anna")
+    with pytest.raises(EventRejected) as rejected:
+        ALMERE_EVENTS.parse({"actor": "coach-anna", **payload}, ALMERE_EVENTS.names, EventContext(today, ALMERE, case))
+    assert rejected.value.fields == [field] and "must lie between" in rejected.value.message
