@@ -93,6 +93,8 @@ class Deadline(BaseModel):
     every_months: int | None = None
     anchor: datetime | None = None
     occurrence: int = 0
+    paused_at: datetime | None = None
+    """Set while the deadline's clock is stopped: a paused deadline never fires until it is resumed."""
 
 
 class TrajectoryView(BaseModel):

@@ -56,3 +56,6 @@ class TrajectoryStart(BaseModel):
     referral_source: ReferralSource
     coach_id: StaffId
     provider_id: OrganisationId | None = None
+    diploma_date: date | None = Field(
+        default=None, description="School leavers only: the expected diploma date; routes with a school meeting use it."
+    )
