@@ -5,7 +5,8 @@ case facts; the workflow that drives it owns time, deadlines and side effects.
 """
 
 from statemachines.almere import AlmereRoute
+from statemachines.rijk_van_nijmegen import RijkVanNijmegenRoute
 
-ROUTES = {"almere": AlmereRoute}
+ROUTES = {"almere": AlmereRoute, "rijk-van-nijmegen": RijkVanNijmegenRoute}
 
-__all__ = ["ROUTES", "AlmereRoute"]
+__all__ = ["ROUTES", "AlmereRoute", "RijkVanNijmegenRoute"]
