@@ -10,6 +10,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowUpdateFailedError
 
 from domain.dates import add_months, start_of_day
+from domain.records import TrajectoryView
 from domain.rijk_van_nijmegen import RIJK_VAN_NIJMEGEN as POLICY
 from domain.rijk_van_nijmegen import RijkVanNijmegenCase
 from tests.rijk_van_nijmegen_steps import (
@@ -374,3 +375,20 @@ async def test_withdrawal_from_a_paused_arrangement_closes(env, worker):
     await t.send("arrangement_paused", reason="illness")
     view = await t.send("withdrawn", reason="chooses to stop")
     assert view.closed and view.state == "closed_withdrawn" and view.deadlines == {}
+
+
+async def test_samples_start_and_reach_their_states(env, worker):
+    from tests.scenario import STARTED
+    from trajectories.client import start_trajectory
+    from trajectories.samples.rijk_van_nijmegen import SAMPLES
+
+    states = []
+    for sample in SAMPLES:
+        handle = await start_trajectory(env.client, sample.region, sample.start, task_queue=worker.task_queue)
+        STARTED.append(handle)
+        today = (await env.get_current_time()).date()
+        view = await handle.query("view", result_type=TrajectoryView)
+        for event in sample.events(today):
+            view = await handle.execute_update("submit_event", event, result_type=TrajectoryView)
+        states.append(view.state)
+    assert states == ["awaiting_case_meeting", "development", "paused", "one_leg_in_each", "fallback", "school_meeting"]
