@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
+from domain.almere import CoachReassigned, Withdrawn  # the same events in every route
 from domain.dates import add_months
 from domain.events import EventBase, EventCatalog, context_of
 from domain.identifiers import OrganisationId, Reason, StaffId
@@ -261,20 +262,6 @@ class TrajectoryCompleted(EventBase):
     """Work is stable; the job coach closes the trajectory."""
 
     event: Literal["trajectory_completed"]
-    reason: Reason
-
-
-class CoachReassigned(EventBase):
-    """The trajectory is handed to another owner."""
-
-    event: Literal["coach_reassigned"]
-    coach_id: StaffId
-
-
-class Withdrawn(EventBase):
-    """The participant withdraws."""
-
-    event: Literal["withdrawn"]
     reason: Reason
 
 

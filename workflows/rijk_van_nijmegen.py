@@ -40,18 +40,7 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
     async def run(self, input: TrajectoryInput) -> TrajectoryView:
         return await self.run_trajectory()
 
-    @workflow.update
-    def submit_event(self, payload: dict[str, Any]) -> TrajectoryView:
-        """Apply a domain event ``{"event": ..., ..., "actor": ...}`` and return the view."""
-        return self.accept_event(payload)
-
-    @submit_event.validator
-    def check_event(self, payload: dict[str, Any]) -> None:
-        self.validate_event(payload)
-
-    @workflow.query(name="view")
-    def current_view(self) -> TrajectoryView:
-        return self.view()
+    # submit_event (Update, with its validator) and view (Query) are the contract's, from TrajectoryWorkflow.
 
     def new_case(self, start: TrajectoryStart) -> RijkVanNijmegenCase:
         return RijkVanNijmegenCase(coach_id=start.coach_id, provider_id=start.provider_id, diploma_date=start.diploma_date)

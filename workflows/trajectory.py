@@ -117,7 +117,21 @@ class TrajectoryWorkflow:
         """The route's case model at the start of a trajectory."""
         raise NotImplementedError
 
-    # --- Temporal handlers (decorated in each region's class, which must be the @workflow.defn) -------
+    # --- Temporal handlers. The contract's Update and Query are inherited by every region's class; a
+    # region's class (the @workflow.defn) declares only __init__ (@workflow.init) and run (@workflow.run).
+
+    @workflow.update
+    def submit_event(self, payload: dict[str, Any]) -> TrajectoryView:
+        """Apply a domain event ``{"event": ..., ..., "actor": ...}`` and return the view."""
+        return self.accept_event(payload)
+
+    @submit_event.validator
+    def check_event(self, payload: dict[str, Any]) -> None:
+        self.validate_event(payload)
+
+    @workflow.query(name="view")
+    def current_view(self) -> TrajectoryView:
+        return self.view()
 
     async def run_trajectory(self) -> TrajectoryView:
         """The main loop: run effects, fire due deadlines, wait for the next deadline or event."""
