@@ -71,6 +71,13 @@ class SchoolMeetingJoined(EventBase):
     joined_on: date
     school_advice: Literal["work", "day_activities"] = "work"
 
+    @field_validator("joined_on")
+    @classmethod
+    def _not_future(cls, value: date, info: ValidationInfo) -> date:
+        if value > context_of(info).today:
+            raise ValueError("must not lie in the future")
+        return value
+
 
 class IndicationRequested(EventBase):
     """A request for the indication "Op weg naar werk" reached WerkBedrijf (or a development arrangement on top)."""

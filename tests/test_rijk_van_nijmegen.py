@@ -225,6 +225,10 @@ async def test_shortening_and_lengthening_move_the_end(env, worker):
     assert "at most 24 months" in (await rejected(t, "arrangement_adjusted", end_date=add_months(today, 25))).message
     assert "after today" in (await rejected(t, "arrangement_adjusted", end_date=today)).message
     view = await t.send("arrangement_adjusted", end_date=shorter)
+    assert "progress_review" in view.deadlines  # still before the end
+    shorter = today + timedelta(days=120)
+    view = await t.send("arrangement_adjusted", end_date=shorter)
+    assert view.deadlines == {"arrangement_end": start_of_day(shorter)}  # the evaluation comes first
     await t.sleep_until(start_of_day(shorter))
     assert only(await t.view(), "evaluation_due").due == start_of_day(shorter)
 
@@ -363,6 +367,8 @@ async def test_school_leaver_consultant_joins_6_to_12_months_before_the_diploma(
     await t.sleep_until(latest + POLICY.escalation_after)
     joins = notifications(await t.view(), "school_meeting_join_overdue")
     assert [(n.recipient, n.due) for n in joins] == [(COACH, latest), (TEAM_LEAD, latest + POLICY.escalation_after)]
+    future = await rejected(t, "school_meeting_joined", joined_on=await t.today() + timedelta(days=1))
+    assert "future" in future.message
     view = await t.send("school_meeting_joined", joined_on=await t.today())
     assert (view.state, view.deadlines) == ("referred", {})
     view = await t.send("indication_requested")

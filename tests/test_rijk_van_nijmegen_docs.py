@@ -26,7 +26,7 @@ def test_every_event_has_an_example():
 @pytest.mark.parametrize("example", EVENTS, ids=[e["event"] for e in EVENTS])
 def test_event_examples_are_valid(example):
     case = RijkVanNijmegenCase(coach_id="consultant-linking-3")
-    context = EventContext(today=date(2027, 9, 1), policy=RIJK_VAN_NIJMEGEN, case=case)
+    context = EventContext(today=date(2027, 9, 20), policy=RIJK_VAN_NIJMEGEN, case=case)
     RIJK_VAN_NIJMEGEN_EVENTS.models[example["event"]].model_validate(example, context=context)
 
 

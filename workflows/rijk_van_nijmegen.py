@@ -130,6 +130,9 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
         self.case.paused_since = None
 
     def after_arrangement_adjusted(self) -> None:
+        review = self.deadlines.open.get("progress_review")
+        if review is not None and review.due >= self.case.arrangement_end:
+            self.deadlines.clear("progress_review")  # the evaluation comes first
         self.arm_arrangement_end()
 
     def on_enter_seeking_work(self) -> None:
