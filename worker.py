@@ -15,7 +15,7 @@ from activities.outbox import Outbox
 from activities.payments import PaymentActivities
 from activities.uwv import UwvActivities
 from trajectories import config
-from workflows import WORKFLOWS
+from workflows import SCHEDULED_WORKFLOWS, WORKFLOWS
 
 PASSTHROUGH_MODULES = ("statemachine", "pydantic", "pydantic_core", "domain", "statemachines", "activities")
 """Modules the sandbox shares instead of re-importing per run: pure code (python-statemachine resolves a
@@ -41,7 +41,7 @@ def build_worker(
     return Worker(
         client,
         task_queue=task_queue or config.task_queue(),
-        workflows=list(WORKFLOWS.values()),
+        workflows=[*WORKFLOWS.values(), *SCHEDULED_WORKFLOWS],
         activities=[notifications.send_notification, uwv.request_sheltered_work_advice, payments.order_payment],
         workflow_runner=workflow_runner(),
     )

@@ -117,6 +117,8 @@ class Deadline(BaseModel):
         default=False,
         description="Due date derived from personal data (a birthday): kept out of search attributes and details.",
     )
+    paused_at: datetime | None = None
+    """Set while the deadline's clock is stopped: a paused deadline never fires until it is resumed."""
 
 
 class TrajectoryView(BaseModel):

@@ -59,3 +59,6 @@ class TrajectoryStart(BaseModel):
     school_leaving_date: date | None = Field(
         default=None, description="For VSO pupils: the end of their last school year (routes that follow pupils)."
     )
+    diploma_date: date | None = Field(
+        default=None, description="School leavers only: the expected diploma date; routes with a school meeting use it."
+    )

@@ -14,9 +14,9 @@ class Route(StateMachine):
 
     region: str
 
-    def __init__(self, case: Any, policy: Any):
+    def __init__(self, case: Any, policy: Any, listeners: list[Any] | None = None):
         self.policy = policy
-        super().__init__(model=case)
+        super().__init__(model=case, listeners=listeners)
 
     @property
     def case(self) -> Any:

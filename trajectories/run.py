@@ -25,6 +25,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from trajectories import config, search_attributes
 from trajectories.client import connect
 from trajectories.samples import start_samples
+from trajectories.schedules import ensure_schedules
 from worker import build_worker
 
 logger = logging.getLogger("trajectories.run")
@@ -160,6 +161,11 @@ async def serve(stop: asyncio.Event) -> None:
         worker = build_worker(client)
         running = asyncio.create_task(worker.run())
         try:
+            try:
+                scheduled = await ensure_schedules(client, worker.task_queue)
+                logger.info("schedules in place: %s", ", ".join(scheduled))
+            except RPCError as error:  # a cluster may refuse schedules to this identity: keep serving
+                logger.error("schedules not created: %s: %s", error.status.name if error.status else "", error)
             try:
                 started = await start_samples(client, worker.task_queue)
                 logger.info("sample trajectories: %d started", started)

@@ -76,16 +76,46 @@ class DeadlineBook:
         """Drop every deadline that does not belong to ``state``: what was met or moot never fires."""
         self.open = {n: d for n, d in self.open.items() if state in d.scope}
 
+    def running(self) -> list[Deadline]:
+        """The open deadlines whose clock runs (not paused), earliest first."""
+        return sorted((d for d in self.open.values() if d.paused_at is None), key=lambda d: (d.due, d.name))
+
     def next(self) -> Deadline | None:
-        return min(self.open.values(), key=lambda d: (d.due, d.name), default=None)
+        running = self.running()
+        return running[0] if running else None
+
+    def shift(self, state: str, by: timedelta) -> None:
+        """Move every deadline of ``state`` (its due date and, if recurring, its anchor) by ``by``."""
+        for name, deadline in self.open.items():
+            if state in deadline.scope:
+                self.open[name] = _moved(deadline, by)
+
+    def pause(self, state: str, now: datetime) -> None:
+        """Stop the clock of every running deadline of ``state``: none of them fires until :meth:`resume`."""
+        for name, deadline in self.open.items():
+            if state in deadline.scope and deadline.paused_at is None:
+                self.open[name] = deadline.model_copy(update={"paused_at": now})
+
+    def resume(self, state: str, now: datetime) -> timedelta:
+        """Restart the paused deadlines of ``state``, each moved by the time it was actually paused.
+
+        Returns the longest pause moved by (zero when nothing was paused).
+        """
+        longest = timedelta(0)
+        for name, deadline in self.open.items():
+            if state in deadline.scope and deadline.paused_at is not None:
+                paused = now - deadline.paused_at
+                longest = max(longest, paused)
+                self.open[name] = _moved(deadline, paused, paused_at=None)
+        return longest
 
     def next_public(self) -> Deadline | None:
         """The earliest deadline whose due date may be shown in visibility (not derived from personal data)."""
-        return min((d for d in self.open.values() if not d.private), key=lambda d: (d.due, d.name), default=None)
+        return next((d for d in self.running() if not d.private), None)
 
     def pop_due(self, now: datetime) -> list[Deadline]:
         """Take the deadlines due by ``now``; recurring ones are re-armed, escalations armed."""
-        due = sorted((d for d in self.open.values() if d.due <= now), key=lambda d: (d.due, d.name))
+        due = [d for d in self.running() if d.due <= now]
         for deadline in due:
             del self.open[deadline.name]
             if deadline.every_months and deadline.anchor:
@@ -108,4 +138,10 @@ class DeadlineBook:
         return due
 
     def as_dict(self) -> dict[str, datetime]:
-        return {d.name: d.due for d in sorted(self.open.values(), key=lambda d: (d.due, d.name))}
+        """Running deadlines by name; paused ones are left out until they resume."""
+        return {d.name: d.due for d in self.running()}
+
+
+def _moved(deadline: Deadline, by: timedelta, **update: object) -> Deadline:
+    anchor = deadline.anchor + by if deadline.anchor else None
+    return deadline.model_copy(update={"due": deadline.due + by, "anchor": anchor, **update})

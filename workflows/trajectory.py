@@ -103,8 +103,6 @@ class TrajectoryWorkflow:
             resumed = TrajectorySnapshot(case={}, deadlines={}, history=[], notifications=[], payments=[], sequence=0)
         self.start = start
         self.case = case
-        self.route = self.route_class(case, self.policy)
-        self.route.add_listener(self)
         self.deadlines = DeadlineBook(resumed.deadlines)
         self.history = list(resumed.history)
         self.notifications = list(resumed.notifications)
@@ -112,6 +110,9 @@ class TrajectoryWorkflow:
         self.sequence = resumed.sequence
         self.effects: list[_Effect] = []
         self.visible: dict[str, Any] = {}
+        # The workflow listens from construction on, so hooks of the initial activation (and of eventless
+        # transitions it takes) arm their deadlines too.
+        self.route = self.route_class(case, self.policy, listeners=[self])
 
     # --- what region workflows provide -------------------------------------------------------------
 

@@ -1,0 +1,62 @@
+"""Rijk van Nijmegen's main paths, recorded for replay."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.recordings import recording
+from tests.rijk_van_nijmegen_steps import BUSINESS_CONSULTANT, JOB_COACH, NijmegenTrajectory
+
+
+@recording("rijk-van-nijmegen-main-path")
+async def main_path(env, worker):
+    """Case meeting, plan revised and agreed, a pause, a shortened arrangement, evaluation, one leg in each,
+    a fallback with an extra instrument, job coaching, completion."""
+    t = await NijmegenTrajectory.begin(env, worker, trajectory_id="replay-nijmegen-main-path")
+    await t.send("indication_requested")
+    await t.sleep(timedelta(weeks=5))
+    await t.case_meeting("basic_plus_wage_value")
+    await t.submit_plan()
+    await t.send("plan_advised", advice="revise")
+    await t.submit_plan()
+    await t.agree_plan()
+    await t.sleep(timedelta(days=100))
+    await t.send("arrangement_paused", reason="illness")
+    await t.sleep(timedelta(days=40))
+    await t.send("arrangement_resumed")
+    await t.sleep(timedelta(days=60))
+    await t.send("arrangement_adjusted", end_date=await t.today() + timedelta(days=90))
+    await t.sleep(timedelta(days=100))
+    await t.send("evaluation_completed", goals_met=True, next_step="sheltered_work")
+    await t.start_work_step()
+    await t.sleep(timedelta(weeks=13))
+    await t.fall_back()
+    await t.sleep(timedelta(weeks=5))
+    await t.send("fallback_decided", actor=BUSINESS_CONSULTANT, decision="extra_instrument", instrument="job_coach")
+    await t.complete_work_step()
+    await t.sleep(timedelta(days=200))
+    await t.send("trajectory_completed", actor=JOB_COACH, reason="stable in sheltered work")
+    await t.handle.result()
+    return t.handle
+
+
+@recording("rijk-van-nijmegen-school-leaver-retry")
+async def school_leaver_retry(env, worker):
+    """A school leaver: school-meeting timers, a retried arrangement, then back to the basic arrangement."""
+    today = (await env.get_current_time()).date()
+    t = await NijmegenTrajectory.begin(
+        env, worker, trajectory_id="replay-nijmegen-school-leaver", referral_source="vso_pro_school",
+        diploma_date=today.replace(year=today.year + 1).isoformat(),
+    )
+    await t.sleep(timedelta(days=200))
+    await t.send("school_meeting_joined", joined_on=await t.today())
+    await t.to_development("basic_plus_self_reliance")
+    await t.sleep(timedelta(weeks=8))
+    await t.send("arrangement_retried", reason="started too early")
+    await t.submit_plan()
+    await t.agree_plan(months=6)
+    await t.sleep(timedelta(days=200))
+    await t.send("evaluation_completed", goals_met=False, next_step="stay")
+    await t.send("withdrawn", reason="moves out of the region")
+    await t.handle.result()
+    return t.handle

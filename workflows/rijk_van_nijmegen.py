@@ -1,0 +1,168 @@
+"""Rijk van Nijmegen's trajectory workflow: the machine, its policy, and the deadlines each step arms."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from temporalio import workflow
+
+from workflows.trajectory import TrajectoryInput, TrajectoryWorkflow
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import ValidationError
+
+    from domain.dates import add_months, start_of_day
+    from domain.records import Escalation, Notify, Recipient, TrajectoryView
+    from domain.rijk_van_nijmegen import RIJK_VAN_NIJMEGEN, RIJK_VAN_NIJMEGEN_EVENTS, RijkVanNijmegenCase
+    from domain.start import TrajectoryStart
+    from statemachines.rijk_van_nijmegen import RijkVanNijmegenRoute
+
+COACH, TEAM_LEAD = Recipient.COACH, Recipient.TEAM_LEAD
+ARRANGEMENT = ("development", "paused")
+"""The states a development arrangement's deadlines belong to: a pause keeps them, with their clock stopped."""
+
+
+@workflow.defn(name="RijkVanNijmegenTrajectory", failure_exception_types=[ValidationError])
+class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
+    """One participant's route "Op weg naar werk" (ID ``trajectory-rijk-van-nijmegen-<trajectory_id>``)."""
+
+    route_class = RijkVanNijmegenRoute
+    case_class = RijkVanNijmegenCase
+    events = RIJK_VAN_NIJMEGEN_EVENTS
+    policy = RIJK_VAN_NIJMEGEN
+
+    @workflow.init
+    def __init__(self, input: TrajectoryInput) -> None:
+        super().__init__(input)
+
+    @workflow.run
+    async def run(self, input: TrajectoryInput) -> TrajectoryView:
+        return await self.run_trajectory()
+
+    # submit_event (Update, with its validator) and view (Query) are the contract's, from TrajectoryWorkflow.
+
+    def new_case(self, start: TrajectoryStart) -> RijkVanNijmegenCase:
+        return RijkVanNijmegenCase(coach_id=start.coach_id, provider_id=start.provider_id, diploma_date=start.diploma_date)
+
+    # --- arming ----------------------------------------------------------------------------------------
+
+    def arm_due(
+        self, name: str, due: datetime, summary: str, kind: str, scope: tuple[str, ...], *, overdue: str | None = None
+    ) -> None:
+        """Tell the owner ``kind`` at ``due``; with ``overdue``, tell the team lead when nobody acted after that."""
+        escalation = None
+        if overdue:
+            escalation = Escalation(
+                name=f"{name}_escalation", after=self.policy.escalation_after, summary=f"{summary}: overdue",
+                notify=Notify(kind=overdue, recipient=TEAM_LEAD),
+            )
+        self.deadlines.arm(name, due, summary, Notify(kind=kind, recipient=COACH), scope, escalation=escalation)
+
+    def arm_after(self, name: str, after: timedelta, summary: str, kind: str, scope: str, **kw: Any) -> None:
+        self.arm_due(name, workflow.now() + after, summary, kind, (scope,), **kw)
+
+    # --- machine hooks: what each step arms. Names follow python-statemachine's conventions. ---------
+
+    def on_enter_school_meeting(self) -> None:
+        """The consultant joins the school meeting 6–12 months before the diploma."""
+        diploma = start_of_day(self.case.diploma_date)
+        policy = self.policy
+        self.arm_due(
+            "school_meeting_join", add_months(diploma, -policy.school_meeting_join_from_months),
+            "join the school meeting", "school_meeting_join_due", ("school_meeting",),
+        )
+        self.arm_due(
+            "school_meeting_join_latest", add_months(diploma, -policy.school_meeting_join_by_months),
+            "school meeting joined at the latest", "school_meeting_join_overdue", ("school_meeting",),
+            overdue="school_meeting_join_overdue",
+        )
+
+    def on_enter_awaiting_case_meeting(self) -> None:
+        self.arm_after(
+            "case_meeting", self.policy.case_meeting_within, "case meeting of three consultants",
+            "case_meeting_due", "awaiting_case_meeting", overdue="case_meeting_overdue",
+        )
+
+    def after_case_meeting_held(self, payload: Any) -> None:
+        self.notify(f"indication_{payload.decision}", COACH, summary=f"arrangement: {payload.arrangement or 'none'}")
+
+    def on_enter_plan_of_approach(self) -> None:
+        self.arm_after(
+            "plan_of_approach", self.policy.plan_of_approach_within, "plan of approach from provider and candidate",
+            "plan_of_approach_due", "plan_of_approach", overdue="plan_of_approach_overdue",
+        )
+
+    def on_enter_plan_advice(self) -> None:
+        self.arm_after(
+            "plan_advice", self.policy.plan_advice_within, "WerkBedrijf's advice on the plan of approach",
+            "plan_advice_due", "plan_advice", overdue="plan_advice_overdue",
+        )
+
+    def after_plan_advised(self, payload: Any) -> None:
+        if payload.advice != "agreed":
+            self.notify("plan_revision_requested", COACH)
+            return
+        review = add_months(self.case.arrangement_start, self.policy.progress_review_after_months)
+        if review < self.case.arrangement_end:
+            self.arm_due("progress_review", review, "progress review of the arrangement", "progress_review_due", ARRANGEMENT)
+        self.arm_arrangement_end()
+
+    def arm_arrangement_end(self) -> None:
+        self.deadlines.clear("arrangement_end_escalation")
+        self.arm_due(
+            "arrangement_end", self.case.arrangement_end, f"{self.case.development} arrangement ends: evaluation",
+            "evaluation_due", ARRANGEMENT, overdue="evaluation_overdue",
+        )
+
+    def after_arrangement_paused(self) -> None:
+        now = workflow.now()
+        self.case.paused_since = now
+        self.deadlines.pause("development", now)
+        self.arm_after("pause_review", self.policy.max_pause, "pause to be reviewed", "pause_review_due", "paused")
+
+    def after_arrangement_resumed(self) -> None:
+        now = workflow.now()
+        paused = now - (self.case.paused_since or now)
+        self.deadlines.resume("development", now)
+        self.case.paused_total += paused
+        self.case.arrangement_end += paused
+        self.case.paused_since = None
+
+    def after_arrangement_adjusted(self) -> None:
+        review = self.deadlines.open.get("progress_review")
+        if review is not None and review.due >= self.case.arrangement_end:
+            self.deadlines.clear("progress_review")  # the evaluation comes first
+        self.arm_arrangement_end()
+
+    def on_enter_seeking_work(self) -> None:
+        self.arm_after(
+            "work_step", self.policy.placement_search_within, "trial place, learning workplace or contract",
+            "work_step_due", "seeking_work", overdue="work_step_overdue",
+        )
+
+    def on_enter_one_leg_in_each(self) -> None:
+        self.arm_after(
+            "work_step_review", self.policy.work_step_review_after, "is the step to work complete?",
+            "work_step_review_due", "one_leg_in_each", overdue="work_step_review_overdue",
+        )
+
+    def on_enter_in_work(self) -> None:
+        every = self.policy.job_coach_check_every_months
+        self.deadlines.arm(
+            "job_coach_check", add_months(workflow.now(), every), "job coach check-in",
+            Notify(kind="job_coach_check_due", recipient=COACH), ("in_work",), every_months=every,
+        )
+
+    def after_work_step_completed(self) -> None:
+        self.notify("trajectory_assigned", COACH, summary="the step to work is complete: job coaching is yours")
+
+    def after_fell_back(self) -> None:
+        self.notify("fallback_decision_needed", COACH, summary="fallback: decide the next step")
+        self.arm_after(
+            "fallback_decision", self.policy.fallback_decision_within, "fallback decision",
+            "fallback_decision_due", "fallback", overdue="fallback_decision_overdue",
+        )
+
+    def after_coach_reassigned(self) -> None:
+        self.notify("trajectory_assigned", COACH, summary="this trajectory is now yours")
