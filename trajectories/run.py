@@ -22,7 +22,7 @@ from pathlib import Path
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from trajectories import config, search_attributes
+from trajectories import config, encryption, search_attributes
 from trajectories.client import connect
 from trajectories.samples import start_samples
 from trajectories.schedules import ensure_schedules
@@ -145,8 +145,21 @@ async def connect_external() -> Client:
     return client
 
 
+def ensure_codec_keys() -> None:
+    """Without configured keys, create a dev key once in ``var/`` (its path is logged, never the key)."""
+    if os.environ.get(config.CODEC_KEYS_VARIABLE):
+        logger.info("payload encryption: keys from %s", config.CODEC_KEYS_VARIABLE)
+        return
+    path, created = encryption.ensure_dev_keys()
+    logger.info("payload encryption: %s key file %s", "created the dev" if created else "using the", path)
+    if config.external_cluster() and created:
+        logger.warning("a fresh dev key encrypts payloads on %s: configure %s for real use",
+                       os.environ.get("TEMPORAL_ADDRESS"), config.CODEC_KEYS_VARIABLE)
+
+
 async def serve(stop: asyncio.Event) -> None:
     server: subprocess.Popen[bytes] | None = None
+    ensure_codec_keys()
     try:
         if config.external_cluster():
             client = await connect_external()
