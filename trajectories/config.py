@@ -69,3 +69,20 @@ def create_private_file(path: Path, text: str) -> bool:
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
         file.write(text)
     return True
+
+
+DEFAULT_API_PORT = 8080
+
+
+def api_host() -> str:
+    """``TRAJECTORIES_API_HOST``: where the run command serves the HTTP API (default loopback only)."""
+    return os.environ.get("TRAJECTORIES_API_HOST") or "127.0.0.1"
+
+
+def api_port() -> int:
+    """``TRAJECTORIES_API_PORT``: the HTTP API's port for the run command (default 8080)."""
+    value = os.environ.get("TRAJECTORIES_API_PORT") or str(DEFAULT_API_PORT)
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"TRAJECTORIES_API_PORT must be a port number, not {value!r}") from None

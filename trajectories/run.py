@@ -16,13 +16,16 @@ import signal
 import subprocess
 import sys
 import time
-from contextlib import suppress
+from contextlib import AsyncExitStack, suppress
 from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from trajectories import config, encryption, search_attributes
+from trajectories.api import create_app
+from trajectories.api.auth import configured_tokens, ensure_local_token, read_token_file
+from trajectories.api.server import bind, serving
 from trajectories.client import connect
 from trajectories.samples import start_samples
 from trajectories.schedules import ensure_schedules
@@ -157,6 +160,30 @@ def ensure_codec_keys() -> None:
                        os.environ.get("TEMPORAL_ADDRESS"), config.CODEC_KEYS_VARIABLE)
 
 
+def api_tokens() -> list[str]:
+    """The configured tokens; without any, the one in ``var/api-token`` (made on first use). Never logged."""
+    tokens = configured_tokens()
+    if tokens:
+        logger.info("API tokens from TRAJECTORIES_API_TOKENS / TRAJECTORIES_API_TOKEN_FILE: %d", len(tokens))
+        return tokens
+    path = ensure_local_token()
+    logger.info("API token in %s (send it as 'Authorization: Bearer <token>')", path)
+    return read_token_file(path)
+
+
+async def serve_api(stack: AsyncExitStack, client: Client, task_queue: str) -> None:
+    """The HTTP API beside the worker, sharing its client; a busy port is logged, the worker keeps running."""
+    host, port = config.api_host(), config.api_port()
+    try:
+        listener = bind(host, port)
+    except OSError as error:
+        logger.error("HTTP API not started: cannot listen on %s:%d (%s); set TRAJECTORIES_API_PORT", host, port, error)
+        return
+    app = create_app(client=client, tokens=api_tokens(), task_queue=task_queue)
+    base_url = await stack.enter_async_context(serving(app, listener))
+    logger.info("HTTP API at %s (OpenAPI: %s/docs)", base_url, base_url)
+
+
 async def serve(stop: asyncio.Event) -> None:
     server: subprocess.Popen[bytes] | None = None
     ensure_codec_keys()
@@ -173,6 +200,7 @@ async def serve(stop: asyncio.Event) -> None:
             return
         worker = build_worker(client)
         running = asyncio.create_task(worker.run())
+        stack = AsyncExitStack()
         try:
             try:
                 scheduled = await ensure_schedules(client, worker.task_queue)
@@ -184,12 +212,14 @@ async def serve(stop: asyncio.Event) -> None:
                 logger.info("sample trajectories: %d started", started)
             except Exception as error:  # samples are a convenience: keep serving
                 logger.error("sample trajectories not (all) started: %s: %s", type(error).__name__, error)
+            await serve_api(stack, client, worker.task_queue)
             logger.info("worker polling task queue %r; Web UI: %s", worker.task_queue, ui)
             logger.info("press Ctrl-C to stop the worker%s", " and the dev server" if server else "")
             stopping = asyncio.create_task(stop.wait())
             await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
             stopping.cancel()
         finally:
+            await stack.aclose()  # the API first: no request reaches a stopping worker
             if not running.done():
                 logger.info("stopping the worker")
                 await worker.shutdown()
