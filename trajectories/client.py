@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.envconfig import ClientConfig
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.records import TrajectoryView
 from domain.start import TrajectoryStart
-from trajectories import config
+from trajectories import config, encryption
 from workflows import WORKFLOWS
 from workflows.trajectory import initial_search_attributes, workflow_id_for
 
 
-async def connect(**overrides: Any) -> Client:
-    """Connect with ``TEMPORAL_ADDRESS``, ``TEMPORAL_NAMESPACE``, TLS and API-key settings (or a profile)."""
+async def connect(*, keys: Sequence[encryption.CodecKey] | None = None, **overrides: Any) -> Client:
+    """Connect with ``TEMPORAL_ADDRESS``, ``TEMPORAL_NAMESPACE``, TLS and API-key settings (or a profile),
+    encrypting payloads with ``keys`` (default: the configured keys; none configured is an error, never
+    a silent plain-text connection)."""
     settings: dict[str, Any] = dict(ClientConfig.load_client_connect_config())
     settings.setdefault("target_host", "localhost:7233")
     settings.update(overrides)
-    return await Client.connect(**settings, data_converter=pydantic_data_converter)
+    return await Client.connect(**settings, data_converter=encryption.data_converter(keys))
 
 
 async def start_trajectory(
