@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -99,6 +100,7 @@ def test_console_script_is_installed(dev_env, dev_worker, tmp_path):
         "TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
         "TRAJECTORIES_TASK_QUEUE": dev_worker.task_queue,
         "HOME": str(tmp_path),
+        "TRAJECTORIES_CODEC_KEYS": os.environ["TRAJECTORIES_CODEC_KEYS"],  # the session's key (conftest)
     }
     done = subprocess.run(
         [str(script), "list", "--coach", "coach-nobody", "--json"], env=env, capture_output=True, text=True, timeout=60
@@ -107,3 +109,7 @@ def test_console_script_is_installed(dev_env, dev_worker, tmp_path):
     assert json.loads(done.stdout) == []
     refused = subprocess.run([str(script), "show", "almere", "never-started"], env=env, capture_output=True, text=True, timeout=60)
     assert refused.returncode == 3 and "TrajectoryNotFound" in refused.stderr
+    del env["TRAJECTORIES_CODEC_KEYS"]
+    env["TRAJECTORIES_STATE_DIR"] = str(tmp_path)  # no dev key file there either
+    unkeyed = subprocess.run([str(script), "list"], env=env, capture_output=True, text=True, timeout=60)
+    assert unkeyed.returncode == 2 and "TRAJECTORIES_CODEC_KEYS" in unkeyed.stderr

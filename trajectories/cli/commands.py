@@ -1,7 +1,7 @@
 """Every ``trajectories`` sub-command, in one place: the parser, the commands, and their exit codes.
 
 Exit codes: 0 done; 1 refused by the trajectory (event not allowed now, duplicate start, closed);
-2 invalid input (usage, unreadable JSON, invalid fields, unknown event); 3 unknown trajectory or region;
+2 invalid input or configuration (usage, unreadable JSON, invalid fields, unknown event, no payload key); 3 unknown trajectory or region;
 4 Temporal unreachable or not answering.
 """
 
@@ -20,7 +20,7 @@ from temporalio.client import Client
 from temporalio.envconfig import ClientConfig
 
 from trajectories import client as trajectories_client
-from trajectories import config
+from trajectories import config, encryption
 from trajectories.api.errors import from_temporal, invalid_input
 from trajectories.cli import render
 from trajectories.cli.inputs import InputError, read_json
@@ -107,7 +107,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="trajectories",
         description="Start, follow and report on trajectories. Connects with TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, …",
-        epilog="exit codes: 0 done, 1 refused (not allowed now, duplicate, closed), 2 invalid input, "
+        epilog="exit codes: 0 done, 1 refused (not allowed now, duplicate, closed), 2 invalid input or configuration, "
         "3 unknown trajectory, 4 Temporal unreachable",
     )
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -167,6 +167,8 @@ def _failure(error: Exception) -> Failed | None:
         return error
     if isinstance(error, InputError):
         return Failed(EXIT_INVALID, "InvalidInput", str(error))
+    if isinstance(error, encryption.KeyConfigurationError):
+        return Failed(EXIT_INVALID, "Configuration", str(error))
     if isinstance(error, ValidationError):
         return _invalid(error)
     translated = from_temporal(error)
