@@ -26,7 +26,7 @@ async def connect_or_defer(**options: Any) -> Client:
     """Connect now; if Temporal is down, a lazy client that connects on first use (calls answer 503 until then)."""
     try:
         return await connect(**options)
-    except Exception as error:
+    except RuntimeError as error:  # the SDK's "Failed client connect"; configuration errors stay fatal
         logger.warning("Temporal unreachable at startup (%s); the API answers 503 until it is reachable", error)
         return await connect(**options, lazy=True)
 

@@ -17,6 +17,8 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from trajectories.client import TrajectoryClosed
+
 logger = logging.getLogger("trajectories.api")
 
 
@@ -119,6 +121,8 @@ def from_temporal(error: Exception) -> ApiError | None:
     """Temporal's exceptions that have a meaning for the caller; ``None`` for the rest (a 500)."""
     if isinstance(error, WorkflowUpdateFailedError):
         return from_rejected_event(error)
+    if isinstance(error, TrajectoryClosed):
+        return Conflict("TrajectoryClosed", "the trajectory is closed: no event is allowed", allowed_events=[])
     if isinstance(error, WorkflowAlreadyStartedError):
         return Conflict(
             "TrajectoryAlreadyStarted", "a trajectory with this id was already started in this region (ids are never reused)"
@@ -162,5 +166,5 @@ def install(app: FastAPI) -> None:
 
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(RequestValidationError, request_invalid)
-    for kind in (RPCError, WorkflowUpdateFailedError, WorkflowAlreadyStartedError, RuntimeError):
+    for kind in (RPCError, WorkflowUpdateFailedError, WorkflowAlreadyStartedError, TrajectoryClosed, RuntimeError):
         app.add_exception_handler(kind, temporal_error)

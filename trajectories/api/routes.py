@@ -8,14 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, status
 from pydantic import BaseModel
 from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 
 from domain.identifiers import TrajectoryId
 from domain.records import TrajectoryView
 from domain.start import TrajectoryStart
 from trajectories import client as trajectories_client
 from trajectories.api.auth import require_token
-from trajectories.api.errors import RESPONSES, Conflict, ErrorBody, NotFound
+from trajectories.api.errors import RESPONSES, ErrorBody, NotFound
 from trajectories.listing import REGIONS, STATES, TrajectoryFilter, TrajectorySummary, list_trajectories
 from workflows import WORKFLOWS
 
@@ -109,13 +108,7 @@ async def submit_event(
     event: Annotated[dict[str, Any], Body(examples=[EVENT_EXAMPLE])],
     client: TemporalClient,
 ) -> TrajectoryView:
-    try:
-        return await trajectories_client.submit_event(client, region, trajectory_id, event)
-    except RPCError as error:
-        if error.status != RPCStatusCode.NOT_FOUND:
-            raise
-        await trajectories_client.handle_for(client, region, trajectory_id).describe()  # unknown: 404 from here
-        raise Conflict("TrajectoryClosed", "the trajectory is closed: no event is allowed", allowed_events=[]) from None
+    return await trajectories_client.submit_event(client, region, trajectory_id, event)
 
 
 @router.get("/regions/{region}/trajectories/{trajectory_id}", name="view", summary="A trajectory's view")
