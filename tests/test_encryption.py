@@ -125,3 +125,11 @@ def test_recorded_history_keys_are_test_only():
 
     assert "Test-only" in RECORDING_KEYS.read_text()
     assert all(key.id.startswith("recording-") for key in encryption.parse_keys(RECORDING_KEYS.read_text()))
+
+
+def test_new_key_command_prints_a_usable_entry(capsys):
+    encryption.main(["new-key", "2027-01"])
+    [key] = encryption.parse_keys(capsys.readouterr().out)
+    assert key.id == "2027-01" and len(key.secret) == 32
+    with pytest.raises(SystemExit, match="usage"):
+        encryption.main(["new-key", "has space"])
