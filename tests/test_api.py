@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -162,3 +165,13 @@ async def test_temporal_unreachable_is_503():
                 assert response.status_code == 503, response.text
                 assert response.json()["error"] == "TemporalUnavailable"
             assert (await http.get("/regions")).status_code == 200, "what needs no Temporal still answers"
+
+
+def test_readme_documents_every_endpoint():
+    """The README's endpoint table and the app's routes are the same set (docs cannot drift silently)."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## HTTP API", 1)[1].split("\n## ", 1)[0]
+    documented = {(method, path.split("?")[0]) for method, path in re.findall(r"^\| `(GET|POST|PUT|DELETE|PATCH) ([^`]+)`", section, re.M)}
+    schema = create_app(tokens=[TOKEN]).openapi()
+    served = {(method.upper(), path) for path, methods in schema["paths"].items() for method in methods}
+    assert documented == served

@@ -73,7 +73,7 @@ async def list_command(args: argparse.Namespace, client: Client, out: Console) -
     if args.json:
         render.print_json(out, rows)
     else:
-        render.listing(out, rows, datetime.now(UTC))
+        render.listing(out, rows)
 
 
 async def overdue(args: argparse.Namespace, client: Client, out: Console) -> None:
@@ -177,7 +177,7 @@ def _failure(error: Exception) -> Failed | None:
     body = translated.body
     code = EXIT_FOR_STATUS.get(translated.status_code, EXIT_REFUSED)
     message = body.message
-    if code == EXIT_UNAVAILABLE:
+    if body.error == "TemporalUnavailable":
         message += f" (TEMPORAL_ADDRESS: {ClientConfig.load_client_connect_config().get('target_host') or 'localhost:7233'})"
     return Failed(code, body.error, message, allowed=body.allowed_events, fields=body.fields)
 
