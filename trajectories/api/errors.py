@@ -129,7 +129,8 @@ def from_temporal(error: Exception) -> ApiError | None:
         return Conflict("TrajectoryClosed", "the trajectory is closed: no event is allowed", allowed_events=[])
     if isinstance(error, WorkflowAlreadyStartedError):
         return Conflict(
-            "TrajectoryAlreadyStarted", "a trajectory with this id was already started in this region (ids are never reused)"
+            "TrajectoryAlreadyStarted",
+            "a trajectory with this id was already started in this region (ids are never reused)",
         )
     if isinstance(error, RPCError):
         if error.status == RPCStatusCode.NOT_FOUND:
