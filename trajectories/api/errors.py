@@ -94,10 +94,14 @@ def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or "(body)"
 
 
+def _message(item: dict[str, Any]) -> str:
+    return str(item["msg"]).removeprefix("Value error, ")  # pydantic's prefix for a validator's own message
+
+
 def invalid_input(errors: list[dict[str, Any]]) -> Unprocessable:
     fields = [_field_name(item["loc"]) for item in errors]
-    message = "; ".join(f"field '{field}': {item['msg']}" for field, item in zip(fields, errors))
-    detail = [{key: item[key] for key in ("loc", "msg", "type") if key in item} for item in errors]
+    message = "; ".join(f"field '{field}': {_message(item)}" for field, item in zip(fields, errors))
+    detail = [{"loc": list(item["loc"]), "msg": _message(item), "type": item["type"]} for item in errors]
     return Unprocessable("InvalidInput", message, fields=list(dict.fromkeys(fields)), detail=detail)
 
 

@@ -73,7 +73,7 @@ async def list_command(args: argparse.Namespace, client: Client, out: Console) -
     if args.json:
         render.print_json(out, rows)
     else:
-        render.listing(out, rows, datetime.now(UTC))
+        render.listing(out, rows)
 
 
 async def overdue(args: argparse.Namespace, client: Client, out: Console) -> None:
