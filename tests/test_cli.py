@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+
 import pytest
 
 from domain.records import TrajectoryView
@@ -83,7 +84,9 @@ async def test_events_inline_and_from_a_file(env, started, capsys, tmp_path):
 
 
 async def test_rejected_events_exit_non_zero_naming_what_is_wrong(started, capsys):
-    not_now = await run(capsys, "event", "almere", started, '{"event": "trial_extended", "actor": "coach-anna", "weeks": 2}')
+    not_now = await run(
+        capsys, "event", "almere", started, '{"event": "trial_extended", "actor": "coach-anna", "weeks": 2}'
+    )
     assert not_now.code == 1
     assert "EventNotAllowed" in not_now.err
     assert "allowed events now: observation_started, coach_reassigned, withdrawn" in not_now.err

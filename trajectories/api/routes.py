@@ -65,7 +65,9 @@ EVENT_EXAMPLE = {"event": "observation_started", "actor": "coach-anna", "provide
 @router.get("/regions", summary="The regions, their states and events")
 async def regions() -> list[RegionInfo]:
     return [
-        RegionInfo(region=region, workflow_type=workflow.__name__, states=list(STATES[region]), events=workflow.events.names)
+        RegionInfo(
+            region=region, workflow_type=workflow.__name__, states=list(STATES[region]), events=workflow.events.names
+        )
         for region, workflow in WORKFLOWS.items()
     ]
 
@@ -125,4 +127,3 @@ async def trajectories(
     return TrajectoryList(
         query=trajectory_filter.query(), trajectories=await list_trajectories(client, trajectory_filter)
     )
-
