@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.notifications import NotificationActivities
     from activities.payments import PaymentActivities
     from activities.uwv import UwvActivities
+    from domain.continuation import TrajectoryContinuation, TrajectoryInput, TrajectorySnapshot
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
     from domain.messages import NotificationMessage, PaymentOrder, UwvAdviceRequest
     from domain.policy import RegionPolicy
@@ -48,28 +49,6 @@ with workflow.unsafe.imports_passed_through():
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=5))
-
-
-class TrajectorySnapshot(BaseModel):
-    """Everything a trajectory carries across continue-as-new."""
-
-    case: dict[str, Any]
-    deadlines: dict[str, Deadline]
-    history: list[TransitionRecord]
-    notifications: list[NotificationRecord]
-    payments: list[PaymentRecord]
-    sequence: int
-
-
-class TrajectoryContinuation(BaseModel):
-    """The input of a continued run: the original start and what the previous run carried."""
-
-    start: TrajectoryStart
-    snapshot: TrajectorySnapshot
-
-
-TrajectoryInput = TrajectoryStart | TrajectoryContinuation
-"""A workflow's one argument: a plain start from a backend, or a continuation from continue-as-new."""
 
 
 @dataclass
