@@ -114,12 +114,15 @@ class TrajectoryWorkflow:
     # ``@workflow.run`` must be declared on each region's class, which is the ``@workflow.defn``. ----
 
     @workflow.update
-    def submit_event(self, payload: dict[str, Any]) -> TrajectoryView:
-        """Apply a domain event ``{"event": ..., ..., "actor": ...}`` and return the view."""
+    def submit_event(self, payload: Any) -> TrajectoryView:
+        """Apply a domain event ``{"event": ..., ..., "actor": ...}`` and return the view.
+
+        Typed ``Any`` so that any JSON reaches the validator, which refuses a non-object as ``EventInvalid``
+        (a ``dict`` hint would let the data converter refuse it with a bare pydantic message)."""
         return self.accept_event(payload)
 
     @submit_event.validator
-    def check_event(self, payload: dict[str, Any]) -> None:
+    def check_event(self, payload: Any) -> None:
         self.validate_event(payload)
 
     @workflow.query(name="view")
@@ -169,14 +172,14 @@ class TrajectoryWorkflow:
         except asyncio.TimeoutError:
             self.fire_due(workflow.now())
 
-    def validate_event(self, payload: dict[str, Any]) -> None:
+    def validate_event(self, payload: Any) -> None:
         """Update validator: reject unknown, not-allowed and invalid events before they enter history."""
         try:
             self.parse(payload)
         except EventRejected as rejected:
             raise self.rejection(rejected) from None
 
-    def accept_event(self, payload: dict[str, Any]) -> TrajectoryView:
+    def accept_event(self, payload: Any) -> TrajectoryView:
         """Update handler: drive the machine with the event; deadlines and effects follow from its hooks."""
         try:
             event = self.parse(payload)
@@ -218,7 +221,7 @@ class TrajectoryWorkflow:
         """Events a backend may send now: the machine's, less internal events (not in the catalogue)."""
         return [name for name in self.route.allowed_now() if name in self.events.models]
 
-    def parse(self, payload: dict[str, Any]) -> EventBase:
+    def parse(self, payload: Any) -> EventBase:
         context = EventContext(today=self.today, policy=self.policy, case=self.case)
         return self.events.parse(payload, self.allowed_events(), context)
 
