@@ -11,7 +11,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -71,7 +71,8 @@ async def event(args: argparse.Namespace, client: Client, out: Console) -> None:
 
 async def show(args: argparse.Namespace, client: Client, out: Console) -> None:
     """Show a trajectory: state, deadlines, history, notifications."""
-    view = await trajectories_client.view(client, args.region, args.trajectory_id)
+    timeout = timedelta(seconds=args.timeout)
+    view = await trajectories_client.view(client, args.region, args.trajectory_id, rpc_timeout=timeout)
     if args.json:
         render.print_json(out, view)
     else:
@@ -156,6 +157,7 @@ def parser() -> argparse.ArgumentParser:
     sub = command("show", show, "show a trajectory: state, deadlines, history, notifications")
     region(sub)
     sub.add_argument("trajectory_id", metavar="TRAJECTORY_ID")
+    sub.add_argument("--timeout", type=float, default=10, help="seconds to wait for a worker to answer (default 10)")
     as_json(sub)
 
     sub = command("list", list_command, "list trajectories by region, state and coach")
