@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.api_client import AUTH, TOKEN, api, start
-from tests.scenario import COACH, start_input
+from tests.scenario import COACH, STARTED, start_input
 from trajectories.api import create_app
 from trajectories.api.auth import NoTokensConfigured
 from trajectories.api.server import bind, serving
@@ -63,7 +65,11 @@ async def test_start_event_and_view(env, http):
     after = accepted.json()
     assert after["state"] == "observation"
     assert after["history"][-1] | {"at": None} == {
-        "at": None, "event": "observation_started", "from": "referred", "to": "observation", "actor": COACH
+        "at": None,
+        "event": "observation_started",
+        "from": "referred",
+        "to": "observation",
+        "actor": COACH,
     }
     assert set(after["deadlines"]) == {"observation_end"}
     assert after["allowed_events"] == (await http.get(response.headers["location"])).json()["allowed_events"]
@@ -76,7 +82,9 @@ async def test_event_on_a_closed_trajectory_is_409(env, http):
     response = await http.post(f"{location}/events", json=withdrawn)
     assert response.status_code == 409, response.text
     assert response.json() == {
-        "error": "TrajectoryClosed", "message": "the trajectory is closed: no event is allowed", "allowed_events": []
+        "error": "TrajectoryClosed",
+        "message": "the trajectory is closed: no event is allowed",
+        "allowed_events": [],
     }
     assert (await http.get(location)).json()["state"] == "closed_withdrawn"
 
@@ -95,7 +103,10 @@ async def test_duplicate_start_is_409(env, http):
         ({"participant_ref": "123456782"}, "participant_ref"),
         ({"referral_source": "newspaper"}, "referral_source"),
         ({"participant": {"has_benefit": True, "hours_per_week": 30}}, "participant"),
-        ({"participant": {"has_benefit": True, "age_band": "18_to_27", "hours_per_week": 90}}, "participant.hours_per_week"),
+        (
+            {"participant": {"has_benefit": True, "age_band": "18_to_27", "hours_per_week": 90}},
+            "participant.hours_per_week",
+        ),
         ({"surprise": 1}, "surprise"),
     ],
 )
@@ -108,7 +119,9 @@ async def test_invalid_start_is_422_naming_the_field(env, http, overrides, field
 
 
 async def test_malformed_json_is_422(http):
-    response = await http.post("/regions/almere/trajectories", content=b"{not json", headers={"Content-Type": "application/json"})
+    response = await http.post(
+        "/regions/almere/trajectories", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 422 and response.json()["error"] == "InvalidInput"
 
 
@@ -167,11 +180,24 @@ async def test_temporal_unreachable_is_503():
             assert (await http.get("/regions")).status_code == 200, "what needs no Temporal still answers"
 
 
+async def test_a_view_nobody_answers_is_504(env):
+    """No worker polls the queue: the view (a Query) times out after the API's view timeout, not Temporal's 30 s."""
+    async with api(env.client, f"nobody-polls-{uuid.uuid4()}", view_timeout=timedelta(seconds=1)) as http:
+        location = (await start(http, env.client, "almere", start_input())).headers["location"]
+        response = await http.get(location)
+        assert response.status_code == 504, response.text
+        assert response.json()["error"] == "TemporalTimeout"
+        await env.client.get_workflow_handle(STARTED.pop().id).terminate("no worker in this test")
+
+
 def test_readme_documents_every_endpoint():
     """The README's endpoint table and the app's routes are the same set (docs cannot drift silently)."""
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("## HTTP API", 1)[1].split("\n## ", 1)[0]
-    documented = {(method, path.split("?")[0]) for method, path in re.findall(r"^\| `(GET|POST|PUT|DELETE|PATCH) ([^`]+)`", section, re.M)}
+    documented = {
+        (method, path.split("?")[0])
+        for method, path in re.findall(r"^\| `(GET|POST|PUT|DELETE|PATCH) ([^`]+)`", section, re.M)
+    }
     schema = create_app(tokens=[TOKEN]).openapi()
     served = {(method.upper(), path) for path, methods in schema["paths"].items() for method in methods}
     assert documented == served

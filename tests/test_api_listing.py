@@ -34,7 +34,11 @@ async def listed(http: httpx.AsyncClient, expected: int, **params: Any) -> list[
 
 async def test_filter_by_region_state_coach_and_overdue(dev_env, http):
     coach, other = f"coach-{uuid.uuid4().hex[:8]}", f"coach-{uuid.uuid4().hex[:8]}"
-    referred, observed, elsewhere = start_input(coach_id=coach), start_input(coach_id=coach), start_input(coach_id=other)
+    referred, observed, elsewhere = (
+        start_input(coach_id=coach),
+        start_input(coach_id=coach),
+        start_input(coach_id=other),
+    )
     for region, body in (("almere", referred), ("almere", observed), ("oss", elsewhere)):
         assert (await start(http, dev_env.client, region, body)).status_code == 201
     event = {"event": "observation_started", "actor": coach}
@@ -71,6 +75,7 @@ async def test_listing_shows_the_query_it_ran(http):
         ({"region": "utrecht"}, "region"),
         ({"state": "sleeping"}, "state"),
         ({"region": "oss", "state": "trial"}, "state"),
+        ({"overdue": "true", "open": "false"}, "open"),
         ({"coach": 'x" OR CoachId != "y'}, "coach"),
         ({"overdue": "maybe"}, "overdue"),
         ({"as_of": "tomorrow"}, "as_of"),

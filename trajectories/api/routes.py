@@ -65,7 +65,9 @@ EVENT_EXAMPLE = {"event": "observation_started", "actor": "coach-anna", "provide
 @router.get("/regions", summary="The regions, their states and events")
 async def regions() -> list[RegionInfo]:
     return [
-        RegionInfo(region=region, workflow_type=workflow.__name__, states=list(STATES[region]), events=workflow.events.names)
+        RegionInfo(
+            region=region, workflow_type=workflow.__name__, states=list(STATES[region]), events=workflow.events.names
+        )
         for region, workflow in WORKFLOWS.items()
     ]
 
@@ -112,8 +114,10 @@ async def submit_event(
 
 
 @router.get("/regions/{region}/trajectories/{trajectory_id}", name="view", summary="A trajectory's view")
-async def view(region: KnownRegion, trajectory_id: TrajectoryIdPath, client: TemporalClient) -> TrajectoryView:
-    return await trajectories_client.view(client, region, trajectory_id)
+async def view(
+    region: KnownRegion, trajectory_id: TrajectoryIdPath, client: TemporalClient, request: Request
+) -> TrajectoryView:
+    return await trajectories_client.view(client, region, trajectory_id, rpc_timeout=request.app.state.view_timeout)
 
 
 @router.get("/trajectories", summary="List trajectories through Temporal visibility")
@@ -125,4 +129,3 @@ async def trajectories(
     return TrajectoryList(
         query=trajectory_filter.query(), trajectories=await list_trajectories(client, trajectory_filter)
     )
-

@@ -38,7 +38,19 @@ def relative(moment: datetime, now: datetime) -> str:
     return f"in {amount}" if delta.total_seconds() >= 0 else f"overdue {amount}"
 
 
-WHOLE = {"trajectory", "coach", "deadline", "due (UTC)", "at (UTC)", "deadline (UTC)", "next deadline", "event", "actor", "recipient", "kind"}
+WHOLE = {
+    "trajectory",
+    "coach",
+    "deadline",
+    "due (UTC)",
+    "at (UTC)",
+    "deadline (UTC)",
+    "next deadline",
+    "event",
+    "actor",
+    "recipient",
+    "kind",
+}
 """Columns never shortened: identifiers are copied into commands, dates must be read whole."""
 
 
@@ -91,7 +103,9 @@ def trajectory(console: Console, view: TrajectoryView, now: datetime) -> None:
     if view.payments:
         payments = _table("Payments", "at (UTC)", "kind", "payee", "amount", "period from")
         for payment in view.payments:
-            payments.add_row(when(payment.at), payment.kind, payment.payee, f"€{payment.amount:,.2f}", str(payment.period_start))
+            payments.add_row(
+                when(payment.at), payment.kind, payment.payee, f"€{payment.amount:,.2f}", str(payment.period_start)
+            )
         _show(console, payments)
 
 
@@ -114,5 +128,7 @@ def overdue_report(console: Console, rows: list[TrajectorySummary], as_of: datet
             table = _table(f"{coach} ({len(items)})", "trajectory", "state", "deadline (UTC)", "")
             for item in items:
                 assert item.next_deadline is not None
-                table.add_row(item.trajectory_id, item.state or "", when(item.next_deadline), relative(item.next_deadline, as_of))
+                table.add_row(
+                    item.trajectory_id, item.state or "", when(item.next_deadline), relative(item.next_deadline, as_of)
+                )
             _show(console, table)
