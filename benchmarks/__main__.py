@@ -72,6 +72,9 @@ async def run(args: argparse.Namespace) -> tuple[list[Row], dict[str, Any]]:
             if "roundtrip" in args.sections:
                 began = time.perf_counter()
                 done("round_trip", await live.round_trip(pair, samples=args.samples), began)
+                began = time.perf_counter()
+                events = 100 if args.quick else 400
+                done("round_trip_old", await live.round_trip_of_an_old_trajectory(pair, events=events), began)
             if "throughput" in args.sections:
                 began = time.perf_counter()
                 result = await live.throughput(
