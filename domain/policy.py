@@ -22,6 +22,10 @@ class RegionPolicy(BaseModel):
     uwv_answer_within: timedelta = timedelta(weeks=8)
     uwv_escalation_after: timedelta = timedelta(weeks=2)
     history_events_before_continue_as_new: int = 500
+    notification_attempts: int = 15
+    """Tries of one notification before it is recorded undeliverable and raised to operations (about 3 hours
+    with the backoff below: 1 s doubling up to ``notification_retry_max_interval``)."""
+    notification_retry_max_interval: timedelta = timedelta(hours=1)
 
 
 class EmploymentPolicy(RegionPolicy):

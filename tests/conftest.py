@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import uuid
@@ -18,6 +19,16 @@ from tests.scenario import terminate_started
 from trajectories import search_attributes
 from worker import build_worker
 from workflows.visibility import SEARCH_ATTRIBUTES
+
+
+@pytest.fixture(scope="session", autouse=True)
+def state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Tests keep their state (audit database, default outbox) in a temporary directory, never in ``var/``."""
+    path = tmp_path_factory.mktemp("state")
+    os.environ["TRAJECTORIES_STATE_DIR"] = str(path)
+    os.environ.pop("TRAJECTORIES_AUDIT_URL", None)
+    os.environ.pop("TRAJECTORIES_NOTIFY_CHANNEL", None)
+    return path
 
 
 def packaged_binary(name: str) -> str:

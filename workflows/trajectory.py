@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows.deadlines import DeadlineBook
 from workflows.visibility import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, REGION, TRAJECTORY_STATE
@@ -24,11 +24,12 @@ from workflows.visibility import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, REGION
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
+    from activities.audit import AuditActivities
     from activities.notifications import NotificationActivities
     from activities.payments import PaymentActivities
     from activities.uwv import UwvActivities
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
-    from domain.messages import NotificationMessage, PaymentOrder, UwvAdviceRequest
+    from domain.messages import AuditEntry, NotificationMessage, PaymentOrder, UndeliverableNotice, UwvAdviceRequest
     from domain.policy import RegionPolicy
     from domain.records import (
         Deadline,
@@ -48,6 +49,11 @@ with workflow.unsafe.imports_passed_through():
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=5))
+
+UNDELIVERABLE_PATCH = "notification-undeliverable"
+"""Notifications get a bounded retry policy; one that still fails is recorded undeliverable and reported."""
+AUDIT_EVENTS_PATCH = "audit-events"
+"""Every accepted event is written to the audit trail by its own activity."""
 
 
 class TrajectorySnapshot(BaseModel):
@@ -204,6 +210,8 @@ class TrajectoryWorkflow:
         self.history.append(
             TransitionRecord(at=workflow.now(), event=name, from_state=source, to_state=target, actor=actor)
         )
+        if workflow.patched(AUDIT_EVENTS_PATCH):
+            self.audit_event(name, source, target, actor)
 
     def view(self) -> TrajectoryView:
         return TrajectoryView(
@@ -302,16 +310,71 @@ class TrajectoryWorkflow:
             created_at=workflow.now(),
         )
         record = NotificationRecord(id=message.id, kind=kind, recipient=message.recipient, at=workflow.now(), due=due)
+        self.effects.append(_Effect(run=lambda: self.deliver(message, record), done=lambda: None))
+
+    async def deliver(self, message: NotificationMessage, record: NotificationRecord) -> None:
+        """Send ``message``; since the patch, after ``policy.notification_attempts`` failed tries it is recorded
+        undeliverable and reported to operations instead of being retried for ever."""
+        summary = f"notify {message.recipient}: {message.kind}"
+        if not workflow.patched(UNDELIVERABLE_PATCH):
+            await workflow.execute_activity_method(
+                NotificationActivities.send_notification,
+                message,
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY,
+                summary=summary,
+            )
+            self.notifications.append(record)
+            return
+        try:
+            await workflow.execute_activity_method(
+                NotificationActivities.send_notification,
+                message,
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=RetryPolicy(
+                    initial_interval=timedelta(seconds=1),
+                    maximum_interval=self.policy.notification_retry_max_interval,
+                    maximum_attempts=self.policy.notification_attempts,
+                ),
+                summary=summary,
+            )
+        except ActivityError as failure:
+            error = str(failure.cause or failure)
+            record = record.model_copy(update={"status": "undeliverable", "error": error})
+            await workflow.execute_activity_method(
+                NotificationActivities.report_undeliverable,
+                UndeliverableNotice(message=message, error=error, noticed_at=workflow.now()),
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY,
+                summary=f"report undeliverable: {message.kind} for {message.recipient}",
+            )
+        self.notifications.append(record)
+
+    def audit_event(self, name: str, source: str, target: str, actor: str) -> None:
+        """Queue the audit row of an accepted event: ids and states only, never the event's notes."""
+        workflow_id = workflow.info().workflow_id
+        update = workflow.current_update_info()
+        entry = AuditEntry(
+            key=f"{workflow_id}:event{len(self.history)}",
+            workflow_id=workflow_id,
+            kind="event",
+            name=name,
+            actor=actor,
+            result="accepted",
+            origin=f"update {update.name} {update.id}" if update else actor,
+            at=workflow.now(),
+            detail=f"{source} -> {target}",
+        )
         self.effects.append(
             _Effect(
                 run=lambda: workflow.execute_activity_method(
-                    NotificationActivities.send_notification,
-                    message,
+                    AuditActivities.record_event,
+                    entry,
                     start_to_close_timeout=ACTIVITY_TIMEOUT,
                     retry_policy=ACTIVITY_RETRY,
-                    summary=f"notify {message.recipient}: {kind}",
+                    summary=f"audit {name} by {actor}",
                 ),
-                done=lambda: self.notifications.append(record),
+                done=lambda: None,
             )
         )
 
@@ -400,6 +463,9 @@ class TrajectoryWorkflow:
         ]
         if upcoming is not None:
             lines.append(f"next deadline: {upcoming.summary} on {upcoming.due:%Y-%m-%d %H:%M} UTC")
+        undeliverable = sum(1 for n in self.notifications if n.status == "undeliverable")
+        if undeliverable:
+            lines.append(f"⚠ {undeliverable} undeliverable notification(s): see the view and the audit trail")
         return "\n\n".join(lines)
 
     def continue_as_new_due(self) -> bool:
