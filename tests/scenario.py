@@ -10,6 +10,8 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -49,6 +51,23 @@ async def activities_in_flight(handle: WorkflowHandle[Any, Any]) -> int:
         elif kind and kind.startswith("activity_task_") and kind != "activity_task_started_event_attributes":
             open_ids.discard(getattr(event, kind).scheduled_event_id)
     return len(open_ids)
+
+
+async def settle(handle: WorkflowHandle[Any, Any], attempts: int = 200) -> None:
+    """Wait until the workflow is idle: no activity in flight and its last workflow task completed.
+
+    Accepted events and fired deadlines run activities (notifications, audit rows) after the Update has
+    returned; tests that compare histories or views wait for them here.
+    """
+    for _ in range(attempts):
+        description = await handle._client.workflow_service.describe_workflow_execution(
+            DescribeWorkflowExecutionRequest(
+                namespace=handle._client.namespace, execution=WorkflowExecution(workflow_id=handle.id)
+            )
+        )  # the raw call: the SDK's describe() cannot decode the test server's Datetime search attributes
+        if not description.pending_activities and not description.HasField("pending_workflow_task"):
+            return
+        await asyncio.sleep(0.02)
 
 
 async def terminate_started(client: Client) -> None:
@@ -114,6 +133,11 @@ class Trajectory:
         if remaining > timedelta(0):
             await self.env.sleep(remaining)
         await self.env.sleep(timedelta(seconds=1))
+        await self.settle()
+
+    async def settle(self) -> None:
+        """Wait until what was sent or fired has run its activities (see :func:`settle`)."""
+        await settle(self.handle)
 
     # --- the route's steps, with valid data ---------------------------------------------------------
 
