@@ -16,7 +16,7 @@ from activities.notifications import NotificationActivities, NotificationChannel
 from activities.outbox import Outbox
 from activities.payments import PaymentActivities
 from activities.uwv import UwvActivities
-from trajectories import config
+from trajectories import config, encryption
 from workflows import SCHEDULED_WORKFLOWS, WORKFLOWS
 
 PASSTHROUGH_MODULES = ("statemachine", "pydantic", "pydantic_core", "domain", "statemachines", "activities")
@@ -39,8 +39,11 @@ def build_worker(
     """Build the worker for ``client`` on ``task_queue``: every route's workflow and every activity.
 
     The notification channel comes from ``TRAJECTORIES_NOTIFY_CHANNEL`` unless ``channel`` is given; the
-    audit trail from ``TRAJECTORIES_AUDIT_URL`` unless ``audit`` (a log or a URL) is given.
-    """
+    audit trail from ``TRAJECTORIES_AUDIT_URL`` unless ``audit`` (a log or a URL) is given. The worker uses the
+    client's data converter, so it refuses a client without the payload codec: no worker may ever write personal
+    data to Temporal in plain text (``trajectories.client.connect`` adds it)."""
+    if not encryption.is_encrypting(client.data_converter):
+        raise ValueError("build_worker needs a client whose data converter encrypts payloads (trajectories.client.connect)")
     box = Outbox(outbox or config.outbox_dir())
     audit_log = audit if isinstance(audit, AuditLog) else AuditLog(audit or config.audit_url())
     notifications = NotificationActivities(

@@ -1,4 +1,5 @@
-"""A time-skipping Temporal test server for the session, and a worker per test on its own task queue."""
+"""A time-skipping Temporal test server per module, a real dev server for the session, a worker per test on
+its own task queue: every client and worker encrypts payloads with a key made for this session."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from tests.scenario import terminate_started
-from trajectories import search_attributes
+from trajectories import config, encryption, search_attributes
 from worker import build_worker
 from workflows.visibility import SEARCH_ATTRIBUTES
 
@@ -29,6 +30,16 @@ def state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     os.environ.pop("TRAJECTORIES_AUDIT_URL", None)
     os.environ.pop("TRAJECTORIES_NOTIFY_CHANNEL", None)
     return path
+
+
+# Every client the suite makes (fixtures, ``connect()``, worker subprocesses) encrypts with one fresh key,
+# never written anywhere; a key set from outside (e.g. to test rotation by hand) is kept.
+os.environ.setdefault(config.CODEC_KEYS_VARIABLE, encryption.CodecKey.generate(f"test-{uuid.uuid4().hex[:8]}").encoded())
+
+
+def encrypting_converter() -> DataConverter:
+    """The production converter (pydantic + AES-GCM codec) with the session's key."""
+    return encryption.data_converter()
 
 
 def packaged_binary(name: str) -> str:
@@ -49,7 +60,7 @@ def test_server_path() -> str:
 async def env() -> AsyncIterator[WorkflowEnvironment]:
     """One time-skipping server per test module: a module can never stall another's virtual clock."""
     environment = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter, test_server_existing_path=test_server_path()
+        data_converter=encrypting_converter(), test_server_existing_path=test_server_path()
     )
     await search_attributes.register(environment.client)
     try:
@@ -62,7 +73,7 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
 async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     """A real dev server (in memory, loopback, random port): real visibility, real speculative tasks."""
     environment = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
+        data_converter=encrypting_converter(),
         dev_server_existing_path=packaged_binary("temporal"),
         search_attributes=SEARCH_ATTRIBUTES,
     )

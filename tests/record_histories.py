@@ -12,16 +12,21 @@ import sys
 import uuid
 from pathlib import Path
 
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from tests.conftest import test_server_path
 from tests.recordings import load_all
 from tests.scenario import terminate_started
-from trajectories import search_attributes
+from trajectories import encryption, search_attributes
 from worker import build_worker
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
+RECORDING_KEYS = HISTORIES / "recording-keys"
+
+
+def recording_keys() -> tuple[encryption.CodecKey, ...]:
+    """The test-only key recorded histories are encrypted with (they hold made-up data only)."""
+    return encryption.parse_keys(RECORDING_KEYS.read_text(encoding="utf-8"), source=str(RECORDING_KEYS))
 
 
 async def record(names: list[str]) -> None:
@@ -29,7 +34,7 @@ async def record(names: list[str]) -> None:
     selected = {n: s for n, s in scenarios.items() if not names or n in names}
     HISTORIES.mkdir(exist_ok=True)
     async with await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter, test_server_existing_path=test_server_path()
+        data_converter=encryption.data_converter(recording_keys()), test_server_existing_path=test_server_path()
     ) as env:
         await search_attributes.register(env.client)
         for name, scenario in selected.items():

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import ScheduleActionStartWorkflow
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from domain.rijk_van_nijmegen import RIJK_VAN_NIJMEGEN as POLICY
+from tests.conftest import encrypting_converter
 from trajectories.schedules import PROVIDER_MEETING_SCHEDULE_ID, ensure_schedules, provider_meeting
 from worker import build_worker
 from workflows.provider_meeting import ProviderMeetingInput, ProviderMeetingReminder
@@ -55,7 +55,7 @@ async def test_reminder_notifies_every_consultant(env, worker, outbox):
 
 async def test_schedule_exists_is_idempotent_and_its_action_notifies_the_consultants(tmp_path):
     async with await WorkflowEnvironment.start_local(
-        dev_server_existing_path=dev_server_path(), data_converter=pydantic_data_converter,
+        dev_server_existing_path=dev_server_path(), data_converter=encrypting_converter(),
     ) as local:
         task_queue = f"schedules-{uuid.uuid4()}"
         assert await ensure_schedules(local.client, task_queue) == [PROVIDER_MEETING_SCHEDULE_ID]

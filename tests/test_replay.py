@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from tests.record_histories import recording_keys
+from trajectories import encryption
 from worker import workflow_runner
 from workflows import WORKFLOWS
 
@@ -24,8 +25,12 @@ def test_histories_are_recorded_for_every_region():
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_replay(path: Path):
+    """Replayed through the production codec: encrypted histories decode with the recording key, histories
+    recorded before encryption pass through it untouched."""
     replayer = Replayer(
-        workflows=list(WORKFLOWS.values()), data_converter=pydantic_data_converter, workflow_runner=workflow_runner()
+        workflows=list(WORKFLOWS.values()),
+        data_converter=encryption.data_converter(recording_keys()),
+        workflow_runner=workflow_runner(),
     )
     recorded = json.loads(path.read_text(encoding="utf-8"))
     history = WorkflowHistory.from_json(recorded["workflow_id"], recorded["history"])

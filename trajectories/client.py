@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.envconfig import ClientConfig
+from temporalio.service import RPCError, RPCStatusCode
 
 from domain.records import TrajectoryView
 from domain.start import TrajectoryStart
-from trajectories import config
+from trajectories import config, encryption
 from workflows import WORKFLOWS
 from workflows.trajectory import initial_search_attributes, workflow_id_for
 
 
-async def connect(**overrides: Any) -> Client:
-    """Connect with ``TEMPORAL_ADDRESS``, ``TEMPORAL_NAMESPACE``, TLS and API-key settings (or a profile)."""
+async def connect(*, keys: Sequence[encryption.CodecKey] | None = None, **overrides: Any) -> Client:
+    """Connect with ``TEMPORAL_ADDRESS``, ``TEMPORAL_NAMESPACE``, TLS and API-key settings (or a profile),
+    encrypting payloads with ``keys`` (default: the configured keys; none configured is an error, never
+    a silent plain-text connection)."""
     settings: dict[str, Any] = dict(ClientConfig.load_client_connect_config())
     settings.setdefault("target_host", "localhost:7233")
     settings.update(overrides)
-    return await Client.connect(**settings, data_converter=pydantic_data_converter)
+    return await Client.connect(**settings, data_converter=encryption.data_converter(keys))
 
 
 async def start_trajectory(
@@ -47,11 +50,21 @@ def handle_for(client: Client, region: str, trajectory_id: str) -> WorkflowHandl
     return client.get_workflow_handle(workflow_id_for(region, trajectory_id), result_type=TrajectoryView)
 
 
+class TrajectoryClosed(Exception):
+    """An event for a trajectory that has ended: it accepts no events any more."""
+
+
 async def submit_event(client: Client, region: str, trajectory_id: str, event: dict[str, Any]) -> TrajectoryView:
-    """Send one domain event; raises ``WorkflowUpdateFailedError`` with the reason if it is rejected."""
-    return await handle_for(client, region, trajectory_id).execute_update(
-        "submit_event", event, result_type=TrajectoryView
-    )
+    """Send one domain event; raises ``WorkflowUpdateFailedError`` with the reason if it is rejected,
+    :class:`TrajectoryClosed` if the trajectory has ended, ``RPCError`` NOT_FOUND if it never existed."""
+    handle = handle_for(client, region, trajectory_id)
+    try:
+        return await handle.execute_update("submit_event", event, result_type=TrajectoryView)
+    except RPCError as error:
+        if error.status != RPCStatusCode.NOT_FOUND:
+            raise
+        await handle.describe()  # Temporal says NOT_FOUND for a closed workflow too: raises if it never existed
+        raise TrajectoryClosed(f"trajectory {trajectory_id} of {region} is closed: it accepts no events") from None
 
 
 async def view(client: Client, region: str, trajectory_id: str) -> TrajectoryView:

@@ -97,3 +97,62 @@ def operations_recipient() -> str:
 def audit_url() -> str:
     """``TRAJECTORIES_AUDIT_URL``: SQLAlchemy URL of the audit trail (default a SQLite file under the state dir)."""
     return os.environ.get("TRAJECTORIES_AUDIT_URL") or f"sqlite:///{state_dir() / 'audit.db'}"
+
+
+CODEC_KEYS_VARIABLE = "TRAJECTORIES_CODEC_KEYS"
+CODEC_KEYS_FILE_VARIABLE = "TRAJECTORIES_CODEC_KEYS_FILE"
+
+
+def codec_keys_file() -> Path:
+    """``TRAJECTORIES_CODEC_KEYS_FILE``: a file of ``keyid:base64key`` lines (default ``var/codec-keys``, the
+    dev key the run command creates when no key is configured)."""
+    return Path(os.environ.get(CODEC_KEYS_FILE_VARIABLE) or state_dir() / "codec-keys")
+
+
+CODEC_TOKENS_VARIABLE = "TRAJECTORIES_CODEC_TOKENS"
+DEFAULT_CODEC_PORT = 8081
+
+
+def codec_tokens_file() -> Path:
+    """Where the run command keeps the dev codec-server token when ``TRAJECTORIES_CODEC_TOKENS`` is unset."""
+    return Path(os.environ.get("TRAJECTORIES_CODEC_TOKENS_FILE") or state_dir() / "codec-tokens")
+
+
+def codec_port() -> int:
+    """``TRAJECTORIES_CODEC_PORT``: the codec server's loopback port (default 8081)."""
+    return int(os.environ.get("TRAJECTORIES_CODEC_PORT") or DEFAULT_CODEC_PORT)
+
+
+def codec_ui_origins(default: list[str]) -> list[str]:
+    """``TRAJECTORIES_CODEC_UI_ORIGINS``: comma-separated Web UI origins allowed to call the codec server."""
+    configured = os.environ.get("TRAJECTORIES_CODEC_UI_ORIGINS")
+    return [origin.strip() for origin in configured.split(",") if origin.strip()] if configured else default
+
+
+def create_private_file(path: Path, text: str) -> bool:
+    """Write ``text`` to a new file readable by its owner only (0600); False if it already exists."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
+    return True
+
+
+DEFAULT_API_PORT = 8080
+
+
+def api_host() -> str:
+    """``TRAJECTORIES_API_HOST``: where the run command serves the HTTP API (default loopback only)."""
+    return os.environ.get("TRAJECTORIES_API_HOST") or "127.0.0.1"
+
+
+def api_port() -> int:
+    """``TRAJECTORIES_API_PORT``: the HTTP API's port for the run command (default 8080)."""
+    value = os.environ.get("TRAJECTORIES_API_PORT") or str(DEFAULT_API_PORT)
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"TRAJECTORIES_API_PORT must be a port number, not {value!r}") from None

@@ -16,13 +16,16 @@ import signal
 import subprocess
 import sys
 import time
-from contextlib import suppress
+from contextlib import AsyncExitStack, suppress
 from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from trajectories import config, search_attributes
+from trajectories import codec_server, config, encryption, search_attributes
+from trajectories.api import create_app
+from trajectories.api.auth import configured_tokens, ensure_local_token, read_token_file
+from trajectories.api.server import bind, serving
 from trajectories.client import connect
 from trajectories.samples import start_samples
 from trajectories.schedules import ensure_schedules
@@ -32,6 +35,7 @@ logger = logging.getLogger("trajectories.run")
 
 DEV_HOST, DEV_PORT, DEV_UI_PORT, DEV_NAMESPACE = "127.0.0.1", 7233, 8233, "default"
 DEV_UI_URL = f"http://localhost:{DEV_UI_PORT}"
+CODEC_HOST = "127.0.0.1"
 STARTUP_TIMEOUT = 60.0
 STOP_TIMEOUT = 5.0
 
@@ -45,14 +49,25 @@ def temporal_cli() -> str:
     return found
 
 
-def dev_server_command(state_dir: Path) -> list[str]:
+def dev_ui_origins() -> list[str]:
+    """The dev UI as a browser may reach it: the codec server answers CORS for these origins only."""
+    return [f"http://localhost:{DEV_UI_PORT}", f"http://{DEV_HOST}:{DEV_UI_PORT}"]
+
+
+def codec_endpoint(port: int) -> str:
+    """What the UI calls: ``localhost`` like the UI's own address, so the codec session cookie is same-site."""
+    return f"http://localhost:{port}"
+
+
+def dev_server_command(state_dir: Path, codec_port: int | None = None) -> list[str]:
+    ui_codec = ["--ui-codec-endpoint", codec_endpoint(codec_port)] if codec_port else []
     return [
         temporal_cli(), "server", "start-dev",
         "--db-filename", str(state_dir / "temporal.db"),
         "--ip", DEV_HOST, "--port", str(DEV_PORT), "--ui-port", str(DEV_UI_PORT),
         "--namespace", DEV_NAMESPACE, "--log-level", "warn",
         "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal",
-        *search_attributes.cli_flags(),
+        *ui_codec, *search_attributes.cli_flags(),
     ]  # fmt: skip
 
 
@@ -66,13 +81,13 @@ def _die_with_parent() -> None:
         pass
 
 
-def start_dev_server(state_dir: Path) -> tuple[subprocess.Popen[bytes], Path]:
+def start_dev_server(state_dir: Path, codec_port: int | None = None) -> tuple[subprocess.Popen[bytes], Path]:
     """Start the dev server in its own process group (Ctrl-C reaches only us; we stop it in order)."""
     state_dir.mkdir(parents=True, exist_ok=True)
     log_path = state_dir / "temporal.log"
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            dev_server_command(state_dir),
+            dev_server_command(state_dir, codec_port),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -145,14 +160,79 @@ async def connect_external() -> Client:
     return client
 
 
+def ensure_codec_keys() -> None:
+    """Without configured keys, create a dev key once in ``var/`` (its path is logged, never the key)."""
+    if os.environ.get(config.CODEC_KEYS_VARIABLE):
+        logger.info("payload encryption: keys from %s", config.CODEC_KEYS_VARIABLE)
+        return
+    path, created = encryption.ensure_dev_keys()
+    logger.info("payload encryption: %s key file %s", "created the dev" if created else "using the", path)
+    if config.external_cluster() and created:
+        logger.warning("a fresh dev key encrypts payloads on %s: configure %s for real use",
+                       os.environ.get("TEMPORAL_ADDRESS"), config.CODEC_KEYS_VARIABLE)
+
+
+def api_tokens() -> list[str]:
+    """The configured tokens; without any, the one in ``var/api-token`` (made on first use). Never logged."""
+    tokens = configured_tokens()
+    if tokens:
+        logger.info("API tokens from TRAJECTORIES_API_TOKENS / TRAJECTORIES_API_TOKEN_FILE: %d", len(tokens))
+        return tokens
+    path = ensure_local_token()
+    logger.info("API token in %s (send it as 'Authorization: Bearer <token>')", path)
+    return read_token_file(path)
+
+
+async def serve_api(stack: AsyncExitStack, client: Client, task_queue: str) -> None:
+    """The HTTP API beside the worker, sharing its client; a busy port is logged, the worker keeps running."""
+    host, port = config.api_host(), config.api_port()
+    try:
+        listener = bind(host, port)
+    except OSError as error:
+        logger.error("HTTP API not started: cannot listen on %s:%d (%s); set TRAJECTORIES_API_PORT", host, port, error)
+        return
+    app = create_app(client=client, tokens=api_tokens(), task_queue=task_queue)
+    base_url = await stack.enter_async_context(serving(app, listener))
+    logger.info("HTTP API at %s (OpenAPI: %s/docs)", base_url, base_url)
+
+
+def codec_tokens() -> list[str]:
+    """The configured codec-server tokens; without any, the dev token in ``var/codec-tokens`` (made once)."""
+    if not os.environ.get(config.CODEC_TOKENS_VARIABLE):
+        path, created = codec_server.ensure_dev_token()
+        logger.info("codec server token: %s %s", "created" if created else "using", path)
+    return codec_server.configured_tokens()
+
+
+async def serve_codec(stack: AsyncExitStack) -> int | None:
+    """The codec server on loopback for the Web UI and the CLI; returns its port (None: port taken)."""
+    port = config.codec_port()
+    try:
+        listener = bind(CODEC_HOST, port)
+    except OSError as error:
+        logger.error("codec server not started: cannot listen on %s:%d (%s); set TRAJECTORIES_CODEC_PORT",
+                     CODEC_HOST, port, error)  # fmt: skip
+        return None
+    origins = config.codec_ui_origins(dev_ui_origins())
+    app = codec_server.create_app(encryption.EncryptionCodec(encryption.configured_keys()), codec_tokens(), origins)
+    await stack.enter_async_context(serving(app, listener))
+    port = listener.getsockname()[1]
+    logger.info("codec server at %s for %s: CLI --codec-auth 'Bearer <token>'; Web UI: sign in at %s/login",
+                codec_endpoint(port), ", ".join(origins), codec_endpoint(port))  # fmt: skip
+    return port
+
+
 async def serve(stop: asyncio.Event) -> None:
     server: subprocess.Popen[bytes] | None = None
+    ensure_codec_keys()
+    codec = AsyncExitStack()
     try:
+        codec_port = await serve_codec(codec)
         if config.external_cluster():
             client = await connect_external()
             ui = "your cluster's Web UI"
         else:
-            server, log_path = start_dev_server(config.state_dir())
+            server, log_path = start_dev_server(config.state_dir(), codec_port)
             client = await connect_dev_server(server, log_path)
             ui = DEV_UI_URL
             logger.info("dev server ready at %s:%d", DEV_HOST, DEV_PORT)
@@ -160,6 +240,7 @@ async def serve(stop: asyncio.Event) -> None:
             return
         worker = build_worker(client)
         running = asyncio.create_task(worker.run())
+        stack = AsyncExitStack()
         try:
             try:
                 scheduled = await ensure_schedules(client, worker.task_queue)
@@ -171,12 +252,14 @@ async def serve(stop: asyncio.Event) -> None:
                 logger.info("sample trajectories: %d started", started)
             except Exception as error:  # samples are a convenience: keep serving
                 logger.error("sample trajectories not (all) started: %s: %s", type(error).__name__, error)
+            await serve_api(stack, client, worker.task_queue)
             logger.info("worker polling task queue %r; Web UI: %s", worker.task_queue, ui)
             logger.info("press Ctrl-C to stop the worker%s", " and the dev server" if server else "")
             stopping = asyncio.create_task(stop.wait())
             await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
             stopping.cancel()
         finally:
+            await stack.aclose()  # the API first: no request reaches a stopping worker
             if not running.done():
                 logger.info("stopping the worker")
                 await worker.shutdown()
@@ -184,6 +267,7 @@ async def serve(stop: asyncio.Event) -> None:
     finally:
         if server is not None:
             stop_dev_server(server)
+        await codec.aclose()
 
 
 def main() -> None:

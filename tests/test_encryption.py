@@ -1,0 +1,127 @@
+"""The payload codec: round trip, key rotation, tampering, configuration errors, and that no worker can be
+built on a client that would write plain text."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from temporalio.api.common.v1 import Payload
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from domain.start import TrajectoryStart
+from tests.scenario import start_input
+from trajectories import config, encryption
+from trajectories.encryption import CodecKey, EncryptionCodec, KeyConfigurationError, PayloadDecryptionError
+from worker import build_worker
+
+OLD, NEW = CodecKey.generate("2026-01"), CodecKey.generate("2026-07")
+PERSONAL = {"birth_date": "1999-04-17", "note": "lives with her aunt on Kerkstraat"}
+
+
+async def encoded(converter, value) -> Payload:
+    [payload] = await converter.encode([value])
+    return payload
+
+
+async def test_round_trip_hides_the_plain_text_and_restores_the_value():
+    converter = encryption.data_converter([NEW])
+    payload = await encoded(converter, PERSONAL)
+    assert payload.metadata["encoding"] == encryption.ENCODING
+    assert payload.metadata[encryption.KEY_ID_METADATA] == b"2026-07"
+    assert b"Kerkstraat" not in payload.SerializeToString() and b"1999-04-17" not in payload.SerializeToString()
+    assert await converter.decode([payload], [dict]) == [PERSONAL]
+
+
+async def test_same_value_encrypts_differently_each_time():
+    codec = EncryptionCodec([NEW])
+    plain = Payload(metadata={"encoding": b"json/plain"}, data=b'"x"')
+    first, second = await codec.encode([plain, plain])
+    assert first.data != second.data  # a fresh nonce per payload
+
+
+async def test_pydantic_models_survive_the_codec():
+    converter = encryption.data_converter([NEW])
+    start = TrajectoryStart.model_validate(start_input("t-1"))
+    assert await converter.decode([await encoded(converter, start)], [TrajectoryStart]) == [start]
+
+
+async def test_rotation_old_payloads_still_decode_new_ones_use_the_new_key():
+    before = await EncryptionCodec([OLD]).encode([Payload(metadata={"encoding": b"json/plain"}, data=b'"old"')])
+    rotated = EncryptionCodec([NEW, OLD])  # the new key first: it encrypts; the old one still decrypts
+    assert (await rotated.decode(before))[0].data == b'"old"'
+    [after] = await rotated.encode([Payload(metadata={"encoding": b"json/plain"}, data=b'"new"')])
+    assert after.metadata[encryption.KEY_ID_METADATA] == b"2026-07"
+    with pytest.raises(PayloadDecryptionError, match="unknown key id '2026-07'"):
+        await EncryptionCodec([OLD]).decode([after])  # a retired key cannot read what the new one wrote
+
+
+async def test_tampering_is_detected():
+    codec = EncryptionCodec([OLD, NEW])
+    [payload] = await codec.encode([Payload(metadata={"encoding": b"json/plain"}, data=b'"bank 123"')])
+    flipped = Payload()
+    flipped.CopyFrom(payload)
+    flipped.data = payload.data[:-1] + bytes([payload.data[-1] ^ 1])
+    with pytest.raises(PayloadDecryptionError, match="failed authentication"):
+        await codec.decode([flipped])
+    relabelled = Payload()
+    relabelled.CopyFrom(payload)
+    relabelled.metadata[encryption.KEY_ID_METADATA] = b"2026-07"  # claims the other configured key
+    with pytest.raises(PayloadDecryptionError, match="failed authentication"):
+        await codec.decode([relabelled])
+
+
+async def test_plain_payloads_pass_through_untouched():
+    """Histories recorded before encryption (tests/histories) keep decoding."""
+    plain = await encoded(pydantic_data_converter, PERSONAL)
+    assert await EncryptionCodec([NEW]).decode([plain]) == [plain]
+    assert await encryption.data_converter([NEW]).decode([plain], [dict]) == [PERSONAL]
+
+
+def test_key_configuration_errors_name_the_problem_and_never_the_key():
+    secret = base64.b64encode(b"k" * 20).decode()
+    with pytest.raises(KeyConfigurationError, match="16, 24 or 32 bytes") as wrong_length:
+        encryption.parse_keys(f"a:{secret}")
+    assert secret not in str(wrong_length.value)
+    with pytest.raises(KeyConfigurationError, match="not valid base64"):
+        encryption.parse_keys("a:***")
+    with pytest.raises(KeyConfigurationError, match="keyid:base64key"):
+        encryption.parse_keys(base64.b64encode(b"k" * 32).decode())
+    with pytest.raises(KeyConfigurationError, match="appears twice"):
+        encryption.parse_keys(f"{OLD.encoded()},{OLD.encoded()}")
+    keys = encryption.parse_keys(f"# rotated in July\n{NEW.encoded()}, {OLD.encoded()}\n")
+    assert [key.id for key in keys] == ["2026-07", "2026-01"]
+    assert "secret" not in repr(keys[0]) and NEW.encoded().split(":")[1] not in repr(keys)
+
+
+def test_missing_keys_are_an_error_not_plain_text(monkeypatch, tmp_path):
+    monkeypatch.delenv(config.CODEC_KEYS_VARIABLE)
+    monkeypatch.setenv(config.CODEC_KEYS_FILE_VARIABLE, str(tmp_path / "absent"))
+    with pytest.raises(KeyConfigurationError, match=config.CODEC_KEYS_VARIABLE):
+        encryption.data_converter()
+
+
+def test_dev_keys_are_created_once_private_and_loadable(monkeypatch, tmp_path):
+    monkeypatch.delenv(config.CODEC_KEYS_VARIABLE)
+    monkeypatch.setenv(config.CODEC_KEYS_FILE_VARIABLE, str(tmp_path / "codec-keys"))
+    path, created = encryption.ensure_dev_keys()
+    assert created and path.stat().st_mode & 0o777 == 0o600
+    first = encryption.configured_keys()
+    assert encryption.ensure_dev_keys() == (path, False)
+    assert encryption.configured_keys() == first
+
+
+async def test_no_worker_on_a_plain_client(env):
+    plain = Client(env.client.service_client, namespace=env.client.namespace, data_converter=pydantic_data_converter)
+    with pytest.raises(ValueError, match="encrypts payloads"):
+        build_worker(plain, "never")
+    assert encryption.is_encrypting(env.client.data_converter)  # the fixtures' clients do
+
+
+def test_recorded_history_keys_are_test_only():
+    """The committed key only ever encrypted made-up recordings; its file says so."""
+    from tests.record_histories import RECORDING_KEYS
+
+    assert "Test-only" in RECORDING_KEYS.read_text()
+    assert all(key.id.startswith("recording-") for key in encryption.parse_keys(RECORDING_KEYS.read_text()))

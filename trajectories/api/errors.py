@@ -1,0 +1,170 @@
+"""Typed error bodies, and how Temporal's and pydantic's exceptions become HTTP statuses.
+
+Every error is ``{"error": <type>, "message": ..., [allowed_events], [fields], [detail]}`` so a backend in
+any language can branch on ``error`` and show ``message``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from trajectories.client import TrajectoryClosed
+
+logger = logging.getLogger("trajectories.api")
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    error: str = Field(description="Machine-readable type, e.g. EventNotAllowed, InvalidInput, TrajectoryNotFound.")
+    message: str = Field(description="What went wrong, naming the fields or the allowed events.")
+    allowed_events: list[str] | None = Field(default=None, description="EventNotAllowed: what may be sent now.")
+    fields: list[str] | None = Field(default=None, description="InvalidInput/EventInvalid: the offending fields.")
+    detail: list[dict[str, Any]] | None = Field(default=None, description="InvalidInput: pydantic's errors.")
+
+
+class ApiError(Exception):
+    """An error with its status and body; raised by routes and produced from Temporal's exceptions."""
+
+    status_code = status.HTTP_500_INTERNAL_SERVER_ERROR
+    headers: dict[str, str] | None = None
+
+    def __init__(self, error: str, message: str, **extra: Any):
+        super().__init__(message)
+        self.body = ErrorBody(error=error, message=message, **extra)
+
+
+class Unauthorized(ApiError):
+    status_code = status.HTTP_401_UNAUTHORIZED
+    headers = {"WWW-Authenticate": "Bearer"}
+
+    def __init__(self, message: str):
+        super().__init__("Unauthorized", message)
+
+
+class NotFound(ApiError):
+    status_code = status.HTTP_404_NOT_FOUND
+
+
+class Conflict(ApiError):
+    status_code = status.HTTP_409_CONFLICT
+
+
+class Unprocessable(ApiError):
+    status_code = status.HTTP_422_UNPROCESSABLE_CONTENT
+
+
+class Unavailable(ApiError):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+
+    def __init__(self, message: str = "Temporal is unreachable; try again later"):
+        super().__init__("TemporalUnavailable", message)
+
+
+class TimedOut(ApiError):
+    status_code = status.HTTP_504_GATEWAY_TIMEOUT
+
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text}
+    for code, text in {
+        401: "Missing or invalid bearer token",
+        404: "Unknown region or trajectory",
+        422: "Invalid input; `fields` names them",
+        503: "Temporal is unreachable",
+    }.items()
+}
+"""Error responses every route can give, for the OpenAPI document."""
+
+
+def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
+    """``("body", "participant", "age_band")`` → ``participant.age_band``; query/path parameters by name."""
+    parts = [str(part) for part in location]
+    if parts and parts[0] in {"body", "query", "path", "header"}:
+        parts = parts[1:]
+    return ".".join(parts) or "(body)"
+
+
+def invalid_input(errors: list[dict[str, Any]]) -> Unprocessable:
+    fields = [_field_name(item["loc"]) for item in errors]
+    message = "; ".join(f"field '{field}': {item['msg']}" for field, item in zip(fields, errors))
+    detail = [{key: item[key] for key in ("loc", "msg", "type") if key in item} for item in errors]
+    return Unprocessable("InvalidInput", message, fields=list(dict.fromkeys(fields)), detail=detail)
+
+
+def from_rejected_event(error: WorkflowUpdateFailedError) -> ApiError:
+    """The Update validator's ApplicationError: EventNotAllowed → 409, EventInvalid/EventUnknown → 422."""
+    cause = error.cause
+    if not isinstance(cause, ApplicationError):
+        return Conflict("EventRejected", str(cause or error))
+    details = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
+    allowed = list(details.get("allowed_events") or [])
+    if cause.type == "EventNotAllowed":
+        return Conflict("EventNotAllowed", cause.message, allowed_events=allowed)
+    if cause.type == "EventInvalid":
+        return Unprocessable("EventInvalid", cause.message, fields=list(details.get("fields") or []))
+    if cause.type == "EventUnknown":
+        return Unprocessable("EventUnknown", cause.message, fields=["event"], allowed_events=allowed)
+    return Conflict(cause.type or "EventRejected", cause.message)
+
+
+def from_temporal(error: Exception) -> ApiError | None:
+    """Temporal's exceptions that have a meaning for the caller; ``None`` for the rest (a 500)."""
+    if isinstance(error, WorkflowUpdateFailedError):
+        return from_rejected_event(error)
+    if isinstance(error, TrajectoryClosed):
+        return Conflict("TrajectoryClosed", "the trajectory is closed: no event is allowed", allowed_events=[])
+    if isinstance(error, WorkflowAlreadyStartedError):
+        return Conflict(
+            "TrajectoryAlreadyStarted", "a trajectory with this id was already started in this region (ids are never reused)"
+        )
+    if isinstance(error, RPCError):
+        if error.status == RPCStatusCode.NOT_FOUND:
+            return NotFound("TrajectoryNotFound", "no trajectory with this id in this region")
+        if error.status == RPCStatusCode.UNAVAILABLE:
+            return Unavailable()
+        if error.status == RPCStatusCode.DEADLINE_EXCEEDED:
+            return TimedOut("TemporalTimeout", "Temporal did not answer in time (is a worker running?)")
+    if isinstance(error, RuntimeError) and str(error).startswith("Failed client connect"):
+        return Unavailable()  # a lazy client that still cannot reach the server
+    return None
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn exceptions into :class:`ErrorBody` responses."""
+
+    def respond(error: ApiError) -> JSONResponse:
+        return JSONResponse(
+            error.body.model_dump(exclude_none=True), status_code=error.status_code, headers=error.headers
+        )
+
+    async def api_error(_: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, ApiError)
+        return respond(error)
+
+    async def request_invalid(_: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, RequestValidationError)
+        return respond(invalid_input(list(error.errors())))
+
+    async def temporal_error(request: Request, error: Exception) -> JSONResponse:
+        translated = from_temporal(error)
+        if translated is None:
+            logger.error("%s %s failed: %s", request.method, request.url.path, type(error).__name__)
+            translated = ApiError("InternalError", "internal error; see the API's log")
+        elif isinstance(translated, Unavailable):
+            logger.warning("Temporal unreachable: %s", error)
+        return respond(translated)
+
+    app.add_exception_handler(ApiError, api_error)
+    app.add_exception_handler(RequestValidationError, request_invalid)
+    for kind in (RPCError, WorkflowUpdateFailedError, WorkflowAlreadyStartedError, TrajectoryClosed, RuntimeError):
+        app.add_exception_handler(kind, temporal_error)

@@ -1,0 +1,128 @@
+"""Every HTTP endpoint, in one router: start, submit an event, view, list. Thin: the work is in
+``trajectories.client`` and ``trajectories.listing``, which the CLI uses too."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, status
+from pydantic import BaseModel
+from temporalio.client import Client
+
+from domain.identifiers import TrajectoryId
+from domain.records import TrajectoryView
+from domain.start import TrajectoryStart
+from trajectories import client as trajectories_client
+from trajectories.api.auth import require_token
+from trajectories.api.errors import RESPONSES, ErrorBody, NotFound
+from trajectories.listing import REGIONS, STATES, TrajectoryFilter, TrajectorySummary, list_trajectories
+from workflows import WORKFLOWS
+
+router = APIRouter(dependencies=[Depends(require_token)], responses=RESPONSES)
+
+
+def temporal(request: Request) -> Client:
+    """The one Temporal client the app connected at startup."""
+    return request.app.state.client
+
+
+def known_region(
+    region: Annotated[str, Path(description="Region of the route.", examples=list(REGIONS))],
+) -> str:
+    if region not in WORKFLOWS:
+        raise NotFound("RegionNotFound", f"unknown region {region!r}; regions: {', '.join(REGIONS)}")
+    return region
+
+
+TemporalClient = Annotated[Client, Depends(temporal)]
+KnownRegion = Annotated[str, Depends(known_region)]
+TrajectoryIdPath = Annotated[TrajectoryId, Path(description="The id the caller chose at the start.")]
+
+
+class RegionInfo(BaseModel):
+    region: str
+    workflow_type: str
+    states: list[str]
+    events: list[str]
+
+
+class TrajectoryStarted(BaseModel):
+    region: str
+    trajectory_id: str
+    workflow_id: str
+    run_id: str | None
+    view: str
+
+
+class TrajectoryList(BaseModel):
+    query: str
+    trajectories: list[TrajectorySummary]
+
+
+EVENT_EXAMPLE = {"event": "observation_started", "actor": "coach-anna", "provider_id": "provider-de-schoor"}
+
+
+@router.get("/regions", summary="The regions, their states and events")
+async def regions() -> list[RegionInfo]:
+    return [
+        RegionInfo(region=region, workflow_type=workflow.__name__, states=list(STATES[region]), events=workflow.events.names)
+        for region, workflow in WORKFLOWS.items()
+    ]
+
+
+@router.post(
+    "/regions/{region}/trajectories",
+    status_code=status.HTTP_201_CREATED,
+    summary="Start a trajectory",
+    responses={409: {"model": ErrorBody, "description": "TrajectoryAlreadyStarted: the id was used before"}},
+)
+async def start(
+    region: KnownRegion, start: TrajectoryStart, client: TemporalClient, request: Request, response: Response
+) -> TrajectoryStarted:
+    handle = await trajectories_client.start_trajectory(client, region, start, task_queue=request.app.state.task_queue)
+    location = request.url_for("view", region=region, trajectory_id=start.trajectory_id).path
+    response.headers["Location"] = location
+    return TrajectoryStarted(
+        region=region,
+        trajectory_id=start.trajectory_id,
+        workflow_id=handle.id,
+        run_id=handle.result_run_id,
+        view=location,
+    )
+
+
+@router.post(
+    "/regions/{region}/trajectories/{trajectory_id}/events",
+    summary="Submit an event; returns the trajectory's view",
+    responses={
+        409: {
+            "model": ErrorBody,
+            "description": "EventNotAllowed: not allowed now, `allowed_events` lists what is; TrajectoryClosed",
+        },
+        422: {"model": ErrorBody, "description": "EventInvalid (`fields`), EventUnknown, or malformed JSON"},
+    },
+)
+async def submit_event(
+    region: KnownRegion,
+    trajectory_id: TrajectoryIdPath,
+    event: Annotated[dict[str, Any], Body(examples=[EVENT_EXAMPLE])],
+    client: TemporalClient,
+) -> TrajectoryView:
+    return await trajectories_client.submit_event(client, region, trajectory_id, event)
+
+
+@router.get("/regions/{region}/trajectories/{trajectory_id}", name="view", summary="A trajectory's view")
+async def view(region: KnownRegion, trajectory_id: TrajectoryIdPath, client: TemporalClient) -> TrajectoryView:
+    return await trajectories_client.view(client, region, trajectory_id)
+
+
+@router.get("/trajectories", summary="List trajectories through Temporal visibility")
+async def trajectories(
+    client: TemporalClient, trajectory_filter: Annotated[TrajectoryFilter, Query()]
+) -> TrajectoryList:
+    """Filter by region, state, coach, open/closed; ``overdue=true`` keeps the open ones whose next deadline
+    lies before ``as_of`` (default: now)."""
+    return TrajectoryList(
+        query=trajectory_filter.query(), trajectories=await list_trajectories(client, trajectory_filter)
+    )
+

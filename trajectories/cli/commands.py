@@ -1,0 +1,212 @@
+"""Every ``trajectories`` sub-command, in one place: the parser, the commands, and their exit codes.
+
+Exit codes: 0 done; 1 refused by the trajectory (event not allowed now, duplicate start, closed);
+2 invalid input or configuration (usage, unreadable JSON, invalid fields, unknown event, no payload key); 3 unknown trajectory or region;
+4 Temporal unreachable or not answering.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from rich.console import Console
+from temporalio.client import Client
+from temporalio.envconfig import ClientConfig
+
+from trajectories import client as trajectories_client
+from trajectories import config, encryption
+from trajectories.api.errors import from_temporal, invalid_input
+from trajectories.cli import render
+from trajectories.cli.inputs import InputError, read_json
+from trajectories.listing import REGIONS, TrajectoryFilter, filter_params, list_trajectories
+
+EXIT_OK, EXIT_REFUSED, EXIT_INVALID, EXIT_NOT_FOUND, EXIT_UNAVAILABLE = 0, 1, 2, 3, 4
+EXIT_FOR_STATUS = {409: EXIT_REFUSED, 422: EXIT_INVALID, 404: EXIT_NOT_FOUND, 503: EXIT_UNAVAILABLE, 504: EXIT_UNAVAILABLE}
+
+
+class Failed(Exception):
+    """A command that cannot be done; ``main`` prints the message and exits with ``code``."""
+
+    def __init__(self, code: int, error: str, message: str, *, allowed: list[str] | None = None, fields: list[str] | None = None):
+        super().__init__(message)
+        self.code, self.error, self.message, self.allowed, self.fields = code, error, message, allowed, fields
+
+
+Command = Callable[[argparse.Namespace, Client, Console], Awaitable[None]]
+
+
+async def start(args: argparse.Namespace, client: Client, out: Console) -> None:
+    """Start a trajectory of a region from a start-input JSON file."""
+    handle = await trajectories_client.start_trajectory(client, args.region, _start_input(args.file), task_queue=args.task_queue)
+    out.print(f"started {handle.id}")
+
+
+async def event(args: argparse.Namespace, client: Client, out: Console) -> None:
+    """Submit one event; shows the trajectory after it."""
+    view = await trajectories_client.submit_event(client, args.region, args.trajectory_id, read_json(args.event, "event"))
+    if args.json:
+        render.print_json(out, view)
+    else:
+        out.print(f"accepted: {view.region} / {view.trajectory_id} is now [bold]{view.state}[/bold]")
+        out.print(f"allowed events: {', '.join(view.allowed_events) or 'none'}")
+
+
+async def show(args: argparse.Namespace, client: Client, out: Console) -> None:
+    """Show a trajectory: state, deadlines, history, notifications."""
+    view = await trajectories_client.view(client, args.region, args.trajectory_id)
+    if args.json:
+        render.print_json(out, view)
+    else:
+        render.trajectory(out, view, datetime.now(UTC))
+
+
+async def list_command(args: argparse.Namespace, client: Client, out: Console) -> None:
+    """List trajectories by region, state and coach (Temporal visibility)."""
+    trajectory_filter = _filter(region=args.region, state=args.state, coach=args.coach, open=args.open, limit=args.limit)
+    rows = await list_trajectories(client, trajectory_filter)
+    if args.json:
+        render.print_json(out, rows)
+    else:
+        render.listing(out, rows, datetime.now(UTC))
+
+
+async def overdue(args: argparse.Namespace, client: Client, out: Console) -> None:
+    """Open trajectories whose next deadline has passed, grouped by region and coach."""
+    as_of = args.as_of or datetime.now(UTC).isoformat()
+    trajectory_filter = _filter(region=args.region, coach=args.coach, overdue=True, as_of=as_of, limit=args.limit)
+    rows = await list_trajectories(client, trajectory_filter)
+    if args.json:
+        render.print_json(out, rows)
+    else:
+        render.overdue_report(out, rows, trajectory_filter.as_of or datetime.now(UTC))
+
+
+def _start_input(source: str) -> dict[str, Any]:
+    return read_json(source, "start input")
+
+
+def _filter(**values: Any) -> TrajectoryFilter:
+    try:
+        return TrajectoryFilter(**filter_params(values))
+    except ValidationError as error:
+        raise _invalid(error) from None
+
+
+def _invalid(error: ValidationError) -> Failed:
+    body = invalid_input(list(error.errors(include_url=False))).body
+    return Failed(EXIT_INVALID, body.error, body.message, fields=body.fields)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="trajectories",
+        description="Start, follow and report on trajectories. Connects with TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, …",
+        epilog="exit codes: 0 done, 1 refused (not allowed now, duplicate, closed), 2 invalid input or configuration, "
+        "3 unknown trajectory, 4 Temporal unreachable",
+    )
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, function: Command, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.set_defaults(run=function)
+        return sub
+
+    def region(sub: argparse.ArgumentParser, *, optional: bool = False) -> None:
+        if optional:
+            sub.add_argument("--region", choices=REGIONS)
+        else:
+            sub.add_argument("region", choices=REGIONS, metavar="REGION", help=f"one of {', '.join(REGIONS)}")
+
+    def as_json(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--json", action="store_true", help="print JSON (as the HTTP API returns it) instead of tables")
+
+    sub = command("start", start, "start a trajectory from a start-input JSON file")
+    region(sub)
+    sub.add_argument("file", metavar="FILE", help="start input as JSON: a file, - for standard input, or inline {...}")
+    sub.add_argument("--task-queue", default=None, help="default: TRAJECTORIES_TASK_QUEUE or 'trajectories'")
+
+    sub = command("event", event, "submit an event to a trajectory")
+    region(sub)
+    sub.add_argument("trajectory_id", metavar="TRAJECTORY_ID")
+    sub.add_argument("event", metavar="EVENT", help="the event as JSON: a file, - for standard input, or inline {...}")
+    as_json(sub)
+
+    sub = command("show", show, "show a trajectory: state, deadlines, history, notifications")
+    region(sub)
+    sub.add_argument("trajectory_id", metavar="TRAJECTORY_ID")
+    as_json(sub)
+
+    sub = command("list", list_command, "list trajectories by region, state and coach")
+    region(sub, optional=True)
+    sub.add_argument("--state", help="a state id, e.g. trial")
+    sub.add_argument("--coach", help="the coach's id, e.g. coach-anna")
+    status = sub.add_mutually_exclusive_group()
+    status.add_argument("--open", dest="open", action="store_const", const=True, help="running trajectories only")
+    status.add_argument("--closed", dest="open", action="store_const", const=False, help="closed trajectories only")
+    sub.add_argument("--limit", type=int, default=100)
+    as_json(sub)
+
+    sub = command("overdue", overdue, "open trajectories whose next deadline has passed, by region and coach")
+    region(sub, optional=True)
+    sub.add_argument("--coach", help="only this coach's trajectories")
+    sub.add_argument("--as-of", help="ISO datetime with timezone to compare with (default: now)")
+    sub.add_argument("--limit", type=int, default=1000)
+    as_json(sub)
+    return top
+
+
+def _failure(error: Exception) -> Failed | None:
+    """What went wrong, in the API's terms (one interpretation of Temporal's errors for both)."""
+    if isinstance(error, Failed):
+        return error
+    if isinstance(error, InputError):
+        return Failed(EXIT_INVALID, "InvalidInput", str(error))
+    if isinstance(error, encryption.KeyConfigurationError):
+        return Failed(EXIT_INVALID, "Configuration", str(error))
+    if isinstance(error, ValidationError):
+        return _invalid(error)
+    translated = from_temporal(error)
+    if translated is None:
+        return None
+    body = translated.body
+    code = EXIT_FOR_STATUS.get(translated.status_code, EXIT_REFUSED)
+    message = body.message
+    if code == EXIT_UNAVAILABLE:
+        message += f" (TEMPORAL_ADDRESS: {ClientConfig.load_client_connect_config().get('target_host') or 'localhost:7233'})"
+    return Failed(code, body.error, message, allowed=body.allowed_events, fields=body.fields)
+
+
+async def _run(args: argparse.Namespace, out: Console) -> None:
+    client = await trajectories_client.connect()
+    if getattr(args, "task_queue", "") is None:
+        args.task_queue = config.task_queue()
+    await args.run(args, client, out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The console script ``trajectories``; returns the exit code."""
+    args = parser().parse_args(argv)
+    out, err = Console(), Console(stderr=True, highlight=False)
+    try:
+        asyncio.run(_run(args, out))
+    except Exception as error:
+        failure = _failure(error)
+        if failure is None:
+            raise
+        err.print(f"[bold red]error[/bold red] ({failure.error}): {failure.message}", markup=True)
+        if failure.allowed is not None:
+            err.print(f"allowed events now: {', '.join(failure.allowed) or 'none'}")
+        if failure.fields:
+            err.print(f"fields: {', '.join(failure.fields)}")
+        return failure.code
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""How the command shows things: ``rich`` tables for people, and plain JSON (``--json``) for scripts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from pydantic import BaseModel
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from domain.records import TrajectoryView
+from trajectories.listing import TrajectorySummary, group_overdue
+
+
+def print_json(console: Console, value: BaseModel | Iterable[BaseModel] | dict) -> None:
+    """Machine-readable output: exactly what the HTTP API would return."""
+    if isinstance(value, BaseModel):
+        data = value.model_dump(mode="json", by_alias=True)
+    elif isinstance(value, dict):
+        data = value
+    else:
+        data = [item.model_dump(mode="json", by_alias=True) for item in value]
+    console.print_json(json.dumps(data), indent=2)
+
+
+def when(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def relative(moment: datetime, now: datetime) -> str:
+    """``in 3 days`` / ``overdue 2 days`` / ``in 5 hours``: what a coach needs at a glance."""
+    delta = moment - now
+    seconds = abs(delta.total_seconds())
+    amount = f"{int(seconds // 86400)} days" if seconds >= 86400 else f"{int(seconds // 3600)} hours"
+    return f"in {amount}" if delta.total_seconds() >= 0 else f"overdue {amount}"
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def trajectory(console: Console, view: TrajectoryView, now: datetime) -> None:
+    """State, deadlines, allowed events, history, notifications and payments of one trajectory."""
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column(overflow="fold")
+    facts.add_row("trajectory", f"{view.region} / {view.trajectory_id}")
+    facts.add_row("state", f"{view.state}{'  (closed)' if view.closed else ''}")
+    facts.add_row("coach", view.coach_id)
+    facts.add_row("match attempts", str(view.match_attempts))
+    facts.add_row("allowed events", ", ".join(view.allowed_events) or "none")
+    console.print(facts)
+
+    deadlines = _table("Deadlines", "deadline", "due (UTC)", "")
+    for name, due in sorted(view.deadlines.items(), key=lambda item: item[1]):
+        deadlines.add_row(name, when(due), relative(due, now))
+    console.print(deadlines if view.deadlines else "Deadlines: none open")
+
+    history = _table("History", "at (UTC)", "event", "from", "to", "actor")
+    for record in view.history:
+        history.add_row(when(record.at), record.event, record.from_state, record.to_state, record.actor)
+    console.print(history if view.history else "History: no events yet")
+
+    notifications = _table("Notifications", "at (UTC)", "kind", "recipient", "due (UTC)")
+    for note in view.notifications:
+        notifications.add_row(when(note.at), note.kind, note.recipient, when(note.due))
+    console.print(notifications if view.notifications else "Notifications: none sent")
+
+    if view.payments:
+        payments = _table("Payments", "at (UTC)", "kind", "payee", "amount", "period from")
+        for payment in view.payments:
+            payments.add_row(when(payment.at), payment.kind, payment.payee, f"€{payment.amount:,.2f}", str(payment.period_start))
+        console.print(payments)
+
+
+def listing(console: Console, rows: list[TrajectorySummary], now: datetime) -> None:
+    table = _table(f"{len(rows)} trajectories", "region", "trajectory", "state", "coach", "next deadline (UTC)", "", "status")
+    for row in rows:
+        soon = relative(row.next_deadline, now) if row.next_deadline else ""
+        table.add_row(row.region, row.trajectory_id, row.state or "", row.coach_id or "", when(row.next_deadline), soon, row.status)
+    console.print(table)
+
+
+def overdue_report(console: Console, rows: list[TrajectorySummary], as_of: datetime) -> None:
+    """Grouped by region, then coach, oldest deadline first: who has to act on what."""
+    console.print(f"[bold]{len(rows)} overdue trajectories[/bold] (next deadline before {when(as_of)} UTC)")
+    for region, coaches in group_overdue(rows).items():
+        console.rule(f"[bold]{region}[/bold]", align="left")
+        for coach, items in coaches.items():
+            table = _table(f"{coach} ({len(items)})", "trajectory", "state", "deadline (UTC)", "")
+            for item in items:
+                assert item.next_deadline is not None
+                table.add_row(item.trajectory_id, item.state or "", when(item.next_deadline), relative(item.next_deadline, as_of))
+            console.print(table)

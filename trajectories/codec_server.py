@@ -1,0 +1,176 @@
+"""The remote codec server: lets the Temporal Web UI (and the ``temporal`` CLI) show decrypted payloads to
+authorised staff; the keys never leave this process.
+
+Temporal's remote codec protocol: ``POST .../encode`` and ``POST .../decode`` take and return ``Payloads``
+as protobuf JSON, and only the last path segment decides which. Browsers call it cross-origin, so CORS
+(Starlette's middleware) answers for the configured Web UI origins only, with credentials. Every
+encode/decode needs authorisation:
+
+* ``Authorization: Bearer <token>`` with a configured token (``TRAJECTORIES_CODEC_TOKENS``), as the CLI
+  sends it (``--codec-endpoint ... --codec-auth "Bearer <token>"``);
+* or a session cookie, for the Web UI. The UI can only pass *its own* login (OIDC) token, and only to an
+  HTTPS endpoint ("Pass the user access token"), so staff sign in once at ``/login`` with their codec token
+  and turn on "Include cross-origin credentials" in the UI's codec settings. The cookie is ``HttpOnly``,
+  ``SameSite=Strict`` and holds a random session id, never the token.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import secrets
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import parse_qs
+
+from fastapi import Depends, FastAPI, HTTPException, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from google.protobuf import json_format
+from temporalio.api.common.v1 import Payloads
+
+from trajectories import config
+from trajectories.encryption import EncryptionCodec, PayloadDecryptionError
+
+logger = logging.getLogger(__name__)
+
+SESSION_COOKIE = "trajectories_codec_session"
+SESSION_SECONDS = 8 * 3600
+MIN_TOKEN_LENGTH = 16
+BEARER = HTTPBearer(auto_error=False)
+
+
+class Sessions:
+    """Random session ids with an expiry, in memory: a restart signs everyone out."""
+
+    def __init__(self, seconds: int = SESSION_SECONDS) -> None:
+        self.seconds = seconds
+        self._expiry: dict[str, float] = {}
+
+    def open(self) -> str:
+        session = secrets.token_urlsafe(32)
+        self._expiry[session] = time.monotonic() + self.seconds
+        return session
+
+    def valid(self, session: str | None) -> bool:
+        expiry = self._expiry.get(session or "")
+        if expiry is not None and expiry < time.monotonic():
+            del self._expiry[session or ""]
+            return False
+        return expiry is not None
+
+
+def configured_tokens() -> list[str]:
+    """``TRAJECTORIES_CODEC_TOKENS`` (comma-separated), else the token file (default ``var/codec-tokens``)."""
+    text = os.environ.get(config.CODEC_TOKENS_VARIABLE)
+    if not text and config.codec_tokens_file().exists():
+        text = config.codec_tokens_file().read_text(encoding="utf-8")
+    lines = (line.partition("#")[0] for line in (text or "").splitlines())
+    return [token.strip() for line in lines for token in line.split(",") if token.strip()]
+
+
+def ensure_dev_token(path: Path | None = None) -> tuple[Path, bool]:
+    """Create a random dev token file once (0600); returns its path and whether it was created."""
+    path = path or config.codec_tokens_file()
+    if path.exists():
+        return path, False
+    text = "# bearer token(s) for the local codec server, one per line\n" + secrets.token_urlsafe(32) + "\n"
+    return path, config.create_private_file(path, text)
+
+
+def token_matches(presented: str, tokens: Sequence[str]) -> bool:
+    """Constant-time comparison against every configured token."""
+    found = False
+    for token in tokens:
+        found |= hmac.compare_digest(presented.encode(), token.encode())
+    return found
+
+
+def create_app(codec: EncryptionCodec, tokens: Sequence[str], ui_origins: Sequence[str]) -> FastAPI:
+    """The codec server. ``tokens`` must not be empty (no anonymous decoding); ``ui_origins`` are the Web
+    UI origins (scheme://host:port) whose browsers may call it."""
+    tokens = [token for token in tokens if token]
+    if not tokens:
+        raise ValueError(f"the codec server needs at least one bearer token ({config.CODEC_TOKENS_VARIABLE})")
+    if any(len(token) < MIN_TOKEN_LENGTH for token in tokens):
+        raise ValueError(f"codec server tokens must have at least {MIN_TOKEN_LENGTH} characters")
+    sessions = Sessions()
+
+    def authorised(
+        request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
+    ) -> None:
+        if credentials is not None and token_matches(credentials.credentials, tokens):
+            return
+        if sessions.valid(request.cookies.get(SESSION_COOKIE)):
+            return
+        raise HTTPException(401, "a bearer token or a codec session is required", {"WWW-Authenticate": "Bearer"})
+
+    app = FastAPI(title="trajectories codec server", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=[origin.rstrip("/") for origin in ui_origins],
+        allow_credentials=True,
+        allow_methods=["POST"],
+        allow_headers=["content-type", "x-namespace", "authorization"],
+        max_age=600,
+    )
+
+    # the protocol: only the last path segment counts, so the server may sit under any prefix
+    @app.post("/encode", dependencies=[Depends(authorised)])
+    @app.post("/{prefix:path}/encode", dependencies=[Depends(authorised)], include_in_schema=False)
+    async def encode(request: Request) -> Response:
+        return await convert(request, "encode")
+
+    @app.post("/decode", dependencies=[Depends(authorised)])
+    @app.post("/{prefix:path}/decode", dependencies=[Depends(authorised)], include_in_schema=False)
+    async def decode(request: Request) -> Response:
+        return await convert(request, "decode")
+
+    async def convert(request: Request, operation: str) -> Response:
+        try:
+            payloads = json_format.Parse(await request.body(), Payloads())
+        except json_format.ParseError as error:
+            raise HTTPException(400, f"the body must be Payloads as protobuf JSON: {error}") from None
+        try:
+            converted = await getattr(codec, operation)(payloads.payloads)
+        except PayloadDecryptionError as error:
+            raise HTTPException(422, str(error)) from None
+        logger.info("%s: %d payload(s), namespace %s", operation, len(converted), request.headers.get("x-namespace"))
+        return Response(json_format.MessageToJson(Payloads(payloads=converted)), media_type="application/json")
+
+    @app.get("/login", response_class=HTMLResponse)
+    async def login_form() -> str:
+        return LOGIN_PAGE.format(message="")
+
+    @app.post("/login", response_class=HTMLResponse)
+    async def login(request: Request) -> HTMLResponse:
+        token = parse_qs((await request.body()).decode(errors="replace")).get("token", [""])[0].strip()
+        if not token or not token_matches(token, tokens):
+            return HTMLResponse(LOGIN_PAGE.format(message="<p role='alert'>That token is not valid.</p>"), 401)
+        response = HTMLResponse(LOGIN_PAGE.format(message=f"<p>Signed in for {SESSION_SECONDS // 3600} hours: "
+                                                           "reload the Web UI.</p>"))  # fmt: skip
+        response.set_cookie(
+            SESSION_COOKIE, sessions.open(), max_age=SESSION_SECONDS, httponly=True, samesite="strict", path="/"
+        )
+        return response
+
+    return app
+
+
+LOGIN_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Trajectories codec server</title></head>
+<body>
+<h1>Decode trajectories in the Temporal Web UI</h1>
+{message}
+<form method="post" action="/login">
+<label>Codec token <input type="password" name="token" autocomplete="off" required></label>
+<button type="submit">Sign in</button>
+</form>
+<p>Then, in the Web UI's codec server settings, keep this server as the endpoint and turn on
+"Include cross-origin credentials".</p>
+</body></html>
+"""

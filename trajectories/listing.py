@@ -1,0 +1,139 @@
+"""Finding trajectories through Temporal visibility: one filter model, one query builder, shared by API and CLI.
+
+The visibility query is built only from validated values (a known region, a known state, a staff id that
+cannot contain quotes, a datetime), never from raw input, so a caller cannot widen or break the query.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
+
+from domain.identifiers import StaffId
+from workflows import WORKFLOWS
+from workflows.visibility import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, REGION, TRAJECTORY_STATE
+
+REGIONS: tuple[str, ...] = tuple(WORKFLOWS)
+STATES: dict[str, tuple[str, ...]] = {
+    region: tuple(state.id for state in workflow.route_class.states) for region, workflow in WORKFLOWS.items()
+}
+"""Every region's state ids, from its machine: the values ``TrajectoryState`` can take."""
+
+MAX_LIMIT = 1000
+
+
+def _known_state(value: str) -> str:
+    known = sorted({state for states in STATES.values() for state in states})
+    if value not in known:
+        raise ValueError(f"unknown state {value!r}; known states: {', '.join(known)}")
+    return value
+
+
+Region = Literal[REGIONS]  # type: ignore[valid-type]
+StateId = Annotated[str, AfterValidator(_known_state)]
+
+
+class TrajectoryFilter(BaseModel):
+    """What staff and backends filter on; every field narrows the result (AND)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    region: Region | None = None
+    state: StateId | None = Field(default=None, description="A state id of any region's machine.")
+    coach: StaffId | None = Field(default=None, description="The coach (CoachId) who owns the trajectory.")
+    overdue: bool = Field(default=False, description="Only open trajectories whose NextDeadline lies before `as_of`.")
+    as_of: AwareDatetime | None = Field(
+        default=None, description="The moment `overdue` compares with (default: now); timezone-aware."
+    )
+    open: bool | None = Field(default=None, description="true: running only; false: closed only; unset: both.")
+    limit: int = Field(default=100, ge=1, le=MAX_LIMIT)
+
+    def query(self, now: datetime | None = None) -> str:
+        """The visibility query: only trajectory workflows, narrowed by each given field."""
+        types = ", ".join(_literal(workflow.__name__) for workflow in WORKFLOWS.values())
+        clauses = [f"WorkflowType IN ({types})"]
+        if self.region is not None:
+            clauses.append(f"{REGION.name} = {_literal(self.region)}")
+        if self.state is not None:
+            clauses.append(f"{TRAJECTORY_STATE.name} = {_literal(self.state)}")
+        if self.coach is not None:
+            clauses.append(f"{COACH_ID.name} = {_literal(self.coach)}")
+        if self.open or self.overdue:
+            clauses.append(f"ExecutionStatus = {_literal('Running')}")
+        elif self.open is False:
+            clauses.append(f"ExecutionStatus != {_literal('Running')}")
+        if self.overdue:
+            moment = (self.as_of or now or datetime.now(UTC)).astimezone(UTC)
+            clauses.append(f"{NEXT_DEADLINE.name} < {_literal(moment.isoformat().replace('+00:00', 'Z'))}")
+        return " AND ".join(clauses)
+
+
+_SAFE_LITERAL = re.compile(r"^[A-Za-z0-9._:+-]+$")
+
+
+def _literal(value: str) -> str:
+    """A quoted query literal; the filter's types already exclude quotes, this refuses them once more."""
+    if not _SAFE_LITERAL.fullmatch(value):
+        raise ValueError(f"refusing to put {value!r} into a visibility query")
+    return f'"{value}"'
+
+
+class TrajectorySummary(BaseModel):
+    """One row of a listing: what visibility knows, no payloads decoded."""
+
+    region: str
+    trajectory_id: str
+    workflow_id: str
+    state: str | None
+    coach_id: str | None
+    match_attempts: int | None
+    next_deadline: datetime | None
+    status: str
+    started_at: datetime | None
+
+    @classmethod
+    def from_execution(cls, execution: WorkflowExecution) -> TrajectorySummary:
+        attributes = execution.typed_search_attributes
+        region = attributes.get(REGION) or ""
+        prefix = f"trajectory-{region}-"
+        status = execution.status or WorkflowExecutionStatus.RUNNING
+        return cls(
+            region=region,
+            trajectory_id=execution.id.removeprefix(prefix),
+            workflow_id=execution.id,
+            state=attributes.get(TRAJECTORY_STATE),
+            coach_id=attributes.get(COACH_ID),
+            match_attempts=attributes.get(MATCH_ATTEMPTS),
+            next_deadline=attributes.get(NEXT_DEADLINE),
+            status=status.name.lower(),
+            started_at=execution.start_time,
+        )
+
+
+async def list_trajectories(
+    client: Client, trajectory_filter: TrajectoryFilter, *, now: datetime | None = None
+) -> list[TrajectorySummary]:
+    """The trajectories matching the filter, most recently started first, at most ``limit``."""
+    query = trajectory_filter.query(now)
+    found: list[TrajectorySummary] = []
+    async for execution in client.list_workflows(query, limit=trajectory_filter.limit):
+        found.append(TrajectorySummary.from_execution(execution))
+    return found
+
+
+def group_overdue(summaries: list[TrajectorySummary]) -> dict[str, dict[str, list[TrajectorySummary]]]:
+    """Region → coach → trajectories, each list by deadline (oldest first): the overdue report's shape."""
+    grouped: dict[str, dict[str, list[TrajectorySummary]]] = {}
+    far_future = datetime.max.replace(tzinfo=UTC)
+    for summary in sorted(summaries, key=lambda s: (s.region, s.coach_id or "", s.next_deadline or far_future)):
+        grouped.setdefault(summary.region, {}).setdefault(summary.coach_id or "(none)", []).append(summary)
+    return grouped
+
+
+def filter_params(values: dict[str, Any]) -> dict[str, Any]:
+    """Drop unset values, so a filter built from optional CLI/HTTP arguments keeps its defaults."""
+    return {key: value for key, value in values.items() if value is not None}
