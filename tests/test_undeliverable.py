@@ -11,13 +11,14 @@ from activities.audit import AuditLog
 from activities.outbox import Outbox
 from activities.webhook import WebhookChannel
 from domain.policy import ALMERE
+from tests.cli_runner import run
 from tests.receivers import webhook_server
 from tests.scenario import OTHER_COACH, Trajectory, notifications
 from trajectories.config import WebhookSettings
 from worker import build_worker
 
 
-async def test_a_notification_that_keeps_failing_is_recorded_undeliverable_and_raised(env, tmp_path: Path):
+async def test_a_notification_that_keeps_failing_is_recorded_undeliverable_and_raised(env, tmp_path: Path, capsys):
     """A webhook signed with the wrong secret is refused every time: the retries run out, nothing is lost."""
     audit = AuditLog(f"sqlite:///{tmp_path}/audit.db")
     outbox = Outbox(tmp_path / "outbox")
@@ -28,7 +29,6 @@ async def test_a_notification_that_keeps_failing_is_recorded_undeliverable_and_r
             await t.send("coach_reassigned", coach_id=OTHER_COACH)
             await t.sleep(timedelta(hours=4))  # past the whole backoff of the policy's attempts
             view = await t.view()
-            description = await t.handle.describe()
             await t.send("withdrawn", reason="end of test")
             await t.handle.result()
 
@@ -45,4 +45,6 @@ async def test_a_notification_that_keeps_failing_is_recorded_undeliverable_and_r
     assert row.workflow_id == t.handle.id and row.name == "trajectory_assigned" and "401" in row.detail
     assert not [r for r in audit.trail(t.handle.id) if r.kind == "notification" and r.result == "delivered"
                 and r.name == "trajectory_assigned"]
-    assert description.status is not None
+
+    listed = await run(capsys, "undeliverable", "--audit-url", f"sqlite:///{tmp_path}/audit.db", "--json")
+    assert listed.code == 0 and [row["workflow_id"] for row in json.loads(listed.out)] == [t.handle.id]

@@ -37,9 +37,11 @@ def create_app(
     connect_options: dict[str, Any] | None = None,
     tokens: list[str] | None = None,
     task_queue: str | None = None,
+    audit_url: str | None = None,
 ) -> FastAPI:
     """The API. ``client``: use this one (the run command shares its own); else connect at startup with
-    ``connect_options`` over the environment's settings. ``tokens``: else from the environment."""
+    ``connect_options`` over the environment's settings. ``tokens``: else from the environment. ``audit_url``:
+    the audit trail's database, else ``TRAJECTORIES_AUDIT_URL``."""
     accepted = check_tokens(tokens if tokens is not None else configured_tokens())
 
     @asynccontextmanager
@@ -50,6 +52,7 @@ def create_app(
     app = FastAPI(title="trajectories", version="1", description=DESCRIPTION, lifespan=lifespan)
     app.state.tokens = accepted
     app.state.task_queue = task_queue or config.task_queue()
+    app.state.audit_url = audit_url or config.audit_url()
     errors.install(app)
     app.include_router(router)
     return app
