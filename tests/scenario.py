@@ -10,8 +10,6 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -60,30 +58,43 @@ async def settle(handle: WorkflowHandle[Any, Any], attempts: int = 200) -> None:
     returned; tests that compare histories or views wait for them here.
     """
     for _ in range(attempts):
-        description = await handle._client.workflow_service.describe_workflow_execution(
-            DescribeWorkflowExecutionRequest(
-                namespace=handle._client.namespace, execution=WorkflowExecution(workflow_id=handle.id)
-            )
-        )  # the raw call: the SDK's describe() cannot decode the test server's Datetime search attributes
-        if not description.pending_activities and not description.HasField("pending_workflow_task"):
+        task_open, closed, in_flight = False, False, set()
+        async for event in handle.fetch_history_events():
+            kind = event.WhichOneof("attributes") or ""
+            if kind == "activity_task_scheduled_event_attributes":
+                in_flight.add(event.event_id)
+            elif kind.startswith("activity_task_") and kind != "activity_task_started_event_attributes":
+                in_flight.discard(getattr(event, kind).scheduled_event_id)
+            elif kind == "workflow_task_scheduled_event_attributes":
+                task_open = True
+            elif kind in TASK_ENDED:
+                task_open = False
+            elif kind.startswith("workflow_execution_") and kind in CLOSED:
+                closed = True
+        if closed or not (in_flight or task_open):
             return
         await asyncio.sleep(0.02)
+
+
+TASK_ENDED = {f"workflow_task_{end}_event_attributes" for end in ("completed", "failed", "timed_out")}
+CLOSED = {
+    f"workflow_execution_{end}_event_attributes"
+    for end in ("completed", "failed", "terminated", "continued_as_new", "canceled", "timed_out")
+}
 
 
 async def terminate_started(client: Client) -> None:
     """Terminate every trajectory tests started and that is still open.
 
-    First let in-flight activities finish: the time-skipping server keeps time locked for an activity
-    of a terminated workflow until its timeout, which would stall the next test.
+    First let in-flight activities and workflow tasks finish (:func:`settle`): the time-skipping server keeps
+    time locked for an activity or workflow task of a terminated workflow until its timeout, which would stall
+    the next test.
     """
     while STARTED:
         started = STARTED.pop()
         handle = client.get_workflow_handle(started.id)  # the latest run, after continue-as-new too
         try:
-            for _ in range(100):
-                if not await activities_in_flight(handle):
-                    break
-                await asyncio.sleep(0.05)
+            await settle(handle)
             await handle.terminate("test finished")
         except Exception:  # already closed, or started on another test server
             pass

@@ -50,6 +50,9 @@ with workflow.unsafe.imports_passed_through():
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=5))
 
+TRAJECTORY_CLOSED = "TrajectoryClosed"
+"""The validator's error type for an event sent to a closed trajectory that has not completed yet."""
+
 UNDELIVERABLE_PATCH = "notification-undeliverable"
 """Notifications get a bounded retry policy; one that still fails is recorded undeliverable and reported."""
 AUDIT_EVENTS_PATCH = "audit-events"
@@ -185,7 +188,17 @@ class TrajectoryWorkflow:
             self.fire_due(workflow.now())
 
     def validate_event(self, payload: dict[str, Any]) -> None:
-        """Update validator: reject unknown, not-allowed and invalid events before they enter history."""
+        """Update validator: reject unknown, not-allowed and invalid events before they enter history.
+
+        A closed trajectory may still be finishing its last activities (an audit row, a notification): it
+        refuses every event as ``TrajectoryClosed``, as it will once it has completed."""
+        if self.route.closed:
+            raise ApplicationError(
+                "the trajectory is closed: no event is allowed",
+                {"reason": "closed", "allowed_events": [], "fields": []},
+                type=TRAJECTORY_CLOSED,
+                non_retryable=True,
+            )
         try:
             self.parse(payload)
         except EventRejected as rejected:
