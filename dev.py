@@ -3,8 +3,9 @@
 
     python3 dev.py serve            # dev server + worker + samples (python -m trajectories.run)
     python3 dev.py test [args...]   # python -m pytest [args...], exiting with pytest's code
+    python3 dev.py bench [args...]  # the benchmark suite (python -m benchmarks [args...]; --help)
 
-Creates ``.venv`` if missing and runs ``pip install -e '.[test]'`` only when pyproject.toml changed since
+Creates ``.venv`` if missing and runs ``pip install -e '.[test,bench]'`` only when pyproject.toml changed since
 the last install (its hash is kept in ``.venv/.pyproject-installed``), so repeated runs start at once.
 Then it replaces itself with the venv's Python. Standard library only; never reads stdin (safe in CI).
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".pyproject-installed"
-COMMANDS = {"serve": ["-m", "trajectories.run"], "test": ["-m", "pytest"]}
+COMMANDS = {"serve": ["-m", "trajectories.run"], "test": ["-m", "pytest"], "bench": ["-m", "benchmarks"]}
 
 
 def venv_python() -> Path:
@@ -43,10 +44,10 @@ def ensure_venv() -> Path:
             sys.exit(f"dev.py: could not create {VENV} ({error}); on Debian/Ubuntu install python3-venv")
     wanted = pyproject_hash()
     if not STAMP.exists() or STAMP.read_text().strip() != wanted:
-        print("dev.py: installing the project and its test tools (pip install -e '.[test]')", file=sys.stderr, flush=True)
+        print("dev.py: installing the project and its test tools (pip install -e '.[test,bench]')", file=sys.stderr, flush=True)
         env = {**os.environ, "PIP_NO_INPUT": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
         result = subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", "--editable", ".[test]"],
+            [str(python), "-m", "pip", "install", "--quiet", "--editable", ".[test,bench]"],
             cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
         )  # fmt: skip
         if result.returncode != 0:
@@ -62,7 +63,7 @@ def main(argv: list[str]) -> None:
         sys.exit(f"usage: python3 dev.py {{{'|'.join(COMMANDS)}}} [args...]")
     command, extra = argv[0], argv[1:]
     python = ensure_venv()
-    args = [str(python), *COMMANDS[command], *(extra if command == "test" else [])]
+    args = [str(python), *COMMANDS[command], *(extra if command in ("test", "bench") else [])]
     bin_dir = str(python.parent)
     env = {**os.environ, "VIRTUAL_ENV": str(VENV), "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
     os.chdir(ROOT)

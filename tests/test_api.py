@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -60,7 +63,11 @@ async def test_start_event_and_view(env, http):
     after = accepted.json()
     assert after["state"] == "observation"
     assert after["history"][-1] | {"at": None} == {
-        "at": None, "event": "observation_started", "from": "referred", "to": "observation", "actor": COACH
+        "at": None,
+        "event": "observation_started",
+        "from": "referred",
+        "to": "observation",
+        "actor": COACH,
     }
     assert set(after["deadlines"]) == {"observation_end"}
     assert after["allowed_events"] == (await http.get(response.headers["location"])).json()["allowed_events"]
@@ -73,7 +80,9 @@ async def test_event_on_a_closed_trajectory_is_409(env, http):
     response = await http.post(f"{location}/events", json=withdrawn)
     assert response.status_code == 409, response.text
     assert response.json() == {
-        "error": "TrajectoryClosed", "message": "the trajectory is closed: no event is allowed", "allowed_events": []
+        "error": "TrajectoryClosed",
+        "message": "the trajectory is closed: no event is allowed",
+        "allowed_events": [],
     }
     assert (await http.get(location)).json()["state"] == "closed_withdrawn"
 
@@ -92,7 +101,10 @@ async def test_duplicate_start_is_409(env, http):
         ({"participant_ref": "123456782"}, "participant_ref"),
         ({"referral_source": "newspaper"}, "referral_source"),
         ({"participant": {"has_benefit": True, "hours_per_week": 30}}, "participant"),
-        ({"participant": {"has_benefit": True, "age_band": "18_to_27", "hours_per_week": 90}}, "participant.hours_per_week"),
+        (
+            {"participant": {"has_benefit": True, "age_band": "18_to_27", "hours_per_week": 90}},
+            "participant.hours_per_week",
+        ),
         ({"surprise": 1}, "surprise"),
     ],
 )
@@ -105,7 +117,9 @@ async def test_invalid_start_is_422_naming_the_field(env, http, overrides, field
 
 
 async def test_malformed_json_is_422(http):
-    response = await http.post("/regions/almere/trajectories", content=b"{not json", headers={"Content-Type": "application/json"})
+    response = await http.post(
+        "/regions/almere/trajectories", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 422 and response.json()["error"] == "InvalidInput"
 
 
@@ -162,3 +176,16 @@ async def test_temporal_unreachable_is_503():
                 assert response.status_code == 503, response.text
                 assert response.json()["error"] == "TemporalUnavailable"
             assert (await http.get("/regions")).status_code == 200, "what needs no Temporal still answers"
+
+
+def test_readme_documents_every_endpoint():
+    """The README's endpoint table and the app's routes are the same set (docs cannot drift silently)."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## HTTP API", 1)[1].split("\n## ", 1)[0]
+    documented = {
+        (method, path.split("?")[0])
+        for method, path in re.findall(r"^\| `(GET|POST|PUT|DELETE|PATCH) ([^`]+)`", section, re.M)
+    }
+    schema = create_app(tokens=[TOKEN]).openapi()
+    served = {(method.upper(), path) for path, methods in schema["paths"].items() for method in methods}
+    assert documented == served

@@ -34,7 +34,11 @@ async def listed(http: httpx.AsyncClient, expected: int, **params: Any) -> list[
 
 async def test_filter_by_region_state_coach_and_overdue(dev_env, http):
     coach, other = f"coach-{uuid.uuid4().hex[:8]}", f"coach-{uuid.uuid4().hex[:8]}"
-    referred, observed, elsewhere = start_input(coach_id=coach), start_input(coach_id=coach), start_input(coach_id=other)
+    referred, observed, elsewhere = (
+        start_input(coach_id=coach),
+        start_input(coach_id=coach),
+        start_input(coach_id=other),
+    )
     for region, body in (("almere", referred), ("almere", observed), ("oss", elsewhere)):
         assert (await start(http, dev_env.client, region, body)).status_code == 201
     event = {"event": "observation_started", "actor": coach}
@@ -48,7 +52,7 @@ async def test_filter_by_region_state_coach_and_overdue(dev_env, http):
     [row] = await listed(http, 1, coach=coach, state="observation")
     assert row["trajectory_id"] == observed["trajectory_id"] and row["workflow_id"].startswith("trajectory-almere-")
     assert datetime.fromisoformat(row["next_deadline"]) == datetime.fromisoformat(view["deadlines"]["observation_end"])
-    await listed(http, 0, coach=coach, state="referred", region="oss")
+    await listed(http, 0, coach=coach, state="referred", region="rijk-van-nijmegen")
     [row] = await listed(http, 1, coach=other, region="oss")
     assert row["state"] == "screening"
 
@@ -70,6 +74,8 @@ async def test_listing_shows_the_query_it_ran(http):
     [
         ({"region": "utrecht"}, "region"),
         ({"state": "sleeping"}, "state"),
+        ({"region": "oss", "state": "trial"}, "state"),
+        ({"overdue": "true", "open": "false"}, "open"),
         ({"coach": 'x" OR CoachId != "y'}, "coach"),
         ({"overdue": "maybe"}, "overdue"),
         ({"as_of": "tomorrow"}, "as_of"),

@@ -9,6 +9,7 @@ import stat
 import httpx
 
 from tests.scenario import STARTED, start_input
+from trajectories.api.server import bind
 from trajectories.run import api_tokens, serve_api
 
 
@@ -45,3 +46,17 @@ def test_configured_tokens_win_over_the_local_file(tmp_path, monkeypatch):
     monkeypatch.setenv("TRAJECTORIES_API_TOKEN_FILE", str(token_file))
     assert api_tokens() == ["token-one-0123456789", "token-two-0123456789", "token-three-0123456789"]
     assert not (tmp_path / "api-token").exists()
+
+
+async def test_a_busy_port_is_logged_and_the_run_command_goes_on(dev_env, tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("TRAJECTORIES_STATE_DIR", str(tmp_path))
+    monkeypatch.setenv("TRAJECTORIES_API_TOKENS", "token-one-0123456789")
+    busy = bind("127.0.0.1", 0)
+    monkeypatch.setenv("TRAJECTORIES_API_PORT", str(busy.getsockname()[1]))
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            await serve_api(stack, dev_env.client, "unused")  # returns instead of raising
+    finally:
+        busy.close()
+    assert "HTTP API not started: cannot listen on 127.0.0.1:" in caplog.text
+    assert "TRAJECTORIES_API_PORT" in caplog.text

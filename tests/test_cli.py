@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import timedelta
 
 import pytest
 
@@ -61,6 +60,16 @@ async def test_missing_file_is_invalid_input(cli, capsys, tmp_path):
     assert result.code == 2 and "cannot read the start input file" in result.err
 
 
+async def told(env, trajectory_id: str, recipient: str) -> TrajectoryView:
+    """The view once ``recipient`` was notified (an activity): a test ends with nothing in flight."""
+    for _ in range(100):
+        view = await handle_for(env.client, "almere", trajectory_id).query("view", result_type=TrajectoryView)
+        if recipient in [note.recipient for note in view.notifications]:
+            return view
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{recipient} was not told: {view.notifications}")
+
+
 async def test_events_inline_and_from_a_file(env, started, capsys, tmp_path):
     result = await run(capsys, "event", "almere", started, json.dumps({"event": "observation_started", "actor": COACH}))
     assert result.code == 0, result.err
@@ -71,17 +80,13 @@ async def test_events_inline_and_from_a_file(env, started, capsys, tmp_path):
     result = await run(capsys, "event", "almere", started, str(path), "--json")
     assert result.code == 0, result.err
     assert TrajectoryView.model_validate_json(result.out).coach_id == "coach-bram"
-    for _ in range(100):  # the new coach is told (an activity): wait, so the test ends with nothing in flight
-        view = await handle_for(env.client, "almere", started).query("view", result_type=TrajectoryView)
-        if [note.recipient for note in view.notifications] == ["coach-bram"]:
-            break
-        await asyncio.sleep(0.05)
-    else:
-        raise AssertionError(f"coach-bram was not told: {view.notifications}")
+    await told(env, started, "coach-bram")
 
 
 async def test_rejected_events_exit_non_zero_naming_what_is_wrong(started, capsys):
-    not_now = await run(capsys, "event", "almere", started, '{"event": "trial_extended", "actor": "coach-anna", "weeks": 2}')
+    not_now = await run(
+        capsys, "event", "almere", started, '{"event": "trial_extended", "actor": "coach-anna", "weeks": 2}'
+    )
     assert not_now.code == 1
     assert "EventNotAllowed" in not_now.err
     assert "allowed events now: observation_started, coach_reassigned, withdrawn" in not_now.err
@@ -105,14 +110,15 @@ async def test_closed_trajectory_refuses_events(started, capsys):
 
 async def test_show_has_state_deadlines_history_and_notifications(env, started, capsys):
     await run(capsys, "event", "almere", started, '{"event": "observation_started", "actor": "coach-anna"}')
-    await env.sleep(timedelta(weeks=4, days=1))  # the observation period ends: the coach is told
-    view = await handle_for(env.client, "almere", started).query("view", result_type=TrajectoryView)
-    assert view.notifications, "the deadline fired"
+    reassigned = '{"event": "coach_reassigned", "actor": "coach-anna", "coach_id": "coach-bram"}'
+    assert (await run(capsys, "event", "almere", started, reassigned)).code == 0
+    view = await told(env, started, "coach-bram")  # a notification to show
 
     result = await run(capsys, "show", "almere", started)
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     assert any(line.split()[:2] == ["state", "observation"] for line in lines)
+    assert any(line.split()[:2] == ["coach", "coach-bram"] for line in lines)
     assert f"almere / {started}" in result.out
     for name in view.deadlines:
         assert name in result.out

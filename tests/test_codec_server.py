@@ -109,9 +109,10 @@ async def test_cors_answers_the_web_ui_origin_only():
         assert refused.status_code == 401 and refused.headers["access-control-allow-origin"] == UI  # UI sees why
 
 
-async def test_web_ui_session_cookie_after_signing_in_with_the_token():
+async def test_web_ui_session_cookie_after_signing_in_with_the_token(caplog):
     """The UI cannot send our token (it passes only its own login token, and only over HTTPS): staff sign in
     once and the UI's 'Include cross-origin credentials' sends the session cookie."""
+    caplog.set_level(logging.INFO, logger="trajectories.codec_server")
     body = await encrypted_body()
     async with codec_http() as http:
         assert "Codec token" in (await http.get("/login")).text
@@ -123,6 +124,7 @@ async def test_web_ui_session_cookie_after_signing_in_with_the_token():
         assert "HttpOnly" in cookie and "SameSite=strict" in cookie and TOKEN not in cookie
         decoded = await http.post("/decode", content=body, headers={"Content-Type": "application/json", "Origin": UI})
         assert decoded.status_code == 200 and values(decoded) == [PERSONAL]
+        assert "for session of token #1" in caplog.text
         http.cookies.clear()
         assert (await http.post("/decode", content=body)).status_code == 401
 

@@ -4,6 +4,7 @@ built on a client that would write plain text."""
 from __future__ import annotations
 
 import base64
+import logging
 
 import pytest
 from temporalio.api.common.v1 import Payload
@@ -125,3 +126,26 @@ def test_recorded_history_keys_are_test_only():
 
     assert "Test-only" in RECORDING_KEYS.read_text()
     assert all(key.id.startswith("recording-") for key in encryption.parse_keys(RECORDING_KEYS.read_text()))
+
+
+def test_new_key_command_prints_a_usable_entry(capsys):
+    encryption.main(["new-key", "2027-01"])
+    [key] = encryption.parse_keys(capsys.readouterr().out)
+    assert key.id == "2027-01" and len(key.secret) == 32
+    with pytest.raises(SystemExit, match="usage"):
+        encryption.main(["new-key", "has space"])
+
+
+def test_run_command_makes_a_dev_key_and_logs_its_path_never_the_key(monkeypatch, tmp_path, caplog):
+    from trajectories import run
+
+    monkeypatch.delenv(config.CODEC_KEYS_VARIABLE)
+    monkeypatch.delenv(config.CODEC_KEYS_FILE_VARIABLE, raising=False)
+    monkeypatch.setenv("TRAJECTORIES_STATE_DIR", str(tmp_path))
+    caplog.set_level(logging.INFO, logger="trajectories.run")
+    run.ensure_codec_keys()
+    run.ensure_codec_keys()  # once: the second run keeps the key
+    [key] = encryption.configured_keys()
+    assert str(tmp_path / "codec-keys") in caplog.text
+    assert base64.b64encode(key.secret).decode() not in caplog.text
+    assert "created the dev key file" in caplog.text and "using the key file" in caplog.text

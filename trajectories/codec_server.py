@@ -49,19 +49,20 @@ class Sessions:
 
     def __init__(self, seconds: int = SESSION_SECONDS) -> None:
         self.seconds = seconds
-        self._expiry: dict[str, float] = {}
+        self._open: dict[str, tuple[float, str]] = {}  # session id -> (expiry, who signed in)
 
-    def open(self) -> str:
+    def open(self, who: str) -> str:
         session = secrets.token_urlsafe(32)
-        self._expiry[session] = time.monotonic() + self.seconds
+        self._open[session] = (time.monotonic() + self.seconds, who)
         return session
 
-    def valid(self, session: str | None) -> bool:
-        expiry = self._expiry.get(session or "")
-        if expiry is not None and expiry < time.monotonic():
-            del self._expiry[session or ""]
-            return False
-        return expiry is not None
+    def who(self, session: str | None) -> str | None:
+        """Who signed in with this session, or None if it is unknown or expired."""
+        expiry, who = self._open.get(session or "", (0.0, ""))
+        if expiry < time.monotonic():
+            self._open.pop(session or "", None)
+            return None
+        return who
 
 
 def configured_tokens() -> list[str]:
@@ -82,11 +83,13 @@ def ensure_dev_token(path: Path | None = None) -> tuple[Path, bool]:
     return path, config.create_private_file(path, text)
 
 
-def token_matches(presented: str, tokens: Sequence[str]) -> bool:
-    """Constant-time comparison against every configured token."""
-    found = False
-    for token in tokens:
-        found |= hmac.compare_digest(presented.encode(), token.encode())
+def matching_token(presented: str, tokens: Sequence[str]) -> int | None:
+    """The 1-based number of the configured token ``presented`` equals (compared in constant time with
+    every one), or None. The number names the caller in the access log without revealing the token."""
+    found = None
+    for number, token in enumerate(tokens, 1):
+        if hmac.compare_digest(presented.encode(), token.encode()):
+            found = number
     return found
 
 
@@ -103,9 +106,14 @@ def create_app(codec: EncryptionCodec, tokens: Sequence[str], ui_origins: Sequen
     def authorised(
         request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
     ) -> None:
-        if credentials is not None and token_matches(credentials.credentials, tokens):
+        """Sets ``request.state.caller`` ("token #2", "session of token #2") for the access log."""
+        number = matching_token(credentials.credentials, tokens) if credentials is not None else None
+        if number is not None:
+            request.state.caller = f"token #{number}"
             return
-        if sessions.valid(request.cookies.get(SESSION_COOKIE)):
+        signed_in = sessions.who(request.cookies.get(SESSION_COOKIE))
+        if signed_in is not None:
+            request.state.caller = f"session of {signed_in}"
             return
         raise HTTPException(401, "a bearer token or a codec session is required", {"WWW-Authenticate": "Bearer"})
 
@@ -139,7 +147,9 @@ def create_app(codec: EncryptionCodec, tokens: Sequence[str], ui_origins: Sequen
             converted = await getattr(codec, operation)(payloads.payloads)
         except PayloadDecryptionError as error:
             raise HTTPException(422, str(error)) from None
-        logger.info("%s: %d payload(s), namespace %s", operation, len(converted), request.headers.get("x-namespace"))
+        # the access log: who decrypted how much, where (never payload content)
+        logger.info("%s %d payload(s) in namespace %s for %s", operation, len(converted),
+                    request.headers.get("x-namespace", "-"), request.state.caller)  # fmt: skip
         return Response(json_format.MessageToJson(Payloads(payloads=converted)), media_type="application/json")
 
     @app.get("/login", response_class=HTMLResponse)
@@ -149,13 +159,16 @@ def create_app(codec: EncryptionCodec, tokens: Sequence[str], ui_origins: Sequen
     @app.post("/login", response_class=HTMLResponse)
     async def login(request: Request) -> HTMLResponse:
         token = parse_qs((await request.body()).decode(errors="replace")).get("token", [""])[0].strip()
-        if not token or not token_matches(token, tokens):
+        number = matching_token(token, tokens) if token else None
+        if number is None:
             return HTMLResponse(LOGIN_PAGE.format(message="<p role='alert'>That token is not valid.</p>"), 401)
         response = HTMLResponse(LOGIN_PAGE.format(message=f"<p>Signed in for {SESSION_SECONDS // 3600} hours: "
                                                            "reload the Web UI.</p>"))  # fmt: skip
         response.set_cookie(
-            SESSION_COOKIE, sessions.open(), max_age=SESSION_SECONDS, httponly=True, samesite="strict", path="/"
-        )
+            SESSION_COOKIE, sessions.open(f"token #{number}"), max_age=SESSION_SECONDS, httponly=True,
+            samesite="strict", path="/",
+        )  # fmt: skip
+        logger.info("codec session opened for token #%d", number)
         return response
 
     return app

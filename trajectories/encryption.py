@@ -163,3 +163,17 @@ def data_converter(keys: Sequence[CodecKey] | None = None) -> DataConverter:
 
 def is_encrypting(converter: DataConverter) -> bool:
     return isinstance(converter.payload_codec, EncryptionCodec)
+
+
+def main(argv: Sequence[str]) -> None:
+    """``python -m trajectories.encryption new-key <key-id>``: print a fresh ``keyid:base64key`` entry to put
+    first in ``TRAJECTORIES_CODEC_KEYS`` (rotation: keep the old entries after it)."""
+    if len(argv) != 2 or argv[0] != "new-key" or not KEY_ID_PATTERN.fullmatch(argv[1]):
+        raise SystemExit("usage: python -m trajectories.encryption new-key <key-id>  (letters, digits, '.', '_', '-')")
+    print(CodecKey.generate(argv[1]).encoded())
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])

@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
 
 from domain.identifiers import StaffId
@@ -51,6 +51,21 @@ class TrajectoryFilter(BaseModel):
     )
     open: bool | None = Field(default=None, description="true: running only; false: closed only; unset: both.")
     limit: int = Field(default=100, ge=1, le=MAX_LIMIT)
+
+    @field_validator("state")
+    @classmethod
+    def _state_of_region(cls, state: str | None, info: ValidationInfo) -> str | None:
+        region = info.data.get("region")
+        if state is not None and region is not None and state not in STATES[region]:
+            raise ValueError(f"{region} has no state {state!r}; its states: {', '.join(STATES[region])}")
+        return state
+
+    @field_validator("open")
+    @classmethod
+    def _overdue_is_open(cls, open: bool | None, info: ValidationInfo) -> bool | None:
+        if open is False and info.data.get("overdue"):
+            raise ValueError("overdue trajectories are open ones: leave out open=false with overdue=true")
+        return open
 
     def query(self, now: datetime | None = None) -> str:
         """The visibility query: only trajectory workflows, narrowed by each given field."""

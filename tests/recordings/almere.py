@@ -39,3 +39,39 @@ async def three_failed_trials(env, worker):
         await t.send("trial_failed", motivated=True, reason="no match with the work")
     await t.handle.result()
     return t.handle
+
+
+async def permanent_until_continued(env, worker, trajectory_id: str) -> tuple[Trajectory, str]:
+    """A permanent trajectory kept for years until it continues as new; returns it and the first run's id."""
+    t = await Trajectory.start(env, worker, trajectory_id=trajectory_id)
+    await t.to_employed()
+    await t.send("permanent_contract_signed", start_date=await t.today())
+    first_run = (await t.handle.describe()).run_id
+    for _ in range(12):
+        await t.sleep(timedelta(days=365))
+        latest = await t.client.get_workflow_handle(t.handle.id).describe()
+        if latest.run_id != first_run:
+            return t, first_run
+    raise AssertionError("the trajectory never continued as new")
+
+
+@recording("almere-continue-as-new")
+async def continue_as_new(env, worker):
+    """The run of a long permanent trajectory that ends by continuing as new, carrying its snapshot."""
+    t, first_run = await permanent_until_continued(env, worker, "replay-continue-as-new")
+    return t.client.get_workflow_handle(t.handle.id, run_id=first_run)
+
+
+@recording("almere-continued-run")
+async def continued_run(env, worker):
+    """A run started from a continuation (restored case, deadlines, payments): a visit, fees, a coach
+    change and the end of employment."""
+    t, _ = await permanent_until_continued(env, worker, "replay-continued-run")
+    latest = t.client.get_workflow_handle(t.handle.id)
+    t.handle = latest
+    await t.send("visit_recorded", visited_on=await t.today(), channel="phone")
+    await t.sleep(timedelta(days=100))
+    await t.send("coach_reassigned", coach_id="coach-bram")
+    await t.send("employment_ended", reason="the employer closed the location")
+    await latest.result()
+    return latest

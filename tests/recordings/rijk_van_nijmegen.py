@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain.rijk_van_nijmegen import RIJK_VAN_NIJMEGEN as POLICY
 from tests.recordings import recording
 from tests.rijk_van_nijmegen_steps import BUSINESS_CONSULTANT, JOB_COACH, NijmegenTrajectory
+from workflows.provider_meeting import ProviderMeetingInput, ProviderMeetingReminder
 
 
 @recording("rijk-van-nijmegen-main-path")
@@ -60,3 +62,16 @@ async def school_leaver_retry(env, worker):
     await t.send("withdrawn", reason="moves out of the region")
     await t.handle.result()
     return t.handle
+
+
+@recording("rijk-van-nijmegen-provider-meeting")
+async def provider_meeting(env, worker):
+    """One run of the reminder the provider-meeting Schedule starts every 8 weeks."""
+    handle = await env.client.start_workflow(
+        ProviderMeetingReminder.run,
+        ProviderMeetingInput(region="rijk-van-nijmegen", consultant_ids=list(POLICY.provider_meeting_consultants),
+                             every=timedelta(weeks=8)),
+        id="provider-meeting-replay", task_queue=worker.task_queue,
+    )  # fmt: skip
+    await handle.result()
+    return handle

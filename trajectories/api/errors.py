@@ -66,8 +66,8 @@ class Unprocessable(ApiError):
 class Unavailable(ApiError):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
 
-    def __init__(self, message: str = "Temporal is unreachable; try again later"):
-        super().__init__("TemporalUnavailable", message)
+    def __init__(self, error: str = "TemporalUnavailable", message: str = "Temporal is unreachable; try again later"):
+        super().__init__(error, message)
 
 
 class TimedOut(ApiError):
@@ -94,10 +94,14 @@ def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or "(body)"
 
 
+def _message(item: dict[str, Any]) -> str:
+    return str(item["msg"]).removeprefix("Value error, ")  # pydantic's prefix for a validator's own message
+
+
 def invalid_input(errors: list[dict[str, Any]]) -> Unprocessable:
     fields = [_field_name(item["loc"]) for item in errors]
-    message = "; ".join(f"field '{field}': {item['msg']}" for field, item in zip(fields, errors))
-    detail = [{key: item[key] for key in ("loc", "msg", "type") if key in item} for item in errors]
+    message = "; ".join(f"field '{field}': {_message(item)}" for field, item in zip(fields, errors))
+    detail = [{"loc": list(item["loc"]), "msg": _message(item), "type": item["type"]} for item in errors]
     return Unprocessable("InvalidInput", message, fields=list(dict.fromkeys(fields)), detail=detail)
 
 
@@ -125,13 +129,16 @@ def from_temporal(error: Exception) -> ApiError | None:
         return Conflict("TrajectoryClosed", "the trajectory is closed: no event is allowed", allowed_events=[])
     if isinstance(error, WorkflowAlreadyStartedError):
         return Conflict(
-            "TrajectoryAlreadyStarted", "a trajectory with this id was already started in this region (ids are never reused)"
+            "TrajectoryAlreadyStarted",
+            "a trajectory with this id was already started in this region (ids are never reused)",
         )
     if isinstance(error, RPCError):
         if error.status == RPCStatusCode.NOT_FOUND:
             return NotFound("TrajectoryNotFound", "no trajectory with this id in this region")
         if error.status == RPCStatusCode.UNAVAILABLE:
             return Unavailable()
+        if error.status == RPCStatusCode.FAILED_PRECONDITION and "poller" in error.message:
+            return Unavailable("WorkerUnavailable", f"no worker answers for this trajectory now: {error.message}")
         if error.status == RPCStatusCode.DEADLINE_EXCEEDED:
             return TimedOut("TemporalTimeout", "Temporal did not answer in time (is a worker running?)")
     if isinstance(error, RuntimeError) and str(error).startswith("Failed client connect"):
@@ -158,10 +165,11 @@ def install(app: FastAPI) -> None:
     async def temporal_error(request: Request, error: Exception) -> JSONResponse:
         translated = from_temporal(error)
         if translated is None:
-            logger.error("%s %s failed: %s", request.method, request.url.path, type(error).__name__)
+            status_name = getattr(getattr(error, "status", None), "name", "")
+            logger.error("%s %s failed: %s %s", request.method, request.url.path, type(error).__name__, status_name)
             translated = ApiError("InternalError", "internal error; see the API's log")
         elif isinstance(translated, Unavailable):
-            logger.warning("Temporal unreachable: %s", error)
+            logger.warning("%s: %s", translated.body.error, error)
         return respond(translated)
 
     app.add_exception_handler(ApiError, api_error)

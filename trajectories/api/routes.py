@@ -73,7 +73,9 @@ EVENT_EXAMPLE = {"event": "observation_started", "actor": "coach-anna", "provide
 @router.get("/regions", summary="The regions, their states and events")
 async def regions() -> list[RegionInfo]:
     return [
-        RegionInfo(region=region, workflow_type=workflow.__name__, states=list(STATES[region]), events=workflow.events.names)
+        RegionInfo(
+            region=region, workflow_type=workflow.__name__, states=list(STATES[region]), events=workflow.events.names
+        )
         for region, workflow in WORKFLOWS.items()
     ]
 

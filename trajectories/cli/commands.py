@@ -1,8 +1,8 @@
 """Every ``trajectories`` sub-command, in one place: the parser, the commands, and their exit codes.
 
 Exit codes: 0 done; 1 refused by the trajectory (event not allowed now, duplicate start, closed);
-2 invalid input or configuration (usage, unreadable JSON, invalid fields, unknown event, no payload key); 3 unknown trajectory or region;
-4 Temporal unreachable or not answering.
+2 invalid input or configuration (usage, unreadable JSON, invalid fields, unknown event, no payload key);
+3 unknown trajectory; 4 Temporal or its worker unreachable, or not answering.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from temporalio.client import Client
 from temporalio.envconfig import ClientConfig
 
 from trajectories import client as trajectories_client
-from trajectories import config, encryption
+from trajectories import encryption
 from trajectories.api.errors import from_temporal, invalid_input
 from trajectories.audit import read_trail, undeliverable
 from trajectories.cli import render
@@ -28,13 +28,21 @@ from trajectories.cli.inputs import InputError, read_json
 from trajectories.listing import REGIONS, TrajectoryFilter, filter_params, list_trajectories
 
 EXIT_OK, EXIT_REFUSED, EXIT_INVALID, EXIT_NOT_FOUND, EXIT_UNAVAILABLE = 0, 1, 2, 3, 4
-EXIT_FOR_STATUS = {409: EXIT_REFUSED, 422: EXIT_INVALID, 404: EXIT_NOT_FOUND, 503: EXIT_UNAVAILABLE, 504: EXIT_UNAVAILABLE}
+EXIT_FOR_STATUS = {
+    409: EXIT_REFUSED,
+    422: EXIT_INVALID,
+    404: EXIT_NOT_FOUND,
+    503: EXIT_UNAVAILABLE,
+    504: EXIT_UNAVAILABLE,
+}
 
 
 class Failed(Exception):
     """A command that cannot be done; ``main`` prints the message and exits with ``code``."""
 
-    def __init__(self, code: int, error: str, message: str, *, allowed: list[str] | None = None, fields: list[str] | None = None):
+    def __init__(
+        self, code: int, error: str, message: str, *, allowed: list[str] | None = None, fields: list[str] | None = None
+    ):
         super().__init__(message)
         self.code, self.error, self.message, self.allowed, self.fields = code, error, message, allowed, fields
 
@@ -44,13 +52,17 @@ Command = Callable[[argparse.Namespace, Client, Console], Awaitable[None]]
 
 async def start(args: argparse.Namespace, client: Client, out: Console) -> None:
     """Start a trajectory of a region from a start-input JSON file."""
-    handle = await trajectories_client.start_trajectory(client, args.region, _start_input(args.file), task_queue=args.task_queue)
+    handle = await trajectories_client.start_trajectory(
+        client, args.region, _start_input(args.file), task_queue=args.task_queue
+    )
     out.print(f"started {handle.id}")
 
 
 async def event(args: argparse.Namespace, client: Client, out: Console) -> None:
     """Submit one event; shows the trajectory after it."""
-    view = await trajectories_client.submit_event(client, args.region, args.trajectory_id, read_json(args.event, "event"))
+    view = await trajectories_client.submit_event(
+        client, args.region, args.trajectory_id, read_json(args.event, "event")
+    )
     if args.json:
         render.print_json(out, view)
     else:
@@ -69,12 +81,14 @@ async def show(args: argparse.Namespace, client: Client, out: Console) -> None:
 
 async def list_command(args: argparse.Namespace, client: Client, out: Console) -> None:
     """List trajectories by region, state and coach (Temporal visibility)."""
-    trajectory_filter = _filter(region=args.region, state=args.state, coach=args.coach, open=args.open, limit=args.limit)
+    trajectory_filter = _filter(
+        region=args.region, state=args.state, coach=args.coach, open=args.open, limit=args.limit
+    )
     rows = await list_trajectories(client, trajectory_filter)
     if args.json:
         render.print_json(out, rows)
     else:
-        render.listing(out, rows, datetime.now(UTC))
+        render.listing(out, rows)
 
 
 async def overdue(args: argparse.Namespace, client: Client, out: Console) -> None:
@@ -144,7 +158,9 @@ def parser() -> argparse.ArgumentParser:
             sub.add_argument("region", choices=REGIONS, metavar="REGION", help=f"one of {', '.join(REGIONS)}")
 
     def as_json(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--json", action="store_true", help="print JSON (as the HTTP API returns it) instead of tables")
+        sub.add_argument(
+            "--json", action="store_true", help="print JSON (as the HTTP API returns it) instead of tables"
+        )
 
     sub = command("start", start, "start a trajectory from a start-input JSON file")
     region(sub)
@@ -211,15 +227,15 @@ def _failure(error: Exception) -> Failed | None:
     body = translated.body
     code = EXIT_FOR_STATUS.get(translated.status_code, EXIT_REFUSED)
     message = body.message
-    if code == EXIT_UNAVAILABLE:
-        message += f" (TEMPORAL_ADDRESS: {ClientConfig.load_client_connect_config().get('target_host') or 'localhost:7233'})"
+    if body.error == "TemporalUnavailable":
+        message += (
+            f" (TEMPORAL_ADDRESS: {ClientConfig.load_client_connect_config().get('target_host') or 'localhost:7233'})"
+        )
     return Failed(code, body.error, message, allowed=body.allowed_events, fields=body.fields)
 
 
 async def _run(args: argparse.Namespace, out: Console) -> None:
     client = await trajectories_client.connect() if getattr(args, "temporal", True) else None
-    if getattr(args, "task_queue", "") is None:
-        args.task_queue = config.task_queue()
     await args.run(args, client, out)
 
 

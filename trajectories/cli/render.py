@@ -39,11 +39,39 @@ def relative(moment: datetime, now: datetime) -> str:
     return f"in {amount}" if delta.total_seconds() >= 0 else f"overdue {amount}"
 
 
+WHOLE = {
+    "trajectory",
+    "coach",
+    "deadline",
+    "due (UTC)",
+    "at (UTC)",
+    "deadline (UTC)",
+    "next deadline",
+    "event",
+    "actor",
+    "recipient",
+    "kind",
+}
+"""Columns never shortened: identifiers are copied into commands, dates must be read whole."""
+
+
 def _table(title: str, *columns: str) -> Table:
+    """One line a row; a narrow terminal shortens the other columns with an ellipsis (see :func:`_show`)."""
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
     for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(column, no_wrap=True, overflow="ellipsis")
     return table
+
+
+def _show(console: Console, table: Table, empty: str = "") -> None:
+    """Print ``table`` with its whole columns kept whole; a table without rows prints ``empty`` instead."""
+    if not table.row_count and empty:
+        console.print(empty)
+        return
+    for column in table.columns:
+        if column.header in WHOLE:
+            column.min_width = max([len(str(column.header)), *(len(str(cell)) for cell in column.cells)])
+    console.print(table)
 
 
 def trajectory(console: Console, view: TrajectoryView, now: datetime) -> None:
@@ -61,31 +89,35 @@ def trajectory(console: Console, view: TrajectoryView, now: datetime) -> None:
     deadlines = _table("Deadlines", "deadline", "due (UTC)", "")
     for name, due in sorted(view.deadlines.items(), key=lambda item: item[1]):
         deadlines.add_row(name, when(due), relative(due, now))
-    console.print(deadlines if view.deadlines else "Deadlines: none open")
+    _show(console, deadlines, empty="Deadlines: none open")
 
     history = _table("History", "at (UTC)", "event", "from", "to", "actor")
     for record in view.history:
         history.add_row(when(record.at), record.event, record.from_state, record.to_state, record.actor)
-    console.print(history if view.history else "History: no events yet")
+    _show(console, history, empty="History: no events yet")
 
     notifications = _table("Notifications", "at (UTC)", "kind", "recipient", "due (UTC)")
     for note in view.notifications:
         notifications.add_row(when(note.at), note.kind, note.recipient, when(note.due))
-    console.print(notifications if view.notifications else "Notifications: none sent")
+    _show(console, notifications, empty="Notifications: none sent")
 
     if view.payments:
         payments = _table("Payments", "at (UTC)", "kind", "payee", "amount", "period from")
         for payment in view.payments:
-            payments.add_row(when(payment.at), payment.kind, payment.payee, f"€{payment.amount:,.2f}", str(payment.period_start))
-        console.print(payments)
+            payments.add_row(
+                when(payment.at), payment.kind, payment.payee, f"€{payment.amount:,.2f}", str(payment.period_start)
+            )
+        _show(console, payments)
 
 
-def listing(console: Console, rows: list[TrajectorySummary], now: datetime) -> None:
-    table = _table(f"{len(rows)} trajectories", "region", "trajectory", "state", "coach", "next deadline (UTC)", "", "status")
+def listing(console: Console, rows: list[TrajectorySummary]) -> None:
+    with_status = any(row.status != "running" for row in rows)  # a column only when it tells something
+    columns = ["region", "trajectory", "state", "coach", "next deadline"] + (["status"] if with_status else [])
+    table = _table(f"{len(rows)} trajectories", *columns)
     for row in rows:
-        soon = relative(row.next_deadline, now) if row.next_deadline else ""
-        table.add_row(row.region, row.trajectory_id, row.state or "", row.coach_id or "", when(row.next_deadline), soon, row.status)
-    console.print(table)
+        cells = [row.region, row.trajectory_id, row.state or "", row.coach_id or "", when(row.next_deadline)]
+        table.add_row(*cells, *([row.status] if with_status else []))
+    _show(console, table)
 
 
 def overdue_report(console: Console, rows: list[TrajectorySummary], as_of: datetime) -> None:
@@ -97,8 +129,10 @@ def overdue_report(console: Console, rows: list[TrajectorySummary], as_of: datet
             table = _table(f"{coach} ({len(items)})", "trajectory", "state", "deadline (UTC)", "")
             for item in items:
                 assert item.next_deadline is not None
-                table.add_row(item.trajectory_id, item.state or "", when(item.next_deadline), relative(item.next_deadline, as_of))
-            console.print(table)
+                table.add_row(
+                    item.trajectory_id, item.state or "", when(item.next_deadline), relative(item.next_deadline, as_of)
+                )
+            _show(console, table)
 
 
 def audit_trail(console: Console, title: str, rows: list[AuditEntry], *, with_trajectory: bool = False) -> None:
@@ -109,7 +143,4 @@ def audit_trail(console: Console, title: str, rows: list[AuditEntry], *, with_tr
         cells = [when(row.at), *([row.workflow_id] if with_trajectory else []), row.kind, row.name, row.actor,
                  row.result, row.origin, row.detail]
         table.add_row(*cells)
-    if rows:
-        console.print(table)
-    else:
-        console.print(f"{title}: no entries")
+    _show(console, table, empty=f"{title}: no entries")
