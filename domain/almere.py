@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
-from domain.dates import add_months
+from domain.dates import CalendarDate, add_months
 from domain.events import EventBase, EventCatalog, RecentDate, StartDate, context_of, near_today_check
 from domain.identifiers import OrganisationId, Reason
 from domain.shared_events import AdviceReceived, CoachReassigned, WageValueAssessed, Withdrawn
@@ -45,7 +45,7 @@ class TrialExtended(EventBase):
     """On doubt the trial is extended a little: once, by at most the policy's maximum."""
 
     event: Literal["trial_extended"]
-    weeks: int = Field(ge=1)
+    weeks: int = Field(ge=1, le=52)
 
     @field_validator("weeks")
     @classmethod
@@ -69,7 +69,7 @@ class ContractSigned(EventBase):
 
     event: Literal["contract_signed"]
     start_date: StartDate
-    end_date: date
+    end_date: CalendarDate
     hours_per_week: float = Field(gt=0, le=60)
 
     @field_validator("end_date")
@@ -95,7 +95,7 @@ class ContractRenewed(EventBase):
     """The contract is extended to a new end date."""
 
     event: Literal["contract_renewed"]
-    end_date: date
+    end_date: CalendarDate
 
     @field_validator("end_date")
     @classmethod

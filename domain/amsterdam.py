@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
+from domain.dates import CalendarDate
 from domain.events import EventBase, EventCatalog, StartDate, context_of, near_today_check
 from domain.identifiers import OrganisationId, Reason
 from domain.policy import EmploymentPolicy
@@ -88,7 +89,7 @@ class JointDecisionRecorded(EventBase):
     """Participant, consultant Beschut Werk, care provider and client manager decide together on a step to work."""
 
     event: Literal["joint_decision_recorded"]
-    parties: list[Party] = Field(min_length=1, description="Who took part; all four are required.")
+    parties: list[Party] = Field(min_length=1, max_length=8, description="Who took part; all four are required.")
     step_to_work: bool
     provider_id: OrganisationId | None = Field(
         default=None, description="The day-activities provider; required unless given at the start."
@@ -113,9 +114,9 @@ class InternshipStarted(EventBase):
     """An optional unpaid learning-work internship (leer-werkstage) at Pantar or Milieuwerk."""
 
     event: Literal["internship_started"]
-    host: str = Field(description="One of the policy's internship hosts (pantar, milieuwerk).")
+    host: str = Field(max_length=64, description="One of the policy's internship hosts (pantar, milieuwerk).")
     start_date: StartDate
-    months: int | None = Field(default=None, ge=1, description="Agreed length; policy default if absent.")
+    months: int | None = Field(default=None, ge=1, le=120, description="Agreed length; policy default if absent.")
 
     @field_validator("host")
     @classmethod
@@ -168,7 +169,7 @@ class EmploymentStarted(EventBase, _SplitFields):
     event: Literal["employment_started"]
     employer_id: OrganisationId
     start_date: StartDate
-    end_date: date | None = Field(default=None, description="Absent for an open-ended contract.")
+    end_date: CalendarDate | None = Field(default=None, description="Absent for an open-ended contract.")
     hours_per_week: float = Field(default=36, gt=0, le=60, description="Supervision is paid for a 36-hour contract.")
 
     @field_validator("end_date")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, datetime, time, timezone
-from typing import TypeVar
+from typing import Annotated, TypeVar
+
+from pydantic import Field
 
 D = TypeVar("D", date, datetime)
 
@@ -20,3 +22,12 @@ def add_months(value: D, months: int) -> D:
 def start_of_day(value: date) -> datetime:
     """Midnight UTC at the start of ``value``: deadlines on a date fire when that day begins."""
     return datetime.combine(value, time.min, tzinfo=timezone.utc)
+
+
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
+
+CalendarDate = Annotated[
+    date, Field(ge=EARLIEST_DATE, le=LATEST_DATE, description="A date between 1900-01-01 and 2100-12-31.")
+]
+"""A date a route can compute with: decades of deadline arithmetic around it stay inside Python's calendar
+(year 1 … 9999), so an absurd date is refused by name instead of failing a workflow task later."""

@@ -75,6 +75,12 @@ class EventRejected(Exception):
         self.fields = list(fields)
 
 
+def _shorten(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters: a refusal names hostile input without echoing all of it."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
 def _field_errors(error: ValidationError) -> tuple[str, list[str]]:
     parts, fields = [], []
     for item in error.errors(include_url=False):
@@ -100,10 +106,10 @@ class EventCatalog:
         if not isinstance(payload, Mapping):
             raise EventRejected("invalid", "an event must be a JSON object with an 'event' field", fields=["event"])
         name = payload.get("event")
-        if name not in self.models:
+        if not isinstance(name, str) or name not in self.models:
             raise EventRejected(
                 "unknown",
-                f"unknown event {name!r}; this route knows: {', '.join(self.names)}",
+                f"unknown event {_shorten(name)}; this route knows: {', '.join(self.names)}",
                 allowed=allowed,
                 fields=["event"],
             )

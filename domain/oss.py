@@ -164,7 +164,7 @@ class FallbackMeetingHeld(EventBase):
 
     event: Literal["fallback_meeting_held"]
     held_on: RecentDate
-    attendees: list[Attendee] = Field(min_length=2)
+    attendees: list[Attendee] = Field(min_length=2, max_length=12)
 
 
 class EmploymentEnded(EventBase):

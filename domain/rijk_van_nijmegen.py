@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from domain.almere import CoachReassigned, Withdrawn  # the same events in every route
-from domain.dates import add_months
+from domain.dates import CalendarDate, add_months
 from domain.events import EventBase, EventCatalog, context_of
 from domain.identifiers import OrganisationId, Reason, StaffId
 from domain.policy import RegionPolicy
@@ -68,7 +68,7 @@ class SchoolMeetingJoined(EventBase):
     """A WerkBedrijf consultant joined the school meeting (scholenoverleg) of a pupil with work perspective."""
 
     event: Literal["school_meeting_joined"]
-    joined_on: date
+    joined_on: CalendarDate
     school_advice: Literal["work", "day_activities"] = "work"
 
     @field_validator("joined_on")
@@ -90,7 +90,7 @@ class CaseMeetingHeld(EventBase):
     """The case meeting (casusoverleg) of three consultants decided the request and set the arrangement."""
 
     event: Literal["case_meeting_held"]
-    consultants: list[StaffId] = Field(description="The three WerkBedrijf consultants who decided.")
+    consultants: list[StaffId] = Field(max_length=10, description="The three WerkBedrijf consultants who decided.")
     decision: Literal["granted", "refused"]
     arrangement: Arrangement | None = Field(default=None, description="Required when granted.")
     half_days_per_week: int | None = Field(default=None, ge=1, le=10, description="Basic arrangement, when granted.")
@@ -133,8 +133,8 @@ class PlanAdvised(EventBase):
 
     event: Literal["plan_advised"]
     advice: Literal["agreed", "revise"]
-    start_date: date | None = Field(default=None, description="Required when agreed.")
-    months: int | None = Field(default=None, description="Planned length; the policy's (a year) if absent.")
+    start_date: CalendarDate | None = Field(default=None, description="Required when agreed.")
+    months: int | None = Field(default=None, ge=1, le=120, description="Planned length; the policy's (a year) if absent.")
 
     @field_validator("start_date")
     @classmethod
@@ -173,7 +173,7 @@ class ArrangementAdjusted(EventBase):
     """The arrangement is shortened or lengthened: its end moves."""
 
     event: Literal["arrangement_adjusted"]
-    end_date: date
+    end_date: CalendarDate
 
     @field_validator("end_date")
     @classmethod
@@ -227,7 +227,7 @@ class WorkStepStarted(EventBase):
     employer_id: OrganisationId
     supervisor_id: StaffId = Field(description="The day-activities supervisor, who stays until the step is complete.")
     secondment: bool = Field(default=False, description="Sheltered work via secondment (detachering).")
-    start_date: date
+    start_date: CalendarDate
 
     @field_validator("start_date")
     @classmethod
@@ -240,7 +240,7 @@ class WorkStepCompleted(EventBase):
 
     event: Literal["work_step_completed"]
     job_coach_id: StaffId
-    contract_start: date
+    contract_start: CalendarDate
 
 
 class FellBack(EventBase):

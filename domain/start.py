@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from domain.dates import CalendarDate
 from domain.identifiers import OrganisationId, PseudonymousRef, StaffId, TrajectoryId
 
 
@@ -34,7 +35,7 @@ class ParticipantFacts(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     has_benefit: bool = Field(description="Receives a benefit (uitkering) that work would replace.")
-    birth_date: date | None = Field(default=None, description="Either this or age_band is required.")
+    birth_date: CalendarDate | None = Field(default=None, description="Either this or age_band is required.")
     age_band: AgeBand | None = None
     hours_per_week: float = Field(ge=0, le=60, description="Hours a week the participant can work now.")
 
@@ -56,9 +57,9 @@ class TrajectoryStart(BaseModel):
     referral_source: ReferralSource
     coach_id: StaffId
     provider_id: OrganisationId | None = None
-    school_leaving_date: date | None = Field(
+    school_leaving_date: CalendarDate | None = Field(
         default=None, description="For VSO pupils: the end of their last school year (routes that follow pupils)."
     )
-    diploma_date: date | None = Field(
+    diploma_date: CalendarDate | None = Field(
         default=None, description="School leavers only: the expected diploma date; routes with a school meeting use it."
     )

@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.notifications import NotificationActivities
     from activities.payments import PaymentActivities
     from activities.uwv import UwvActivities
+    from domain.continuation import TrajectoryContinuation, TrajectoryInput, TrajectorySnapshot
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
     from domain.messages import AuditEntry, NotificationMessage, PaymentOrder, UndeliverableNotice, UwvAdviceRequest
     from domain.policy import RegionPolicy
@@ -57,28 +58,6 @@ UNDELIVERABLE_PATCH = "notification-undeliverable"
 """Notifications get a bounded retry policy; one that still fails is recorded undeliverable and reported."""
 AUDIT_EVENTS_PATCH = "audit-events"
 """Every accepted event is written to the audit trail by its own activity."""
-
-
-class TrajectorySnapshot(BaseModel):
-    """Everything a trajectory carries across continue-as-new."""
-
-    case: dict[str, Any]
-    deadlines: dict[str, Deadline]
-    history: list[TransitionRecord]
-    notifications: list[NotificationRecord]
-    payments: list[PaymentRecord]
-    sequence: int
-
-
-class TrajectoryContinuation(BaseModel):
-    """The input of a continued run: the original start and what the previous run carried."""
-
-    start: TrajectoryStart
-    snapshot: TrajectorySnapshot
-
-
-TrajectoryInput = TrajectoryStart | TrajectoryContinuation
-"""A workflow's one argument: a plain start from a backend, or a continuation from continue-as-new."""
 
 
 @dataclass
@@ -133,12 +112,15 @@ class TrajectoryWorkflow:
     # ``@workflow.run`` must be declared on each region's class, which is the ``@workflow.defn``. ----
 
     @workflow.update
-    def submit_event(self, payload: dict[str, Any]) -> TrajectoryView:
-        """Apply a domain event ``{"event": ..., ..., "actor": ...}`` and return the view."""
+    def submit_event(self, payload: Any) -> TrajectoryView:
+        """Apply a domain event ``{"event": ..., ..., "actor": ...}`` and return the view.
+
+        Typed ``Any`` so that any JSON reaches the validator, which refuses a non-object as ``EventInvalid``
+        (a ``dict`` hint would let the data converter refuse it with a bare pydantic message)."""
         return self.accept_event(payload)
 
     @submit_event.validator
-    def check_event(self, payload: dict[str, Any]) -> None:
+    def check_event(self, payload: Any) -> None:
         self.validate_event(payload)
 
     @workflow.query(name="view")
@@ -187,7 +169,7 @@ class TrajectoryWorkflow:
         except asyncio.TimeoutError:
             self.fire_due(workflow.now())
 
-    def validate_event(self, payload: dict[str, Any]) -> None:
+    def validate_event(self, payload: Any) -> None:
         """Update validator: reject unknown, not-allowed and invalid events before they enter history.
 
         A closed trajectory may still be finishing its last activities (an audit row, a notification): it
@@ -204,7 +186,7 @@ class TrajectoryWorkflow:
         except EventRejected as rejected:
             raise self.rejection(rejected) from None
 
-    def accept_event(self, payload: dict[str, Any]) -> TrajectoryView:
+    def accept_event(self, payload: Any) -> TrajectoryView:
         """Update handler: drive the machine with the event; deadlines and effects follow from its hooks."""
         try:
             event = self.parse(payload)
@@ -248,7 +230,7 @@ class TrajectoryWorkflow:
         """Events a backend may send now: the machine's, less internal events (not in the catalogue)."""
         return [name for name in self.route.allowed_now() if name in self.events.models]
 
-    def parse(self, payload: dict[str, Any]) -> EventBase:
+    def parse(self, payload: Any) -> EventBase:
         context = EventContext(today=self.today, policy=self.policy, case=self.case)
         return self.events.parse(payload, self.allowed_events(), context)
 

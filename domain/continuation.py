@@ -1,0 +1,37 @@
+"""What a trajectory carries across continue-as-new.
+
+These models live in ``domain`` (passed through the workflow sandbox) rather than in the workflow module:
+the sandbox re-imports workflow modules for every run it starts, and building pydantic models there cost
+every trajectory milliseconds and memory (see BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from domain.records import Deadline, NotificationRecord, PaymentRecord, TransitionRecord
+from domain.start import TrajectoryStart
+
+
+class TrajectorySnapshot(BaseModel):
+    """Everything a trajectory carries across continue-as-new."""
+
+    case: dict[str, Any]
+    deadlines: dict[str, Deadline]
+    history: list[TransitionRecord]
+    notifications: list[NotificationRecord]
+    payments: list[PaymentRecord]
+    sequence: int
+
+
+class TrajectoryContinuation(BaseModel):
+    """The input of a continued run: the original start and what the previous run carried."""
+
+    start: TrajectoryStart
+    snapshot: TrajectorySnapshot
+
+
+TrajectoryInput = TrajectoryStart | TrajectoryContinuation
+"""A workflow's one argument: a plain start from a backend, or a continuation from continue-as-new."""
