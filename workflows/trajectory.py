@@ -334,8 +334,10 @@ class TrajectoryWorkflow:
         )
         try:
             await self.short_activity(NotificationActivities.send_notification, message, summary, retry_policy=bounded)
-        except ActivityError as failure:
-            error = str(failure.cause or failure)
+        except (ActivityError, ApplicationError) as failure:
+            # An ActivityError wraps the cause; a local activity whose last retry followed a timer backoff
+            # raises its ApplicationError directly.
+            error = str(failure.cause or failure) if isinstance(failure, ActivityError) else str(failure)
             record = record.model_copy(update={"status": "undeliverable", "error": error})
             notice = UndeliverableNotice(message=message, error=error, noticed_at=workflow.now())
             await self.short_activity(
