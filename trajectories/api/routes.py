@@ -122,8 +122,10 @@ async def submit_event(
 
 
 @router.get("/regions/{region}/trajectories/{trajectory_id}", name="view", summary="A trajectory's view")
-async def view(region: KnownRegion, trajectory_id: TrajectoryIdPath, client: TemporalClient) -> TrajectoryView:
-    return await trajectories_client.view(client, region, trajectory_id)
+async def view(
+    region: KnownRegion, trajectory_id: TrajectoryIdPath, client: TemporalClient, request: Request
+) -> TrajectoryView:
+    return await trajectories_client.view(client, region, trajectory_id, rpc_timeout=request.app.state.view_timeout)
 
 
 @router.get("/trajectories", summary="List trajectories through Temporal visibility")
