@@ -64,6 +64,7 @@ def build_worker(
             payments.order_payment,
         ],
         workflow_runner=workflow_runner(),
+        max_cached_workflows=config.workflow_cache_size(),
     )
 
 
