@@ -50,6 +50,7 @@ def build_worker(
         workflows=[*WORKFLOWS.values(), *SCHEDULED_WORKFLOWS],
         activities=[notifications.send_notification, uwv.request_sheltered_work_advice, payments.order_payment],
         workflow_runner=workflow_runner(),
+        max_cached_workflows=config.workflow_cache_size(),
     )
 
 

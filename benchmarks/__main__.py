@@ -76,7 +76,9 @@ async def run(args: argparse.Namespace) -> tuple[list[Row], dict[str, Any]]:
                 done("round_trip", await live.round_trip(pair, samples=args.samples), began)
             if "throughput" in args.sections:
                 began = time.perf_counter()
-                result = await live.throughput(pair, lifecycles=args.lifecycles, parallel=args.parallel)
+                result = await live.throughput(
+                    pair, lifecycles=args.lifecycles, parallel=args.parallel, server_pid=server.process.pid
+                )
                 done("throughput", result, began)
     if "scale" in args.sections:
         async with dev_server() as server:

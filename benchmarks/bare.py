@@ -21,26 +21,22 @@ LOCAL_ACTIVITY_MARKER = "core_local_activity"
 
 
 @dataclass
-class BareEffects:
-    """Side effects one step ran: activities and local activities."""
+class BareStep:
+    """What the trajectory did at one point (its start, an Update, a timer firing): the effects it ran and
+    what it did to its one timer (cancel it, start one that fires ``timer_fires_at`` seconds after the start)."""
 
     activities: int = 0
     local_activities: int = 0
-
-
-@dataclass
-class BareTimer:
-    """A timer that fired ``offset`` seconds after the start, and what ran when it did."""
-
-    offset: float
-    effects: BareEffects = field(default_factory=BareEffects)
+    cancel_timer: bool = False
+    timer_fires_at: float | None = None
 
 
 @dataclass
 class BarePlan:
-    start: BareEffects = field(default_factory=BareEffects)
-    timers: list[BareTimer] = field(default_factory=list)
-    updates: list[BareEffects] = field(default_factory=list)
+    start: BareStep = field(default_factory=BareStep)
+    timers: list[BareStep] = field(default_factory=list)
+    """What runs each time the timer fires, in order."""
+    updates: list[BareStep] = field(default_factory=list)
     stay_open: bool = False
     """Keep running after the last timer and Update (a trajectory that is still open)."""
 
@@ -50,7 +46,7 @@ async def bare_effect(payload: dict[str, Any]) -> None:
     """Does nothing: the baseline's side effect costs only what Temporal charges for an activity."""
 
 
-async def _run(effects: BareEffects) -> None:
+async def _run(effects: BareStep) -> None:
     calls = [
         workflow.execute_activity(bare_effect, {}, start_to_close_timeout=EFFECT_TIMEOUT)
         for _ in range(effects.activities)
@@ -64,30 +60,49 @@ async def _run(effects: BareEffects) -> None:
 
 @workflow.defn(name="BareLifecycle")
 class BareLifecycle:
-    """Sleeps to each planned timer and runs its effects; each Update runs its planned effects."""
+    """Replays a trajectory's plan: the same effects, the same timer started and cancelled at the same points,
+    each Update and each fired timer doing what the trajectory's did."""
 
     @workflow.init
     def __init__(self, plan: BarePlan) -> None:
         self.plan = plan
         self.updates_done = 0
+        self.timers_done = 0
+        self.timer: asyncio.Task[None] | None = None
+        self.begin = workflow.now()
 
     @workflow.run
     async def run(self, plan: BarePlan) -> None:
-        begin = workflow.now()
-        await _run(plan.start)
-        for timer in plan.timers:
-            delay = begin + timedelta(seconds=timer.offset) - workflow.now()
-            await workflow.sleep(max(delay, timedelta(milliseconds=1)))
-            await _run(timer.effects)
+        await self._step(plan.start)
         await workflow.wait_condition(
-            lambda: not plan.stay_open and self.updates_done >= len(plan.updates) and workflow.all_handlers_finished()
+            lambda: not plan.stay_open
+            and self.updates_done >= len(plan.updates)
+            and self.timers_done >= len(plan.timers)
+            and workflow.all_handlers_finished()
         )
 
     @workflow.update
     async def step(self, payload: dict[str, Any]) -> None:
-        effects = self.plan.updates[self.updates_done] if self.updates_done < len(self.plan.updates) else BareEffects()
+        planned = self.plan.updates[self.updates_done] if self.updates_done < len(self.plan.updates) else BareStep()
         self.updates_done += 1
-        await _run(effects)
+        await self._step(planned)
+
+    async def _step(self, planned: BareStep) -> None:
+        if planned.cancel_timer and self.timer is not None and not self.timer.done():
+            self.timer.cancel()
+        if planned.timer_fires_at is not None:
+            self.timer = asyncio.create_task(self._timer(planned.timer_fires_at))
+        await _run(planned)
+
+    async def _timer(self, fires_at: float) -> None:
+        delay = self.begin + timedelta(seconds=fires_at) - workflow.now()
+        try:
+            await workflow.sleep(max(delay, timedelta(milliseconds=1)))
+        except asyncio.CancelledError:
+            return
+        planned = self.plan.timers[self.timers_done] if self.timers_done < len(self.plan.timers) else BareStep()
+        self.timers_done += 1
+        await self._step(planned)
 
 
 @workflow.defn(name="BareNoOp")
@@ -119,33 +134,36 @@ def is_local_activity(event: HistoryEvent) -> bool:
 
 
 def plan_from_history(events: list[HistoryEvent]) -> BarePlan:
-    """What a trajectory ran, in order: effects at the start, per fired timer and per accepted Update.
-
-    Effects are attributed to the latest timer or Update before them (what triggered them)."""
+    """What a trajectory ran, in order: at its start, per fired timer and per accepted Update, the effects
+    and what happened to its timer. Each is attributed to the latest timer or Update before it."""
     plan = BarePlan()
     begin = events[0].event_time.ToDatetime()
     current = plan.start
     for event in events:
         name = kind(event)
         if name == "timer_fired":
-            timer = BareTimer(offset=(event.event_time.ToDatetime() - begin).total_seconds())
-            plan.timers.append(timer)
-            current = timer.effects
+            current = BareStep()
+            plan.timers.append(current)
         elif name == "workflow_execution_update_accepted":
-            current = BareEffects()
+            current = BareStep()
             plan.updates.append(current)
         elif name == "activity_task_scheduled":
             current.activities += 1
         elif is_local_activity(event):
             current.local_activities += 1
+        elif name == "timer_canceled":
+            current.cancel_timer = True
+        elif name == "timer_started":
+            fires = event.event_time.ToDatetime() + event.timer_started_event_attributes.start_to_fire_timeout.ToTimedelta()
+            current.timer_fires_at = (fires - begin).total_seconds()
     return plan
 
 
 def prefix_plan(plan: BarePlan, updates: int) -> BarePlan:
-    """The first ``updates`` Updates of ``plan`` with no timers: a lifecycle driven without waiting."""
+    """The first ``updates`` Updates of ``plan``, no timer firing: a lifecycle driven without waiting."""
     return BarePlan(start=plan.start, timers=[], updates=plan.updates[:updates])
 
 
 def waiting_plan(after: timedelta) -> BarePlan:
     """One timer ``after`` from the start, then open: a trajectory waiting on its first deadline."""
-    return BarePlan(timers=[BareTimer(offset=after.total_seconds())], stay_open=True)
+    return BarePlan(start=BareStep(timer_fires_at=after.total_seconds()), stay_open=True)

@@ -9,6 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import psutil
 from temporalio.client import Client, WorkflowHandle
 
 from benchmarks.bare import BareNoOp, BarePlan, plan_from_history, prefix_plan
@@ -64,9 +65,17 @@ async def _until_count(client: Client, query: str, wanted: int, began: float, ti
         await asyncio.sleep(0.1)
 
 
-async def throughput(pair: Pair, *, lifecycles: int, parallel: int) -> tuple[list[Row], dict[str, Any]]:
+def _cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
+
+
+async def throughput(
+    pair: Pair, *, lifecycles: int, parallel: int, server_pid: int | None = None
+) -> tuple[list[Row], dict[str, Any]]:
     """Trajectories of every region driven concurrently to employment, against bare twins with the same
-    Updates and activities; completion is counted in visibility, not by awaiting results."""
+    Updates, activities and timers; completion is counted in visibility, not by awaiting results. CPU seconds
+    of this process (client and worker) and of the server show where each kind's time goes."""
     clock = Clock()
     regions = list(LIFECYCLES.values())
     plans: dict[str, BarePlan] = {}
@@ -91,11 +100,18 @@ async def throughput(pair: Pair, *, lifecycles: int, parallel: int) -> tuple[lis
             query, already = f'TaskQueue = "{pair.bare_queue}" AND ExecutionStatus = "Completed"', 0
         else:
             query, already = f'TaskQueue = "{pair.queue}" AND TrajectoryState IN ({employed})', len(regions)
+        me, server = psutil.Process(), psutil.Process(server_pid) if server_pid else None
+        cpu_me, cpu_server = _cpu_seconds(me), _cpu_seconds(server) if server else 0.0
         began = time.perf_counter()
         drivers = asyncio.gather(*(one(regions[i % len(regions)], kind == "bare") for i in range(lifecycles)))
         seconds = await _until_count(pair.client, query, already + lifecycles, began)
         await drivers
-        raw[kind] = {"seconds": seconds, "per_second": lifecycles / seconds}
+        raw[kind] = {
+            "seconds": seconds,
+            "per_second": lifecycles / seconds,
+            "cpu_seconds_client_and_worker": _cpu_seconds(me) - cpu_me,
+            "cpu_seconds_server": (_cpu_seconds(server) - cpu_server) if server else None,
+        }
     row = Row(
         "throughput", f"{lifecycles} lifecycles to employment, {parallel} at a time",
         raw["trajectory"]["per_second"], raw["bare"]["per_second"], "per s", ">= 0.8x",

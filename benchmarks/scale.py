@@ -3,8 +3,8 @@
 Each kind (bare twins first, then trajectories) gets its own worker process, so psutil reads the memory of
 exactly that worker; the server's memory and database are read before and after each kind. A trajectory is
 an Oss one just started: screening is due in four weeks, so it waits on that timer; its bare twin waits on
-one timer just as long. The worker runs with the SDK's default cache of 1,000 workflows, so once more
-than 1,000 are open its cache is full.
+one timer just as long. Both workers keep the project's cache size (``TRAJECTORIES_WORKFLOW_CACHE``, default
+250), so once more than that many are open their caches are full.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from benchmarks.bare import BareLifecycle, waiting_plan
 from benchmarks.lifecycles import OSS, start_input
 from benchmarks.report import Row
 from benchmarks.servers import DevServer
+from trajectories import config
 from trajectories.client import start_trajectory
 
 MB = 2**20
 WAITING = timedelta(weeks=4)
-SDK_DEFAULT_CACHE = 1000
 
 
 class WorkerProcess:
@@ -109,7 +109,7 @@ async def scale(server: DevServer, *, count: int, parallel: int) -> tuple[list[R
                 "starts_per_second": count / seconds,
                 "worker_rss_mb_idle": idle,
                 "worker_rss_mb_open": worker.rss_mb(),
-                "cached_workflows": min(count, SDK_DEFAULT_CACHE),
+                "cached_workflows": min(count, config.workflow_cache_size()),
                 "server_rss_mb_growth": server.rss_bytes() / MB - server_before,
                 "database_mb_growth": server.database_bytes() / MB - database_before,
             }

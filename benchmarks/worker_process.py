@@ -14,6 +14,7 @@ from temporalio.worker import Worker
 
 from benchmarks.bare import BareLifecycle, BareNoOp, bare_effect
 from benchmarks.servers import data_converter
+from trajectories import config
 from worker import build_worker, workflow_runner
 
 
@@ -24,7 +25,7 @@ async def main(address: str, queue: str, kind: str) -> None:
     else:
         worker = Worker(
             client, task_queue=queue, workflows=[BareLifecycle, BareNoOp], activities=[bare_effect],
-            workflow_runner=workflow_runner(),
+            workflow_runner=workflow_runner(), max_cached_workflows=config.workflow_cache_size(),
         )  # fmt: skip
     async with worker:
         print("ready", flush=True)

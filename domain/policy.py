@@ -23,7 +23,9 @@ class RegionPolicy(BaseModel):
     team_lead_id: str
     uwv_answer_within: timedelta = timedelta(weeks=8)
     uwv_escalation_after: timedelta = timedelta(weeks=2)
-    history_events_before_continue_as_new: int = 500
+    history_events_before_continue_as_new: int = 250
+    """About five years of a steady employed trajectory (runs from before the local-effects change, whose
+    histories grow twice as fast, keep their 500: ``workflows.trajectory.LEGACY_CONTINUE_AS_NEW_AFTER``)."""
 
 
 class EmploymentPolicy(RegionPolicy):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.api_client import AUTH, TOKEN, api, start
-from tests.scenario import COACH, start_input
+from tests.scenario import COACH, STARTED, start_input
 from trajectories.api import create_app
 from trajectories.api.auth import NoTokensConfigured
 from trajectories.api.server import bind, serving
@@ -176,6 +178,16 @@ async def test_temporal_unreachable_is_503():
                 assert response.status_code == 503, response.text
                 assert response.json()["error"] == "TemporalUnavailable"
             assert (await http.get("/regions")).status_code == 200, "what needs no Temporal still answers"
+
+
+async def test_a_view_nobody_answers_is_504(env):
+    """No worker polls the queue: the view (a Query) times out after the API's view timeout, not Temporal's 30 s."""
+    async with api(env.client, f"nobody-polls-{uuid.uuid4()}", view_timeout=timedelta(seconds=1)) as http:
+        location = (await start(http, env.client, "almere", start_input())).headers["location"]
+        response = await http.get(location)
+        assert response.status_code == 504, response.text
+        assert response.json()["error"] == "TemporalTimeout"
+        await env.client.get_workflow_handle(STARTED.pop().id).terminate("no worker in this test")
 
 
 def test_readme_documents_every_endpoint():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 
 import pytest
 
@@ -11,7 +12,7 @@ from domain.records import TrajectoryView
 from tests.cli_runner import point_at, run
 from tests.scenario import COACH, STARTED, start_input
 from trajectories.api.server import bind
-from trajectories.client import handle_for
+from trajectories.client import handle_for, start_trajectory
 
 
 @pytest.fixture
@@ -133,6 +134,16 @@ async def test_show_has_state_deadlines_history_and_notifications(env, started, 
 async def test_show_unknown_trajectory(cli, capsys):
     result = await run(capsys, "show", "almere", "never-started")
     assert result.code == 3 and "TrajectoryNotFound" in result.err
+
+
+async def test_show_without_a_worker_times_out(env, monkeypatch, capsys):
+    point_at(monkeypatch, env.client, f"nobody-polls-{uuid.uuid4()}")
+    handle = await start_trajectory(env.client, "almere", start_input(), task_queue=f"nobody-polls-{uuid.uuid4()}")
+    try:
+        result = await run(capsys, "show", "almere", handle.id.removeprefix("trajectory-almere-"), "--timeout", "1")
+        assert result.code == 4 and "TemporalTimeout" in result.err
+    finally:
+        await handle.terminate("no worker in this test")
 
 
 async def test_unknown_region_is_a_usage_error(cli, capsys):

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import base64
 import logging
+import uuid
 
 import pytest
 from temporalio.api.common.v1 import Payload
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
 
+from domain.records import TrajectoryView
 from domain.start import TrajectoryStart
 from tests.scenario import start_input
 from trajectories import config, encryption
+from trajectories.client import start_trajectory
 from trajectories.encryption import CodecKey, EncryptionCodec, KeyConfigurationError, PayloadDecryptionError
-from worker import build_worker
+from worker import build_worker, workflow_runner
+from workflows import WORKFLOWS
 
 OLD, NEW = CodecKey.generate("2026-01"), CodecKey.generate("2026-07")
 PERSONAL = {"birth_date": "1999-04-17", "note": "lives with her aunt on Kerkstraat"}
@@ -149,3 +154,47 @@ def test_run_command_makes_a_dev_key_and_logs_its_path_never_the_key(monkeypatch
     assert str(tmp_path / "codec-keys") in caplog.text
     assert base64.b64encode(key.secret).decode() not in caplog.text
     assert "created the dev key file" in caplog.text and "using the key file" in caplog.text
+
+
+async def test_a_running_trajectory_survives_key_rotation(dev_env, tmp_path):
+    """Started under key A; the workers and clients are redeployed with [B, A]: the trajectory carries on,
+    new payloads are written under B, its history still replays, and B alone could no longer read it.
+    (On the real dev server: a worker that stops releases its sticky queue there.)"""
+    env = dev_env
+    before, after = [OLD], [NEW, OLD]
+
+    def client_with(keys) -> Client:
+        return Client(env.client.service_client, namespace=env.client.namespace,
+                      data_converter=encryption.data_converter(keys))  # fmt: skip
+
+    task_queue = f"rotation-{uuid.uuid4()}"
+    old_client, new_client = client_with(before), client_with(after)
+    async with build_worker(old_client, task_queue, outbox=tmp_path / "outbox"):
+        handle = await start_trajectory(old_client, "almere", start_input(), task_queue=task_queue)
+        await handle.query("view")
+    async with build_worker(new_client, task_queue, outbox=tmp_path / "outbox"):  # the redeployed worker
+        rotated = new_client.get_workflow_handle(handle.id)
+        await rotated.execute_update("submit_event", {"event": "observation_started", "actor": "coach-anna"})
+        view = await rotated.query("view", result_type=TrajectoryView)
+        assert view.state == "observation"
+        events = [event async for event in rotated.fetch_history_events()]
+        await rotated.terminate("rotation checked")
+
+    key_ids = [
+        payload.metadata[encryption.KEY_ID_METADATA]
+        for event in events
+        for payload in (event.workflow_execution_started_event_attributes.input.payloads
+                        if event.HasField("workflow_execution_started_event_attributes") else [])
+    ] + [
+        payload.metadata[encryption.KEY_ID_METADATA]
+        for event in events
+        if event.HasField("workflow_execution_update_accepted_event_attributes")
+        for payload in event.workflow_execution_update_accepted_event_attributes.accepted_request.input.args.payloads
+    ]  # fmt: skip
+    assert key_ids == [b"2026-01", b"2026-07"], "the start under the old key, the event under the new one"
+    history = WorkflowHistory(handle.id, events)
+    await Replayer(workflows=list(WORKFLOWS.values()), data_converter=encryption.data_converter(after),
+                   workflow_runner=workflow_runner()).replay_workflow(history)  # fmt: skip
+    with pytest.raises(Exception, match="PayloadDecryptionError"):  # the old key may not be dropped yet
+        await Replayer(workflows=list(WORKFLOWS.values()), data_converter=encryption.data_converter([NEW]),
+                       workflow_runner=workflow_runner()).replay_workflow(history)  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from temporalio.client import Client, WorkflowHandle
@@ -67,5 +68,10 @@ async def submit_event(client: Client, region: str, trajectory_id: str, event: d
         raise TrajectoryClosed(f"trajectory {trajectory_id} of {region} is closed: it accepts no events") from None
 
 
-async def view(client: Client, region: str, trajectory_id: str) -> TrajectoryView:
-    return await handle_for(client, region, trajectory_id).query("view", result_type=TrajectoryView)
+async def view(
+    client: Client, region: str, trajectory_id: str, *, rpc_timeout: timedelta | None = None
+) -> TrajectoryView:
+    """The ``view`` Query. A worker answers it; without one Temporal waits (about 30 s) unless ``rpc_timeout``."""
+    return await handle_for(client, region, trajectory_id).query(
+        "view", result_type=TrajectoryView, rpc_timeout=rpc_timeout
+    )

@@ -26,6 +26,18 @@ def outbox_dir() -> Path:
     return Path(os.environ.get("TRAJECTORIES_OUTBOX") or state_dir() / "outbox")
 
 
+DEFAULT_WORKFLOW_CACHE = 250
+
+
+def workflow_cache_size() -> int:
+    """``TRAJECTORIES_WORKFLOW_CACHE``: how many trajectories a worker keeps in memory between tasks (default
+    250, against the SDK's 1,000). A cached trajectory takes about 0.7 MB (mostly its state machine's
+    callbacks) and waits weeks for its next task; one that was evicted replays its short history (continue-as-new
+    keeps it under a few hundred events) when it gets one. 250 keeps a worker under 500 MB however many
+    trajectories are open (BENCHMARKS.md, scale)."""
+    return int(os.environ.get("TRAJECTORIES_WORKFLOW_CACHE") or DEFAULT_WORKFLOW_CACHE)
+
+
 def external_cluster() -> bool:
     """Whether ``TEMPORAL_ADDRESS`` points at a cluster to use instead of the embedded dev server."""
     return bool(os.environ.get("TEMPORAL_ADDRESS"))

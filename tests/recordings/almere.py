@@ -75,3 +75,18 @@ async def continued_run(env, worker):
     await t.send("employment_ended", reason="the employer closed the location")
     await latest.result()
     return latest
+
+
+@recording("almere-local-effects")
+async def local_effects(env, worker):
+    """The path since the ``local-effects`` patch: notifications and payment orders as local activities, and
+    continue-as-new at the policy's threshold after some five years of fees and visits."""
+    t = await Trajectory.start(env, worker, trajectory_id="replay-local-effects")
+    await t.to_employed()
+    await t.send("absence_reported", days_absent=2, actor="employer-jungle")
+    await t.send("permanent_contract_signed", start_date=await t.today())
+    await t.sleep(timedelta(days=200))
+    await t.send("visit_recorded", visited_on=await t.today(), channel="phone")
+    for _ in range(7):
+        await t.sleep(timedelta(days=365))
+    return t.client.get_workflow_handle(t.handle.id, run_id=t.handle.result_run_id)  # the run that continued

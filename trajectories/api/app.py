@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -17,6 +18,9 @@ from trajectories.api.routes import router
 from trajectories.client import connect
 
 logger = logging.getLogger("trajectories.api")
+
+VIEW_TIMEOUT = timedelta(seconds=10)
+"""A view is a Query that a worker answers; a backend gets 504 after this rather than hang for Temporal's 30 s."""
 
 DESCRIPTION = """Start trajectories, submit events, read views and list trajectories for backend services.
 Every call needs `Authorization: Bearer <token>`. Errors have the body `{"error", "message", ...}`."""
@@ -37,9 +41,11 @@ def create_app(
     connect_options: dict[str, Any] | None = None,
     tokens: list[str] | None = None,
     task_queue: str | None = None,
+    view_timeout: timedelta = VIEW_TIMEOUT,
 ) -> FastAPI:
     """The API. ``client``: use this one (the run command shares its own); else connect at startup with
-    ``connect_options`` over the environment's settings. ``tokens``: else from the environment."""
+    ``connect_options`` over the environment's settings. ``tokens``: else from the environment.
+    ``view_timeout``: how long a view waits for a worker before answering 504."""
     accepted = check_tokens(tokens if tokens is not None else configured_tokens())
 
     @asynccontextmanager
@@ -50,6 +56,7 @@ def create_app(
     app = FastAPI(title="trajectories", version="1", description=DESCRIPTION, lifespan=lifespan)
     app.state.tokens = accepted
     app.state.task_queue = task_queue or config.task_queue()
+    app.state.view_timeout = view_timeout
     errors.install(app)
     app.include_router(router)
     return app

@@ -139,7 +139,7 @@ def from_temporal(error: Exception) -> ApiError | None:
             return Unavailable()
         if error.status == RPCStatusCode.FAILED_PRECONDITION and "poller" in error.message:
             return Unavailable("WorkerUnavailable", f"no worker answers for this trajectory now: {error.message}")
-        if error.status == RPCStatusCode.DEADLINE_EXCEEDED:
+        if error.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):  # server's or our timeout
             return TimedOut("TemporalTimeout", "Temporal did not answer in time (is a worker running?)")
     if isinstance(error, RuntimeError) and str(error).startswith("Failed client connect"):
         return Unavailable()  # a lazy client that still cannot reach the server

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, status
@@ -114,8 +115,10 @@ async def submit_event(
 
 
 @router.get("/regions/{region}/trajectories/{trajectory_id}", name="view", summary="A trajectory's view")
-async def view(region: KnownRegion, trajectory_id: TrajectoryIdPath, client: TemporalClient) -> TrajectoryView:
-    return await trajectories_client.view(client, region, trajectory_id)
+async def view(
+    region: KnownRegion, trajectory_id: TrajectoryIdPath, client: TemporalClient, request: Request
+) -> TrajectoryView:
+    return await trajectories_client.view(client, region, trajectory_id, rpc_timeout=request.app.state.view_timeout)
 
 
 @router.get("/trajectories", summary="List trajectories through Temporal visibility")
@@ -124,6 +127,6 @@ async def trajectories(
 ) -> TrajectoryList:
     """Filter by region, state, coach, open/closed; ``overdue=true`` keeps the open ones whose next deadline
     lies before ``as_of`` (default: now)."""
-    return TrajectoryList(
-        query=trajectory_filter.query(), trajectories=await list_trajectories(client, trajectory_filter)
-    )
+    now = datetime.now(UTC)  # one moment for the query shown and the query run
+    rows = await list_trajectories(client, trajectory_filter, now=now)
+    return TrajectoryList(query=trajectory_filter.query(now), trajectories=rows)

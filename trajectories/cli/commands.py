@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 from rich.console import Console
@@ -71,7 +72,8 @@ async def event(args: argparse.Namespace, client: Client, out: Console) -> None:
 
 async def show(args: argparse.Namespace, client: Client, out: Console) -> None:
     """Show a trajectory: state, deadlines, history, notifications."""
-    view = await trajectories_client.view(client, args.region, args.trajectory_id)
+    timeout = timedelta(seconds=args.timeout)
+    view = await trajectories_client.view(client, args.region, args.trajectory_id, rpc_timeout=timeout)
     if args.json:
         render.print_json(out, view)
     else:
@@ -156,6 +158,7 @@ def parser() -> argparse.ArgumentParser:
     sub = command("show", show, "show a trajectory: state, deadlines, history, notifications")
     region(sub)
     sub.add_argument("trajectory_id", metavar="TRAJECTORY_ID")
+    sub.add_argument("--timeout", type=float, default=10, help="seconds to wait for a worker to answer (default 10)")
     as_json(sub)
 
     sub = command("list", list_command, "list trajectories by region, state and coach")
@@ -224,5 +227,19 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def entry_point() -> NoReturn:
+    """The installed script: ``main``, then exit without interpreter finalization.
+
+    The Temporal client's native threads can abort a finishing interpreter ("PyGILState_Release … must be
+    current", temporalio/sdk-python#300), turning a correct run into exit code -6; ``os._exit`` after
+    flushing skips that teardown, so the exit code is always the command's own.
+    """
+    try:
+        code = main()
+    except SystemExit as exit:  # argparse: usage errors and --help
+        code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else EXIT_INVALID)
+        if isinstance(exit.code, str):
+            print(exit.code, file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
