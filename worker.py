@@ -16,6 +16,7 @@ from activities.notifications import NotificationActivities, NotificationChannel
 from activities.outbox import Outbox
 from activities.payments import PaymentActivities
 from activities.uwv import UwvActivities
+from domain.policy import override_policies
 from trajectories import config, encryption
 from workflows import SCHEDULED_WORKFLOWS, WORKFLOWS
 
@@ -73,6 +74,10 @@ async def main() -> None:
     from trajectories.client import connect
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    overrides = config.policy_overrides()
+    if overrides:
+        override_policies(overrides, {region: workflow.policy for region, workflow in WORKFLOWS.items()})
+        logging.getLogger("worker").warning("policy overrides in effect (tests and demos only): %s", overrides)
     client = await connect()
     await build_worker(client).run()
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TASK_QUEUE = "trajectories"
@@ -168,3 +170,19 @@ def api_port() -> int:
         return int(value)
     except ValueError:
         raise SystemExit(f"TRAJECTORIES_API_PORT must be a port number, not {value!r}") from None
+
+
+POLICY_OVERRIDES_VARIABLE = "TRAJECTORIES_POLICY_OVERRIDES"
+
+
+def policy_overrides() -> dict[str, dict[str, Any]]:
+    """``TRAJECTORIES_POLICY_OVERRIDES``: JSON ``{"<region>": {"<policy field>": value}}`` that a worker started
+    with ``python -m worker`` applies to its routes (durations as ISO 8601, e.g. ``"PT5S"``). Tests and demos
+    only: never on a worker that serves real trajectories."""
+    raw = os.environ.get(POLICY_OVERRIDES_VARIABLE)
+    if not raw:
+        return {}
+    value = json.loads(raw)
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ValueError(f"{POLICY_OVERRIDES_VARIABLE} must be a JSON object of objects, region → fields")
+    return value

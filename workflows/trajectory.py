@@ -31,7 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.continuation import TrajectoryContinuation, TrajectoryInput, TrajectorySnapshot
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
     from domain.messages import AuditEntry, NotificationMessage, PaymentOrder, UndeliverableNotice, UwvAdviceRequest
-    from domain.policy import RegionPolicy
+    from domain.policy import RegionPolicy, effective_policy
     from domain.records import (
         Deadline,
         Escalation,
@@ -92,6 +92,8 @@ class TrajectoryWorkflow:
     policy: ClassVar[RegionPolicy]
 
     def __init__(self, input: TrajectoryInput) -> None:
+        # The region's policy, unless this worker process runs with test overrides (``domain.policy``).
+        self.policy = effective_policy(type(self).policy)
         if isinstance(input, TrajectoryContinuation):
             start, resumed = input.start, input.snapshot
             case = self.case_class.model_validate(resumed.case)

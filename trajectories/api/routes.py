@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, status
@@ -134,10 +135,9 @@ async def trajectories(
 ) -> TrajectoryList:
     """Filter by region, state, coach, open/closed; ``overdue=true`` keeps the open ones whose next deadline
     lies before ``as_of`` (default: now)."""
-    return TrajectoryList(
-        query=trajectory_filter.query(), trajectories=await list_trajectories(client, trajectory_filter)
-    )
-
+    now = datetime.now(UTC)  # one moment for the query shown and the query run
+    rows = await list_trajectories(client, trajectory_filter, now=now)
+    return TrajectoryList(query=trajectory_filter.query(now), trajectories=rows)
 
 
 @router.get(
