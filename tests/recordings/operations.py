@@ -37,7 +37,7 @@ class Unreachable:
         raise ConnectionRefusedError("relay unreachable")
 
 
-@recording("almere-undeliverable-notification")
+@recording("almere-undeliverable-notification", own_worker=True)
 async def undeliverable(env, worker):
     """A notification whose retries run out: recorded undeliverable and reported to operations."""
     root = Path(f"/tmp/record-{uuid.uuid4()}")
