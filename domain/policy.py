@@ -6,8 +6,10 @@ guard the change with ``workflow.patched`` (see the README's section on changing
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -24,6 +26,10 @@ class RegionPolicy(BaseModel):
     history_events_before_continue_as_new: int = 250
     """About five years of a steady employed trajectory (runs from before the local-effects change, whose
     histories grow twice as fast, keep their 500: ``workflows.trajectory.LEGACY_CONTINUE_AS_NEW_AFTER``)."""
+    notification_attempts: int = 15
+    """Tries of one notification before it is recorded undeliverable and raised to operations (about 3 hours
+    with the backoff below: 1 s doubling up to ``notification_retry_max_interval``)."""
+    notification_retry_max_interval: timedelta = timedelta(hours=1)
 
 
 class EmploymentPolicy(RegionPolicy):
@@ -68,3 +74,35 @@ class AlmerePolicy(EmploymentPolicy):
 
 
 ALMERE = AlmerePolicy()
+
+
+P = TypeVar("P", bound=RegionPolicy)
+
+_OVERRIDES: dict[str, dict[str, Any]] = {}
+"""Region → policy fields this worker process replaces (``TRAJECTORIES_POLICY_OVERRIDES``); empty in production."""
+
+
+def override_policies(overrides: Mapping[str, Mapping[str, Any]], policies: Mapping[str, RegionPolicy]) -> None:
+    """Make this process's workflows use ``policies[region]`` with ``overrides[region]``'s fields replaced.
+
+    For tests and demonstrations only (e.g. a UWV answer due in seconds instead of 8 weeks, so a test can
+    watch a real timer fire across a crash): a history made under overrides replays correctly only on a worker
+    with the same overrides. Unknown regions and fields are refused here, at worker start.
+    """
+    unknown = set(overrides) - set(policies)
+    if unknown:
+        raise ValueError(f"policy overrides for unknown regions: {', '.join(sorted(unknown))}")
+    for region, fields in overrides.items():
+        policy = policies[region]
+        wrong = set(fields) - set(type(policy).model_fields)
+        if wrong:
+            raise ValueError(f"{region} policy has no field(s) {', '.join(sorted(wrong))}")
+        type(policy).model_validate({**policy.model_dump(), **fields})  # refuse bad values now, not in a workflow
+    _OVERRIDES.clear()
+    _OVERRIDES.update({region: dict(fields) for region, fields in overrides.items()})
+
+
+def effective_policy(policy: P) -> P:
+    """``policy`` with this process's overrides for its region, if any (normally none: ``policy`` itself)."""
+    changes = _OVERRIDES.get(policy.region)
+    return type(policy).model_validate({**policy.model_dump(), **changes}) if changes else policy

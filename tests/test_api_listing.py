@@ -57,6 +57,8 @@ async def test_filter_by_region_state_coach_and_overdue(dev_env, http):
     assert row["state"] == "screening"
 
     assert await listed(http, 0, coach=coach, overdue="true") == [], "nothing is overdue now"
+    shown = (await http.get("/trajectories", params={"overdue": "true"})).json()["query"]
+    assert abs(datetime.fromisoformat(shown.rsplit('"', 2)[1]) - datetime.now(UTC)) < timedelta(minutes=1)
     later = datetime.now(UTC) + timedelta(weeks=5)  # after the 4-week observation
     [row] = await listed(http, 1, coach=coach, overdue="true", as_of=later.isoformat())
     assert row["trajectory_id"] == observed["trajectory_id"]

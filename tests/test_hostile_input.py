@@ -1,6 +1,6 @@
 """Hostile input: random and malformed starts and events, thrown at pydantic and at the ``submit_event`` Update.
 
-Every input is either accepted or refused with a clear error (``EventUnknown``, ``EventNotAllowed`` listing the
+Every input, at the Update and over the HTTP API, is either accepted or refused with a clear error (``EventUnknown``, ``EventNotAllowed`` listing the
 allowed events, ``EventInvalid`` naming the fields; a start by pydantic naming the field), and no workflow task
 ever fails or gets stuck: after each example the history holds no ``WorkflowTaskFailed`` and ``view`` answers.
 Example counts are bounded so the suite stays fast; the recorded main paths are walked with every event name
@@ -9,11 +9,13 @@ probed in every state they pass.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -33,6 +35,7 @@ from domain.records import TrajectoryView
 from domain.rijk_van_nijmegen import RijkVanNijmegenCase
 from domain.start import TrajectoryStart
 from tests import hostile
+from tests.api_client import api
 from tests.recordings import load_all
 from tests.scenario import COACH, STARTED, Trajectory, start_input, terminate_started
 from trajectories.client import start_trajectory
@@ -129,6 +132,12 @@ def test_start_input_is_accepted_or_refused_naming_the_field(payload: dict[str, 
         for item in error.errors():
             assert item["loc"], "every error names a field"
             assert str(item["loc"][0]) in str(error)
+
+
+def as_json(payload: Any) -> dict[str, Any]:
+    """The request body as a client in any language might send it: Python's json writes inf and nan as
+    ``Infinity``/``NaN`` (httpx's ``json=`` refuses them before anything is sent)."""
+    return {"content": json.dumps(payload), "headers": {"Content-Type": "application/json"}}
 
 
 @HOSTILE
@@ -240,6 +249,8 @@ async def test_every_event_name_in_every_state_of_the_recorded_paths(
 
     monkeypatch.setattr(Trajectory, "send", send_probing)
     for scenario in load_all().values():
+        if getattr(scenario, "own_worker", False):  # runs on a worker of its own, not the hostile one
+            continue
         handle = await scenario(env, hostile_worker)
         STARTED.append(handle)
         latest = env.client.get_workflow_handle(handle.id)
@@ -299,3 +310,81 @@ def test_an_absurd_event_name_is_refused_without_echoing_it() -> None:
         with pytest.raises(EventRejected) as rejected:
             WORKFLOWS["almere"].events.parse({"event": name, "actor": COACH}, ["withdrawn"], context)
         assert rejected.value.reason == "unknown" and len(rejected.value.message) < 1_000
+
+
+# --- the HTTP API ---------------------------------------------------------------------------------------
+
+API_ERRORS = {
+    409: {"EventNotAllowed", "TrajectoryClosed"},
+    422: {"EventInvalid", "EventUnknown", "InvalidInput"},
+}
+
+
+@pytest.fixture(scope="module")
+async def http(env: WorkflowEnvironment, hostile_worker: Worker) -> AsyncIterator[httpx.AsyncClient]:
+    async with api(env.client, hostile_worker.task_queue) as client:
+        yield client
+
+
+def assert_clear_api_error(response: httpx.Response) -> dict[str, Any]:
+    """A refusal over HTTP: 409 or 422 with a typed body naming the fields or the allowed events; never a 500."""
+    assert response.status_code in API_ERRORS, f"{response.status_code}: {response.text[:500]}"
+    body = response.json()
+    assert body["error"] in API_ERRORS[response.status_code], body
+    assert len(response.text) < 20_000, "a refusal must not echo huge input back"
+    if body["error"] in ("EventInvalid", "InvalidInput"):
+        assert body["fields"] and all(f"'{field}'" in body["message"] for field in body["fields"]), body
+    if body["error"] == "EventNotAllowed":
+        assert "allowed events" in body["message"] and isinstance(body["allowed_events"], list)
+    return body
+
+
+@HOSTILE
+@given(region=st.sampled_from(REGIONS), payload=hostile.starts(TODAY))
+async def test_api_start_is_created_or_refused_naming_the_field(
+    env: WorkflowEnvironment, http: httpx.AsyncClient, region: str, payload: Any
+) -> None:
+    if isinstance(payload.get("trajectory_id"), str):
+        payload = payload | {"trajectory_id": f"api-{uuid.uuid4().hex[:12]}"}  # unique, so a valid start can start
+    response = await http.post(f"/regions/{region}/trajectories", **as_json(payload))
+    if response.status_code == 201:
+        handle = env.client.get_workflow_handle(response.json()["workflow_id"])
+        STARTED.append(handle)
+        await healthy(handle)
+        return
+    body = assert_clear_api_error(response)
+    assert body["error"] == "InvalidInput"
+    if isinstance(payload.get("trajectory_id"), str):
+        with pytest.raises(RPCError):  # refused before any workflow started
+            await env.client.get_workflow_handle(f"trajectory-{region}-{payload['trajectory_id']}").describe()
+
+
+@HOSTILE
+@given(data=st.data())
+@pytest.mark.parametrize("region", REGIONS)
+async def test_api_events_are_accepted_or_refused_clearly(
+    env: WorkflowEnvironment, hostile_worker: Worker, http: httpx.AsyncClient, region: str, data: st.DataObject
+) -> None:
+    t = await Trajectory.start(env, hostile_worker, region=region)
+    url = f"/regions/{region}/trajectories/{t.handle.id.removeprefix(f'trajectory-{region}-')}"
+    for payload in data.draw(st.lists(hostile.events(WORKFLOWS[region].events, TODAY), min_size=1, max_size=5)):
+        response = await http.post(f"{url}/events", **as_json(payload))
+        if response.status_code != 200:
+            assert_clear_api_error(response)
+        view = await http.get(url)
+        assert view.status_code == 200, view.text
+    await healthy(t.handle)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"not json", b'{"event": ', b"[1, 2, 3]", b'"observation_started"', b"null", b'{"event": "x"}' * 10_000],
+)
+async def test_api_malformed_bodies_are_422(env, hostile_worker, http: httpx.AsyncClient, body: bytes) -> None:
+    t = await Trajectory.start(env, hostile_worker, region="almere")
+    url = f"/regions/almere/trajectories/{t.handle.id.removeprefix('trajectory-almere-')}"
+    for path in (f"{url}/events", "/regions/almere/trajectories"):
+        response = await http.post(path, content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 422, (path, response.status_code, response.text[:300])
+        assert response.json()["error"] in ("InvalidInput", "EventInvalid")
+    assert (await healthy(t.handle)).history == []
