@@ -9,6 +9,7 @@ probed in every state they pass.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
@@ -330,6 +331,12 @@ def assert_clear_api_error(response: httpx.Response) -> dict[str, Any]:
     return body
 
 
+async def post_json(http: httpx.AsyncClient, path: str, payload: Any) -> httpx.Response:
+    """POST ``payload`` as Python's json writes it: NaN and Infinity included, which strict clients refuse to
+    send but a hostile one may."""
+    return await http.post(path, content=json.dumps(payload), headers={"Content-Type": "application/json"})
+
+
 @HOSTILE
 @given(region=st.sampled_from(REGIONS), payload=hostile.starts(TODAY))
 async def test_api_start_is_created_or_refused_naming_the_field(
@@ -337,7 +344,7 @@ async def test_api_start_is_created_or_refused_naming_the_field(
 ) -> None:
     if isinstance(payload.get("trajectory_id"), str):
         payload = payload | {"trajectory_id": f"api-{uuid.uuid4().hex[:12]}"}  # unique, so a valid start can start
-    response = await http.post(f"/regions/{region}/trajectories", json=payload)
+    response = await post_json(http, f"/regions/{region}/trajectories", payload)
     if response.status_code == 201:
         handle = env.client.get_workflow_handle(response.json()["workflow_id"])
         STARTED.append(handle)
@@ -359,7 +366,7 @@ async def test_api_events_are_accepted_or_refused_clearly(
     t = await Trajectory.start(env, hostile_worker, region=region)
     url = f"/regions/{region}/trajectories/{t.handle.id.removeprefix(f'trajectory-{region}-')}"
     for payload in data.draw(st.lists(hostile.events(WORKFLOWS[region].events, TODAY), min_size=1, max_size=5)):
-        response = await http.post(f"{url}/events", json=payload)
+        response = await post_json(http, f"{url}/events", payload)
         if response.status_code != 200:
             assert_clear_api_error(response)
         view = await http.get(url)
@@ -369,7 +376,10 @@ async def test_api_events_are_accepted_or_refused_clearly(
 
 @pytest.mark.parametrize(
     "body",
-    [b"", b"not json", b'{"event": ', b"[1, 2, 3]", b'"observation_started"', b"null", b'{"event": "x"}' * 10_000],
+    [
+        b"", b"not json", b'{"event": ', b"[1, 2, 3]", b'"observation_started"', b"null", b'{"event": "x"}' * 10_000,
+        b'{"event": "withdrawn", "actor": Infinity, "reason": NaN, "trajectory_id": -Infinity}',
+    ],
 )
 async def test_api_malformed_bodies_are_422(env, hostile_worker, http: httpx.AsyncClient, body: bytes) -> None:
     t = await Trajectory.start(env, hostile_worker, region="almere")
