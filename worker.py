@@ -10,7 +10,9 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from activities.notifications import NotificationActivities, NotificationChannel, OutboxChannel
+from activities.audit import AuditActivities, AuditLog
+from activities.channels import channel_from_config
+from activities.notifications import NotificationActivities, NotificationChannel
 from activities.outbox import Outbox
 from activities.payments import PaymentActivities
 from activities.uwv import UwvActivities
@@ -33,22 +35,35 @@ def build_worker(
     *,
     outbox: Path | str | None = None,
     channel: NotificationChannel | None = None,
+    audit: AuditLog | str | None = None,
 ) -> Worker:
     """Build the worker for ``client`` on ``task_queue``: every route's workflow and every activity.
 
-    The worker uses the client's data converter, so it refuses a client without the payload codec: no
-    worker may ever write personal data to Temporal in plain text (``trajectories.client.connect`` adds it)."""
+    The notification channel comes from ``TRAJECTORIES_NOTIFY_CHANNEL`` unless ``channel`` is given; the
+    audit trail from ``TRAJECTORIES_AUDIT_URL`` unless ``audit`` (a log or a URL) is given. The worker uses the
+    client's data converter, so it refuses a client without the payload codec: no worker may ever write personal
+    data to Temporal in plain text (``trajectories.client.connect`` adds it)."""
     if not encryption.is_encrypting(client.data_converter):
         raise ValueError("build_worker needs a client whose data converter encrypts payloads (trajectories.client.connect)")
     box = Outbox(outbox or config.outbox_dir())
-    notifications = NotificationActivities(channel or OutboxChannel(box))
+    audit_log = audit if isinstance(audit, AuditLog) else AuditLog(audit or config.audit_url())
+    notifications = NotificationActivities(
+        channel or channel_from_config(box), outbox=box, audit=audit_log, operations=config.operations_recipient()
+    )
     uwv = UwvActivities(box)
     payments = PaymentActivities(box)
+    audit_activities = AuditActivities(audit_log)
     return Worker(
         client,
         task_queue=task_queue or config.task_queue(),
         workflows=[*WORKFLOWS.values(), *SCHEDULED_WORKFLOWS],
-        activities=[notifications.send_notification, uwv.request_sheltered_work_advice, payments.order_payment],
+        activities=[
+            notifications.send_notification,
+            notifications.report_undeliverable,
+            audit_activities.record_event,
+            uwv.request_sheltered_work_advice,
+            payments.order_payment,
+        ],
         workflow_runner=workflow_runner(),
         max_cached_workflows=config.workflow_cache_size(),
     )

@@ -1,16 +1,27 @@
-"""Notifications to coaches and team leads, through a pluggable channel."""
+"""Notifications to coaches and team leads, through a pluggable channel.
+
+The channel is chosen by configuration (``activities.channels.channel_from_config``): the outbox (default),
+SMTP e-mail or a signed webhook. Whatever the channel, each delivery is written to the audit trail by the
+same activity, and a notification that still fails after its retries is reported to operations by
+``report_undeliverable``.
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from typing import Protocol
 
 from temporalio import activity
 
+from activities.audit import AuditLog
 from activities.outbox import Outbox
-from domain.messages import NotificationMessage
+from domain.messages import AuditEntry, DeliveryReceipt, NotificationMessage, UndeliverableNotice
 
 log = logging.getLogger(__name__)
+
+UNDELIVERABLE = "undeliverable"
+"""The outbox folder, audit result and notification kind operations look for."""
 
 
 class NotificationChannel(Protocol):
@@ -21,6 +32,8 @@ class NotificationChannel(Protocol):
 
 class OutboxChannel:
     """The default channel: one JSON file per message in the outbox, and a log line."""
+
+    name = "outbox"
 
     def __init__(self, outbox: Outbox):
         self.outbox = outbox
@@ -39,13 +52,91 @@ class OutboxChannel:
         return written
 
 
+class DeliveryLedger:
+    """What an external channel has delivered, kept in the outbox (``delivered/<id>.json``).
+
+    An e-mail relay or a webhook receiver cannot be asked "did you get this already?", so the ledger is
+    checked before sending and written after: a retry after a successful send sends nothing. The message
+    also carries the id to the receiver (``Message-ID``, ``Idempotency-Key``) for the one window the ledger
+    cannot close (a crash between the send and the ledger write).
+    """
+
+    def __init__(self, outbox: Outbox, channel: str):
+        self.outbox = outbox
+        self.channel = channel
+
+    def delivered(self, message: NotificationMessage) -> bool:
+        return self.outbox.has("delivered", message.id)
+
+    def record(self, message: NotificationMessage) -> None:
+        receipt = DeliveryReceipt(id=message.id, channel=self.channel, delivered_at=datetime.now(timezone.utc))
+        self.outbox.put("delivered", message.id, receipt)
+
+
 class NotificationActivities:
     """Activities that notify people; the channel is chosen when the worker is built."""
 
-    def __init__(self, channel: NotificationChannel):
+    def __init__(
+        self,
+        channel: NotificationChannel,
+        *,
+        outbox: Outbox | None = None,
+        audit: AuditLog | None = None,
+        operations: str = "operations",
+    ):
         self.channel = channel
+        self.outbox = outbox
+        self.audit = audit
+        self.operations = operations
+
+    @property
+    def channel_name(self) -> str:
+        return str(getattr(self.channel, "name", type(self.channel).__name__))
 
     @activity.defn
     async def send_notification(self, message: NotificationMessage) -> bool:
-        """Deliver ``message`` once; a retry after a delivered attempt is a no-op."""
-        return await self.channel.deliver(message)
+        """Deliver ``message`` once; a retry after a delivered attempt is a no-op. Audited in the same activity."""
+        delivered = await self.channel.deliver(message)
+        await self._audit(message, message.id, "delivered", f"channel:{self.channel_name}")
+        return delivered
+
+    @activity.defn
+    async def report_undeliverable(self, notice: UndeliverableNotice) -> None:
+        """Raise a notification that failed after its retries: a marker file, an operations message, an audit row.
+
+        The operations message goes through the outbox, never the failing channel.
+        """
+        message = notice.message
+        if self.outbox is not None:
+            self.outbox.put(UNDELIVERABLE, message.id, notice)
+            alert = NotificationMessage(
+                id=f"{message.id}:{UNDELIVERABLE}",
+                kind=f"notification_{UNDELIVERABLE}",
+                recipient=self.operations,
+                region=message.region,
+                trajectory_id=message.trajectory_id,
+                workflow_id=message.workflow_id,
+                subject=f"[{message.region}] undeliverable notification {message.id}",
+                body=f"{message.kind} for {message.recipient} could not be delivered: {notice.error}",
+                due=message.due,
+                created_at=notice.noticed_at,
+            )
+            await OutboxChannel(self.outbox).deliver(alert)
+        log.warning("notification %s %s to %s is undeliverable: %s", message.id, message.kind, message.recipient, notice.error)
+        await self._audit(message, f"{message.id}:{UNDELIVERABLE}", UNDELIVERABLE, f"channel:{self.channel_name}", notice.error)
+
+    async def _audit(self, message: NotificationMessage, key: str, result: str, origin: str, detail: str = "") -> None:
+        if self.audit is None:
+            return
+        entry = AuditEntry(
+            key=key,
+            workflow_id=message.workflow_id,
+            kind="notification",
+            name=message.kind,
+            actor="system",
+            result=result,
+            origin=origin,
+            at=datetime.now(timezone.utc),
+            detail=f"to {message.recipient}" + (f"; {detail}" if detail else ""),
+        )
+        await self.audit.write_async(entry)

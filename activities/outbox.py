@@ -27,6 +27,9 @@ class Outbox:
     def path_for(self, kind: str, record_id: str) -> Path:
         return self.root / kind / f"{_SAFE.sub('_', record_id)}.json"
 
+    def has(self, kind: str, record_id: str) -> bool:
+        return self.path_for(kind, record_id).exists()
+
     def put(self, kind: str, record_id: str, record: BaseModel) -> bool:
         """Write ``record`` unless it is there already; return whether this call wrote it."""
         target = self.path_for(kind, record_id)

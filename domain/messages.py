@@ -45,3 +45,37 @@ class PaymentOrder(BaseModel):
     amount: Decimal
     period_start: date
     ordered_at: datetime
+
+
+class DeliveryReceipt(BaseModel):
+    """Kept in the outbox when a channel other than the outbox delivered a message: the ledger of what was sent."""
+
+    id: str
+    channel: str
+    delivered_at: datetime
+
+
+class UndeliverableNotice(BaseModel):
+    """A notification that still failed after its retries: raised to operations, never dropped silently."""
+
+    message: NotificationMessage
+    error: str
+    noticed_at: datetime
+
+
+class AuditEntry(BaseModel):
+    """One row of the audit trail: who did what on which trajectory, with what result, from where, when.
+
+    Pseudonymous only: the workflow id and actor ids, never event notes or payloads. ``key`` is unique, so a
+    retried activity writes the row once.
+    """
+
+    key: str
+    workflow_id: str
+    kind: str  # "event" or "notification"
+    name: str  # the event's or the notification's kind
+    actor: str
+    result: str
+    origin: str
+    at: datetime
+    detail: str = ""

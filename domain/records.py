@@ -31,13 +31,15 @@ class TransitionRecord(BaseModel):
 
 
 class NotificationRecord(BaseModel):
-    """A notification that was handed to the channel."""
+    """A notification that was handed to the channel, or that could not be and was raised to operations."""
 
     id: str
     kind: str
     recipient: str
     at: datetime
     due: datetime | None = None
+    status: Literal["sent", "undeliverable"] = "sent"
+    error: str | None = None
 
 
 class PaymentRecord(BaseModel):

@@ -22,6 +22,16 @@ from worker import build_worker
 from workflows.visibility import SEARCH_ATTRIBUTES
 
 
+@pytest.fixture(scope="session", autouse=True)
+def state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Tests keep their state (audit database, default outbox) in a temporary directory, never in ``var/``."""
+    path = tmp_path_factory.mktemp("state")
+    os.environ["TRAJECTORIES_STATE_DIR"] = str(path)
+    os.environ.pop("TRAJECTORIES_AUDIT_URL", None)
+    os.environ.pop("TRAJECTORIES_NOTIFY_CHANNEL", None)
+    return path
+
+
 # Every client the suite makes (fixtures, ``connect()``, worker subprocesses) encrypts with one fresh key,
 # never written anywhere; a key set from outside (e.g. to test rotation by hand) is kept.
 os.environ.setdefault(config.CODEC_KEYS_VARIABLE, encryption.CodecKey.generate(f"test-{uuid.uuid4().hex[:8]}").encoded())

@@ -51,20 +51,50 @@ async def activities_in_flight(handle: WorkflowHandle[Any, Any]) -> int:
     return len(open_ids)
 
 
+async def settle(handle: WorkflowHandle[Any, Any], attempts: int = 200) -> None:
+    """Wait until the workflow is idle: no activity in flight and its last workflow task completed.
+
+    Accepted events and fired deadlines run activities (notifications, audit rows) after the Update has
+    returned; tests that compare histories or views wait for them here.
+    """
+    for _ in range(attempts):
+        task_open, closed, in_flight = False, False, set()
+        async for event in handle.fetch_history_events():
+            kind = event.WhichOneof("attributes") or ""
+            if kind == "activity_task_scheduled_event_attributes":
+                in_flight.add(event.event_id)
+            elif kind.startswith("activity_task_") and kind != "activity_task_started_event_attributes":
+                in_flight.discard(getattr(event, kind).scheduled_event_id)
+            elif kind == "workflow_task_scheduled_event_attributes":
+                task_open = True
+            elif kind in TASK_ENDED:
+                task_open = False
+            elif kind.startswith("workflow_execution_") and kind in CLOSED:
+                closed = True
+        if closed or not (in_flight or task_open):
+            return
+        await asyncio.sleep(0.02)
+
+
+TASK_ENDED = {f"workflow_task_{end}_event_attributes" for end in ("completed", "failed", "timed_out")}
+CLOSED = {
+    f"workflow_execution_{end}_event_attributes"
+    for end in ("completed", "failed", "terminated", "continued_as_new", "canceled", "timed_out")
+}
+
+
 async def terminate_started(client: Client) -> None:
     """Terminate every trajectory tests started and that is still open.
 
-    First let in-flight activities finish: the time-skipping server keeps time locked for an activity
-    of a terminated workflow until its timeout, which would stall the next test.
+    First let in-flight activities and workflow tasks finish (:func:`settle`): the time-skipping server keeps
+    time locked for an activity or workflow task of a terminated workflow until its timeout, which would stall
+    the next test.
     """
     while STARTED:
         started = STARTED.pop()
         handle = client.get_workflow_handle(started.id)  # the latest run, after continue-as-new too
         try:
-            for _ in range(100):
-                if not await activities_in_flight(handle):
-                    break
-                await asyncio.sleep(0.05)
+            await settle(handle)
             await handle.terminate("test finished")
         except Exception:  # already closed, or started on another test server
             pass
@@ -114,6 +144,11 @@ class Trajectory:
         if remaining > timedelta(0):
             await self.env.sleep(remaining)
         await self.env.sleep(timedelta(seconds=1))
+        await self.settle()
+
+    async def settle(self) -> None:
+        """Wait until what was sent or fired has run its activities (see :func:`settle`)."""
+        await settle(self.handle)
 
     # --- the route's steps, with valid data ---------------------------------------------------------
 

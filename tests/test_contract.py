@@ -20,6 +20,7 @@ async def history_length(t: Trajectory) -> int:
 
 async def rejected(t: Trajectory, event: str, **fields) -> ApplicationError:
     """Send an event that must be refused; on the dev server, check history did not change at all."""
+    await t.settle()  # the effects of earlier events (notifications, audit rows) have run
     before = await history_length(t)
     with pytest.raises(WorkflowUpdateFailedError) as failure:
         await t.send(event, **fields)

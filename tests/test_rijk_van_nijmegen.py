@@ -121,6 +121,7 @@ async def test_a_basic_arrangement_can_get_a_development_arrangement_later(env, 
 async def test_rejected_events_leave_history_unchanged(env, worker):
     t = await NijmegenTrajectory.begin(env, worker)
     await t.send("indication_requested")
+    await t.settle()  # its audit row is written by an activity after the Update returned
     before = await decisions(t)
 
     cause = await rejected(t, "case_meeting_held", consultants=CONSULTANTS[:2], decision="granted", arrangement="basic",

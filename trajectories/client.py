@@ -6,16 +6,17 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.envconfig import ClientConfig
+from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.records import TrajectoryView
 from domain.start import TrajectoryStart
 from trajectories import config, encryption
 from workflows import WORKFLOWS
-from workflows.trajectory import initial_search_attributes, workflow_id_for
+from workflows.trajectory import TRAJECTORY_CLOSED, initial_search_attributes, workflow_id_for
 
 
 async def connect(*, keys: Sequence[encryption.CodecKey] | None = None, **overrides: Any) -> Client:
@@ -61,6 +62,11 @@ async def submit_event(client: Client, region: str, trajectory_id: str, event: d
     handle = handle_for(client, region, trajectory_id)
     try:
         return await handle.execute_update("submit_event", event, result_type=TrajectoryView)
+    except WorkflowUpdateFailedError as error:
+        cause = error.cause
+        if isinstance(cause, ApplicationError) and cause.type == TRAJECTORY_CLOSED:  # closed, still finishing
+            raise TrajectoryClosed(f"trajectory {trajectory_id} of {region} is closed: it accepts no events") from None
+        raise
     except RPCError as error:
         if error.status != RPCStatusCode.NOT_FOUND:
             raise

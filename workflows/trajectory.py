@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows.deadlines import DeadlineBook
 from workflows.visibility import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, REGION, TRAJECTORY_STATE
@@ -24,12 +24,13 @@ from workflows.visibility import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, REGION
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
+    from activities.audit import AuditActivities
     from activities.notifications import NotificationActivities
     from activities.payments import PaymentActivities
     from activities.uwv import UwvActivities
     from domain.continuation import TrajectoryContinuation, TrajectoryInput, TrajectorySnapshot
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
-    from domain.messages import NotificationMessage, PaymentOrder, UwvAdviceRequest
+    from domain.messages import AuditEntry, NotificationMessage, PaymentOrder, UndeliverableNotice, UwvAdviceRequest
     from domain.policy import RegionPolicy, effective_policy
     from domain.records import (
         Deadline,
@@ -49,6 +50,14 @@ with workflow.unsafe.imports_passed_through():
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=5))
+
+TRAJECTORY_CLOSED = "TrajectoryClosed"
+"""The validator's error type for an event sent to a closed trajectory that has not completed yet."""
+
+UNDELIVERABLE_PATCH = "notification-undeliverable"
+"""Notifications get a bounded retry policy; one that still fails is recorded undeliverable and reported."""
+AUDIT_EVENTS_PATCH = "audit-events"
+"""Every accepted event is written to the audit trail by its own (short) activity."""
 
 LOCAL_EFFECTS_PATCH = "local-effects"
 """Notifications and payment orders run as local activities: one marker event each, in the workflow task
@@ -175,7 +184,17 @@ class TrajectoryWorkflow:
             self.fire_due(workflow.now())
 
     def validate_event(self, payload: Any) -> None:
-        """Update validator: reject unknown, not-allowed and invalid events before they enter history."""
+        """Update validator: reject unknown, not-allowed and invalid events before they enter history.
+
+        A closed trajectory may still be finishing its last activities (an audit row, a notification): it
+        refuses every event as ``TrajectoryClosed``, as it will once it has completed."""
+        if self.route.closed:
+            raise ApplicationError(
+                "the trajectory is closed: no event is allowed",
+                {"reason": "closed", "allowed_events": [], "fields": []},
+                type=TRAJECTORY_CLOSED,
+                non_retryable=True,
+            )
         try:
             self.parse(payload)
         except EventRejected as rejected:
@@ -200,6 +219,8 @@ class TrajectoryWorkflow:
         self.history.append(
             TransitionRecord(at=workflow.now(), event=name, from_state=source, to_state=target, actor=actor)
         )
+        if workflow.patched(AUDIT_EVENTS_PATCH):
+            self.audit_event(name, source, target, actor)
 
     def view(self) -> TrajectoryView:
         return TrajectoryView(
@@ -298,12 +319,55 @@ class TrajectoryWorkflow:
             created_at=workflow.now(),
         )
         record = NotificationRecord(id=message.id, kind=kind, recipient=message.recipient, at=workflow.now(), due=due)
+        self.effects.append(_Effect(run=lambda: self.deliver(message, record), done=lambda: None))
+
+    async def deliver(self, message: NotificationMessage, record: NotificationRecord) -> None:
+        """Send ``message``; since :data:`UNDELIVERABLE_PATCH`, after ``policy.notification_attempts`` failed
+        tries it is recorded undeliverable and reported to operations instead of being retried for ever."""
+        summary = f"notify {message.recipient}: {message.kind}"
+        if not workflow.patched(UNDELIVERABLE_PATCH):
+            await self.short_activity(NotificationActivities.send_notification, message, summary)
+            self.notifications.append(record)
+            return
+        bounded = RetryPolicy(
+            initial_interval=timedelta(seconds=1),
+            maximum_interval=self.policy.notification_retry_max_interval,
+            maximum_attempts=self.policy.notification_attempts,
+        )
+        try:
+            await self.short_activity(NotificationActivities.send_notification, message, summary, retry_policy=bounded)
+        except (ActivityError, ApplicationError) as failure:
+            # An ActivityError wraps the cause; a local activity whose last retry followed a timer backoff
+            # raises its ApplicationError directly.
+            error = str(failure.cause or failure) if isinstance(failure, ActivityError) else str(failure)
+            record = record.model_copy(update={"status": "undeliverable", "error": error})
+            notice = UndeliverableNotice(message=message, error=error, noticed_at=workflow.now())
+            await self.short_activity(
+                NotificationActivities.report_undeliverable,
+                notice,
+                f"report undeliverable: {message.kind} for {message.recipient}",
+            )
+        self.notifications.append(record)
+
+    def audit_event(self, name: str, source: str, target: str, actor: str) -> None:
+        """Queue the audit row of an accepted event: ids and states only, never the event's notes."""
+        workflow_id = workflow.info().workflow_id
+        update = workflow.current_update_info()
+        entry = AuditEntry(
+            key=f"{workflow_id}:event{len(self.history)}",
+            workflow_id=workflow_id,
+            kind="event",
+            name=name,
+            actor=actor,
+            result="accepted",
+            origin=f"update {update.name} {update.id}" if update else actor,
+            at=workflow.now(),
+            detail=f"{source} -> {target}",
+        )
         self.effects.append(
             _Effect(
-                run=lambda: self.short_activity(
-                    NotificationActivities.send_notification, message, f"notify {message.recipient}: {kind}"
-                ),
-                done=lambda: self.notifications.append(record),
+                run=lambda: self.short_activity(AuditActivities.record_event, entry, f"audit {name} by {actor}"),
+                done=lambda: None,
             )
         )
 
@@ -352,12 +416,21 @@ class TrajectoryWorkflow:
             )
         )
 
-    def short_activity(self, method: Callable[..., Any], argument: Any, summary: str) -> Any:
-        """A short, idempotent effect (an outbox write keyed on a stable id): a local activity on the new
-        path, a regular one for runs from before :data:`LOCAL_EFFECTS_PATCH`."""
-        execute = workflow.execute_local_activity_method if self.local_effects else workflow.execute_activity_method
-        return execute(
-            method, argument, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary=summary
+    def short_activity(
+        self, method: Callable[..., Any], argument: Any, summary: str, *, retry_policy: RetryPolicy = ACTIVITY_RETRY
+    ) -> Any:
+        """A short, idempotent effect (an outbox write, an e-mail or webhook call, an audit row, all keyed on a
+        stable id): a local activity on the new path, a regular one for runs from before :data:`LOCAL_EFFECTS_PATCH`.
+
+        A local activity's retries wait in the worker only up to a second; longer backoffs are workflow timers,
+        so an hour of retrying a failing channel holds no worker slot (and time-skipping tests skip it)."""
+        if self.local_effects:
+            return workflow.execute_local_activity_method(
+                method, argument, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=retry_policy,
+                local_retry_threshold=timedelta(seconds=1), summary=summary,
+            )  # fmt: skip
+        return workflow.execute_activity_method(
+            method, argument, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=retry_policy, summary=summary
         )
 
     async def execute(self, effect: _Effect) -> None:
@@ -394,6 +467,9 @@ class TrajectoryWorkflow:
         ]
         if upcoming is not None:
             lines.append(f"next deadline: {upcoming.summary} on {upcoming.due:%Y-%m-%d %H:%M} UTC")
+        undeliverable = sum(1 for n in self.notifications if n.status == "undeliverable")
+        if undeliverable:
+            lines.append(f"⚠ {undeliverable} undeliverable notification(s): see the view and the audit trail")
         return "\n\n".join(lines)
 
     @property

@@ -19,10 +19,14 @@ Scenario = Callable[[WorkflowEnvironment, Worker], Awaitable[WorkflowHandle[Any,
 SCENARIOS: dict[str, Scenario] = {}
 
 
-def recording(name: str) -> Callable[[Scenario], Scenario]:
-    """Register a scenario; its history is stored as ``tests/histories/<name>.json``."""
+def recording(name: str, *, own_worker: bool = False) -> Callable[[Scenario], Scenario]:
+    """Register a scenario; its history is stored as ``tests/histories/<name>.json``.
+
+    ``own_worker``: the scenario runs on a worker it builds itself (e.g. with a failing notification
+    channel) instead of the one it is given, so tests that drive scenarios on their own worker skip it."""
 
     def register(scenario: Scenario) -> Scenario:
+        scenario.own_worker = own_worker  # type: ignore[attr-defined]
         SCENARIOS[name] = scenario
         return scenario
 

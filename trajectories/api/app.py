@@ -41,11 +41,13 @@ def create_app(
     connect_options: dict[str, Any] | None = None,
     tokens: list[str] | None = None,
     task_queue: str | None = None,
+    audit_url: str | None = None,
     view_timeout: timedelta = VIEW_TIMEOUT,
 ) -> FastAPI:
     """The API. ``client``: use this one (the run command shares its own); else connect at startup with
     ``connect_options`` over the environment's settings. ``tokens``: else from the environment.
-    ``view_timeout``: how long a view waits for a worker before answering 504."""
+    ``audit_url``: the audit trail's database, else ``TRAJECTORIES_AUDIT_URL``. ``view_timeout``: how long a
+    view waits for a worker before answering 504."""
     accepted = check_tokens(tokens if tokens is not None else configured_tokens())
 
     @asynccontextmanager
@@ -56,6 +58,7 @@ def create_app(
     app = FastAPI(title="trajectories", version="1", description=DESCRIPTION, lifespan=lifespan)
     app.state.tokens = accepted
     app.state.task_queue = task_queue or config.task_queue()
+    app.state.audit_url = audit_url or config.audit_url()
     app.state.view_timeout = view_timeout
     errors.install(app)
     app.include_router(router)

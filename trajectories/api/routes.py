@@ -11,13 +11,16 @@ from pydantic import BaseModel
 from temporalio.client import Client
 
 from domain.identifiers import TrajectoryId
+from domain.messages import AuditEntry
 from domain.records import TrajectoryView
 from domain.start import TrajectoryStart
 from trajectories import client as trajectories_client
 from trajectories.api.auth import require_token
+from trajectories.audit import read_trail
 from trajectories.api.errors import RESPONSES, ErrorBody, NotFound
 from trajectories.listing import REGIONS, STATES, TrajectoryFilter, TrajectorySummary, list_trajectories
 from workflows import WORKFLOWS
+from workflows.trajectory import workflow_id_for
 
 router = APIRouter(dependencies=[Depends(require_token)], responses=RESPONSES)
 
@@ -53,6 +56,11 @@ class TrajectoryStarted(BaseModel):
     workflow_id: str
     run_id: str | None
     view: str
+
+
+class AuditTrail(BaseModel):
+    workflow_id: str
+    entries: list[AuditEntry]
 
 
 class TrajectoryList(BaseModel):
@@ -130,3 +138,14 @@ async def trajectories(
     now = datetime.now(UTC)  # one moment for the query shown and the query run
     rows = await list_trajectories(client, trajectory_filter, now=now)
     return TrajectoryList(query=trajectory_filter.query(now), trajectories=rows)
+
+
+@router.get(
+    "/regions/{region}/trajectories/{trajectory_id}/audit",
+    summary="A trajectory's audit trail: accepted events and notifications, kept beyond Temporal's retention",
+)
+def audit(region: KnownRegion, trajectory_id: TrajectoryIdPath, request: Request) -> AuditTrail:
+    """Read from the audit database (``TRAJECTORIES_AUDIT_URL``), not from Temporal: it answers for trajectories
+    whose history Temporal no longer keeps. Empty for an id that never had an audited event."""
+    workflow_id = workflow_id_for(region, trajectory_id)
+    return AuditTrail(workflow_id=workflow_id, entries=read_trail(workflow_id, request.app.state.audit_url))

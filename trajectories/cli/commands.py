@@ -23,6 +23,7 @@ from temporalio.envconfig import ClientConfig
 from trajectories import client as trajectories_client
 from trajectories import encryption
 from trajectories.api.errors import from_temporal, invalid_input
+from trajectories.audit import read_trail, undeliverable
 from trajectories.cli import render
 from trajectories.cli.inputs import InputError, read_json
 from trajectories.listing import REGIONS, TrajectoryFilter, filter_params, list_trajectories
@@ -103,6 +104,25 @@ async def overdue(args: argparse.Namespace, client: Client, out: Console) -> Non
         render.overdue_report(out, rows, trajectory_filter.as_of or datetime.now(UTC))
 
 
+async def audit(args: argparse.Namespace, client: Client | None, out: Console) -> None:
+    """A trajectory's audit trail, from the audit database (it outlives Temporal's retention)."""
+    workflow_id = trajectories_client.workflow_id_for(args.region, args.trajectory_id)
+    rows = await asyncio.to_thread(read_trail, workflow_id, args.audit_url)
+    if args.json:
+        render.print_json(out, {"workflow_id": workflow_id, "entries": [row.model_dump(mode="json") for row in rows]})
+    else:
+        render.audit_trail(out, f"Audit trail of {workflow_id}", rows)
+
+
+async def undeliverable_command(args: argparse.Namespace, client: Client | None, out: Console) -> None:
+    """Every notification recorded undeliverable after its retries: what operations must follow up."""
+    rows = await asyncio.to_thread(undeliverable, args.audit_url)
+    if args.json:
+        render.print_json(out, rows)
+    else:
+        render.audit_trail(out, "Undeliverable notifications", rows, with_trajectory=True)
+
+
 def _start_input(source: str) -> dict[str, Any]:
     return read_json(source, "start input")
 
@@ -177,6 +197,20 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--as-of", help="ISO datetime with timezone to compare with (default: now)")
     sub.add_argument("--limit", type=int, default=1000)
     as_json(sub)
+
+    def audit_database(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--audit-url", default=None, help="SQLAlchemy URL (default: TRAJECTORIES_AUDIT_URL or var/audit.db)")
+        sub.set_defaults(temporal=False)  # reads the audit database only
+
+    sub = command("audit", audit, "a trajectory's audit trail: accepted events and notifications, who, result, origin, time")
+    region(sub)
+    sub.add_argument("trajectory_id", metavar="TRAJECTORY_ID")
+    audit_database(sub)
+    as_json(sub)
+
+    sub = command("undeliverable", undeliverable_command, "notifications that failed after their retries (for operations)")
+    audit_database(sub)
+    as_json(sub)
     return top
 
 
@@ -204,7 +238,7 @@ def _failure(error: Exception) -> Failed | None:
 
 
 async def _run(args: argparse.Namespace, out: Console) -> None:
-    client = await trajectories_client.connect()
+    client = await trajectories_client.connect() if getattr(args, "temporal", True) else None
     await args.run(args, client, out)
 
 

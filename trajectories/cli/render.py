@@ -11,6 +11,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from domain.messages import AuditEntry
 from domain.records import TrajectoryView
 from trajectories.listing import TrajectorySummary, group_overdue
 
@@ -132,3 +133,14 @@ def overdue_report(console: Console, rows: list[TrajectorySummary], as_of: datet
                     item.trajectory_id, item.state or "", when(item.next_deadline), relative(item.next_deadline, as_of)
                 )
             _show(console, table)
+
+
+def audit_trail(console: Console, title: str, rows: list[AuditEntry], *, with_trajectory: bool = False) -> None:
+    """Audit rows, oldest first: when, what, who, result, origin, detail."""
+    columns = ["at (UTC)", *(["trajectory"] if with_trajectory else []), "kind", "what", "who", "result", "origin", "detail"]
+    table = _table(title, *columns)
+    for row in rows:
+        cells = [when(row.at), *([row.workflow_id] if with_trajectory else []), row.kind, row.name, row.actor,
+                 row.result, row.origin, row.detail]
+        table.add_row(*cells)
+    _show(console, table, empty=f"{title}: no entries")

@@ -1,0 +1,53 @@
+"""Histories of the operations changes (audit trail, undeliverable notifications), recorded for replay.
+
+Their names start with the region they run in, as ``test_replay`` expects.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from activities.outbox import Outbox
+from domain.messages import NotificationMessage
+from tests.recordings import recording
+from tests.scenario import OTHER_COACH, Trajectory
+from worker import build_worker
+
+
+@recording("almere-audited")
+async def audited(env, worker):
+    """Events and a deadline's notification under the ``audit-events`` and ``notification-undeliverable`` patches."""
+    t = await Trajectory.start(env, worker, trajectory_id="replay-audited")
+    await t.send("observation_started")
+    await t.send("coach_reassigned", coach_id=OTHER_COACH)
+    await t.sleep_until((await t.view()).deadlines["observation_end"])
+    await t.send("withdrawn", reason="recorded")
+    await t.handle.result()
+    return t.handle
+
+
+class Unreachable:
+    """A channel whose relay never answers."""
+
+    name = "unreachable"
+
+    async def deliver(self, message: NotificationMessage) -> bool:
+        raise ConnectionRefusedError("relay unreachable")
+
+
+@recording("almere-undeliverable-notification", own_worker=True)
+async def undeliverable(env, worker):
+    """A notification whose retries run out: recorded undeliverable and reported to operations."""
+    root = Path(f"/tmp/record-{uuid.uuid4()}")
+    async with build_worker(
+        env.client, f"record-{uuid.uuid4()}", outbox=root, channel=Unreachable(), audit=f"sqlite:///{root}/audit.db"
+    ) as failing:
+        t = await Trajectory.start(env, failing, trajectory_id="replay-undeliverable")
+        await t.send("coach_reassigned", coach_id=OTHER_COACH)
+        await t.sleep(timedelta(hours=4))
+        await t.send("withdrawn", reason="recorded")
+        await t.handle.result()
+    assert Outbox(root).records("undeliverable"), "the notification was reported undeliverable"
+    return t.handle
