@@ -30,15 +30,19 @@ class Clock:
 
 
 class SkippedClock(Clock):
-    """The time-skipping server's virtual clock."""
+    """The time-skipping server's virtual clock, read once after each wait (not before every event)."""
 
     def __init__(self, env: WorkflowEnvironment):
         self.env = env
+        self.known: date | None = None
 
     async def today(self) -> date:
-        return (await self.env.get_current_time()).date()
+        if self.known is None:
+            self.known = (await self.env.get_current_time()).date()
+        return self.known
 
     async def wait(self, duration: timedelta) -> None:
+        self.known = None
         await self.env.sleep(duration)
 
 

@@ -94,7 +94,11 @@ async def test_worker_killed_in_the_middle_carries_on_without_loss_or_doubles(se
         courses = [asyncio.create_task(almere_course(t)) for t in almere]
         courses += [asyncio.create_task(amsterdam_course(t)) for t in amsterdam]
 
-        await asyncio.sleep(1.0)  # events, activities and workflow tasks in full swing
+        # Kill as soon as the first side effect is out: events, activities and workflow tasks in full swing.
+        deadline = time.monotonic() + 60
+        while not any((outbox / kind).glob("*.json") for kind in ("uwv-advice-requests", "payments")):
+            assert time.monotonic() < deadline, "no side effect within 60 s"
+            await asyncio.sleep(0.02)
         worker.kill()
         assert not all(c.done() for c in courses), "the crash must hit trajectories in the middle of their course"
         await asyncio.sleep(2)

@@ -378,7 +378,10 @@ async def test_api_events_are_accepted_or_refused_clearly(
 
 @pytest.mark.parametrize(
     "body",
-    [b"", b"not json", b'{"event": ', b"[1, 2, 3]", b'"observation_started"', b"null", b'{"event": "x"}' * 10_000],
+    [
+        b"", b"not json", b'{"event": ', b"[1, 2, 3]", b'"observation_started"', b"null", b'{"event": "x"}' * 10_000,
+        b'{"event": "withdrawn", "actor": Infinity, "reason": NaN, "trajectory_id": -Infinity}',
+    ],
 )
 async def test_api_malformed_bodies_are_422(env, hostile_worker, http: httpx.AsyncClient, body: bytes) -> None:
     t = await Trajectory.start(env, hostile_worker, region="almere")
