@@ -83,3 +83,23 @@ async def test_schedule_exists_is_idempotent_and_its_action_notifies_the_consult
         assert sorted(m["recipient"] for m in messages) == sorted(POLICY.provider_meeting_consultants)
         assert sorted(m["id"] for m in messages) == sorted(result)
         await handle.delete()
+
+
+async def test_a_reminder_that_cannot_be_delivered_is_reported_to_operations(env, tmp_path: Path):
+    """A relay that never answers: after the retries, each consultant's reminder is marked undeliverable and
+    operations get a message through the outbox; the reminder run itself completes."""
+    from tests.recordings.operations import Unreachable
+
+    async with build_worker(
+        env.client, f"test-{uuid.uuid4()}", outbox=tmp_path, channel=Unreachable(), audit=f"sqlite:///{tmp_path}/a.db"
+    ) as worker:
+        handle = await env.client.start_workflow(
+            ProviderMeetingReminder.run,
+            ProviderMeetingInput(region="rijk-van-nijmegen", consultant_ids=["consultant-a", "consultant-b"],
+                                 every=timedelta(weeks=8)),
+            id=f"provider-meeting-{uuid.uuid4()}", task_queue=worker.task_queue,
+        )  # fmt: skip
+        ids = await handle.result()
+    undeliverable = sorted(json.loads(p.read_text())["message"]["id"] for p in (tmp_path / "undeliverable").glob("*.json"))
+    assert undeliverable == sorted(ids)
+    assert {m["recipient"] for m in sent(tmp_path)} == {"operations"}

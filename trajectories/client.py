@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.envconfig import ClientConfig
@@ -70,7 +72,12 @@ async def submit_event(client: Client, region: str, trajectory_id: str, event: d
     except RPCError as error:
         if error.status != RPCStatusCode.NOT_FOUND:
             raise
-        await handle.describe()  # Temporal says NOT_FOUND for a closed workflow too: raises if it never existed
+        # Temporal says NOT_FOUND for a closed workflow (and for an Update that raced its closing) too: this
+        # raises if it never existed. The raw call decodes no search attributes (the test server's Datetime
+        # values break the SDK's describe()).
+        await client.workflow_service.describe_workflow_execution(
+            DescribeWorkflowExecutionRequest(namespace=client.namespace, execution=WorkflowExecution(workflow_id=handle.id))
+        )
         raise TrajectoryClosed(f"trajectory {trajectory_id} of {region} is closed: it accepts no events") from None
 
 

@@ -1,7 +1,8 @@
 """The provider meeting (every 8 weeks, WerkBedrijf and its fixed group of providers): a reminder workflow.
 
 Started by the Temporal Schedule that ``trajectories.schedules.ensure_schedules`` keeps, never by a loop in
-a trajectory. It notifies WerkBedrijf's consultants through the notification activity.
+a trajectory. It notifies WerkBedrijf's consultants through the notification activity; since
+``notification-undeliverable``, a reminder that still fails after its retries is reported to operations.
 """
 
 from __future__ import annotations
@@ -10,14 +11,24 @@ import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError
 
-from workflows.trajectory import ACTIVITY_RETRY, ACTIVITY_TIMEOUT
+from workflows.trajectory import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, UNDELIVERABLE_PATCH
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
     from activities.notifications import NotificationActivities
-    from domain.messages import NotificationMessage
+    from domain.messages import NotificationMessage, UndeliverableNotice
+    from domain.policy import RegionPolicy
+
+NOTIFICATION_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    maximum_interval=RegionPolicy.model_fields["notification_retry_max_interval"].default,
+    maximum_attempts=RegionPolicy.model_fields["notification_attempts"].default,
+)
+"""The trajectories' default notification retry: a reminder is not retried for ever either."""
 
 
 class ProviderMeetingInput(BaseModel):
@@ -50,16 +61,27 @@ class ProviderMeetingReminder:
             )
             for consultant in input.consultant_ids
         ]
-        await asyncio.gather(
-            *(
-                workflow.execute_activity_method(
-                    NotificationActivities.send_notification,
-                    message,
-                    start_to_close_timeout=ACTIVITY_TIMEOUT,
-                    retry_policy=ACTIVITY_RETRY,
-                    summary=f"notify {message.recipient}: provider meeting",
-                )
-                for message in messages
-            )
-        )
+        bounded = workflow.patched(UNDELIVERABLE_PATCH)
+        await asyncio.gather(*(self.remind(message, bounded) for message in messages))
         return [message.id for message in messages]
+
+    async def remind(self, message: NotificationMessage, bounded: bool) -> None:
+        summary = f"notify {message.recipient}: provider meeting"
+        if not bounded:  # runs from before the patch retry without limit
+            await workflow.execute_activity_method(
+                NotificationActivities.send_notification, message,
+                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary=summary,
+            )  # fmt: skip
+            return
+        try:
+            await workflow.execute_activity_method(
+                NotificationActivities.send_notification, message,
+                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=NOTIFICATION_RETRY, summary=summary,
+            )  # fmt: skip
+        except ActivityError as failure:
+            notice = UndeliverableNotice(message=message, error=str(failure.cause or failure), noticed_at=workflow.now())
+            await workflow.execute_activity_method(
+                NotificationActivities.report_undeliverable, notice,
+                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
+                summary=f"report undeliverable: provider meeting for {message.recipient}",
+            )  # fmt: skip

@@ -51,3 +51,19 @@ async def undeliverable(env, worker):
         await t.handle.result()
     assert Outbox(root).records("undeliverable"), "the notification was reported undeliverable"
     return t.handle
+
+
+@recording("rijk-van-nijmegen-provider-meeting-bounded")
+async def provider_meeting_bounded(env, worker):
+    """A provider-meeting reminder on the ``notification-undeliverable`` path (bounded retries)."""
+    from domain.rijk_van_nijmegen import RIJK_VAN_NIJMEGEN
+    from workflows.provider_meeting import ProviderMeetingInput, ProviderMeetingReminder
+
+    handle = await env.client.start_workflow(
+        ProviderMeetingReminder.run,
+        ProviderMeetingInput(region="rijk-van-nijmegen", consultant_ids=list(RIJK_VAN_NIJMEGEN.provider_meeting_consultants),
+                             every=timedelta(weeks=8)),
+        id="provider-meeting-replay-bounded", task_queue=worker.task_queue,
+    )  # fmt: skip
+    await handle.result()
+    return handle
