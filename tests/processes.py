@@ -7,76 +7,23 @@ with SIGKILL is a real crash: nothing in it gets to clean up.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
-from temporalio.client import Client
 
-from tests.conftest import encrypting_converter, packaged_binary
-from trajectories import config, search_attributes
+from tests.conftest import encrypting_converter
+from trajectories import config
+from trajectories.local_server import LocalDevServer
 
-STARTUP_TIMEOUT = 60.0
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class DevServer:
-    """``temporal server start-dev`` on ``database``: stop it and start it again, the trajectories stay."""
+class DevServer(LocalDevServer):
+    """``temporal server start-dev`` on ``database``, encrypting like the rest of the suite."""
 
     def __init__(self, database: Path):
-        self.database = database
-        self.port = free_port()
-        self.address = f"127.0.0.1:{self.port}"
-        self.log = database.with_suffix(".log")
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def command(self) -> list[str]:
-        return [
-            packaged_binary("temporal"), "server", "start-dev",
-            "--db-filename", str(self.database), "--ip", "127.0.0.1", "--port", str(self.port),
-            "--http-port", str(free_port()), "--metrics-port", str(free_port()), "--headless",
-            "--namespace", "default", "--log-level", "error", *search_attributes.cli_flags(),
-        ]  # fmt: skip
-
-    async def start(self) -> Client:
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"dev server exited with {self.process.returncode}: {self.log.read_text()[-2000:]}")
-            try:
-                client = await Client.connect(self.address, data_converter=encrypting_converter())
-                await search_attributes.register(client)
-                return client
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                await asyncio.sleep(0.3)
-
-    def stop(self) -> None:
-        """SIGTERM (the server flushes and closes its database), SIGKILL if it hangs; always reaped."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
+        super().__init__(database, encrypting_converter())
 
 
 class WorkerProcess:

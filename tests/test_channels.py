@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -62,7 +62,7 @@ async def test_smtp_mail_without_due_date_has_no_attachment(tmp_path: Path):
 
 
 async def test_smtp_unreachable_raises_so_the_activity_retries(tmp_path: Path):
-    from tests.receivers import free_port
+    from trajectories.local_server import free_port
 
     channel = SmtpChannel(SmtpSettings(host="127.0.0.1", port=free_port(), timeout=2), Outbox(tmp_path))
     with pytest.raises(Exception):

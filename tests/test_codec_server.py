@@ -8,7 +8,6 @@ import base64
 import contextlib
 import json
 import logging
-import socket
 import stat
 import subprocess
 from collections.abc import AsyncIterator
@@ -25,6 +24,7 @@ from trajectories import codec_server, encryption, run
 from trajectories.api.server import bind, serving
 from trajectories.client import start_trajectory
 from trajectories.encryption import CodecKey, EncryptionCodec
+from trajectories.local_server import free_port
 
 UI = "http://localhost:8233"
 TOKEN = "staff-token-0123456789abcdef"
@@ -168,12 +168,6 @@ def start_input_payload(history_json: str) -> tuple[bytes, bytes]:
     started = json.loads(history_json)["events"][0]["workflowExecutionStartedEventAttributes"]
     [payload] = started["input"]["payloads"]
     return base64.b64decode(payload["metadata"]["encoding"]), base64.b64decode(payload["data"])
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def test_run_command_serves_the_codec_and_wires_the_web_ui_to_it(tmp_path, monkeypatch, caplog):

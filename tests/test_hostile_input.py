@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,7 +23,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowExecutionStatus, WorkflowHandle, WorkflowQueryFailedError, WorkflowUpdateFailedError
+from temporalio.client import (
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+)
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
@@ -36,8 +43,10 @@ from domain.rijk_van_nijmegen import RijkVanNijmegenCase
 from domain.start import TrajectoryStart
 from tests import hostile
 from tests.api_client import api
+from tests.conftest import encrypting_converter, test_server_path
 from tests.recordings import load_all
 from tests.scenario import COACH, STARTED, Trajectory, start_input, terminate_started
+from trajectories import search_attributes
 from trajectories.client import start_trajectory
 from worker import build_worker
 from workflows import WORKFLOWS
@@ -232,8 +241,26 @@ async def probe_every_event(t: Trajectory, actor: str) -> TrajectoryView:
     return before
 
 
+@asynccontextmanager
+async def own_clock(outbox: Path) -> AsyncIterator[tuple[WorkflowEnvironment, Worker]]:
+    """A time-skipping server and worker of their own: paths skip years, and the module's clock would pass
+    the last calendar date a start may carry (2100-12-31) if they all ran on one."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=encrypting_converter(), test_server_existing_path=test_server_path()
+    )
+    try:
+        await search_attributes.register(env.client)
+        async with build_worker(env.client, f"hostile-{uuid.uuid4()}", outbox=outbox) as worker:
+            try:
+                yield env, worker
+            finally:
+                await terminate_started(env.client)
+    finally:
+        await env.shutdown()
+
+
 async def test_every_event_name_in_every_state_of_the_recorded_paths(
-    env: WorkflowEnvironment, hostile_worker: Worker, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """The recorded main paths of every route, with every event name probed before each of their steps."""
     probed: set[tuple[str, str]] = set()
@@ -251,13 +278,14 @@ async def test_every_event_name_in_every_state_of_the_recorded_paths(
     for scenario in load_all().values():
         if getattr(scenario, "own_worker", False):  # runs on a worker of its own, not the hostile one
             continue
-        handle = await scenario(env, hostile_worker)
-        STARTED.append(handle)
-        latest = env.client.get_workflow_handle(handle.id)
-        if handle.id.startswith("trajectory-"):
-            await healthy(latest)
-        assert not [e async for e in latest.fetch_history_events() if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]
-        await terminate_started(env.client)
+        async with own_clock(tmp_path / "outbox") as (env, worker):
+            handle = await scenario(env, worker)
+            STARTED.append(handle)
+            latest = env.client.get_workflow_handle(handle.id)
+            if handle.id.startswith("trajectory-"):
+                await healthy(latest)
+            failed = EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
+            assert not [e async for e in latest.fetch_history_events() if e.event_type == failed]
     assert {region for region, _ in probed} == set(REGIONS)
     assert len(probed) >= 30, sorted(probed)
 

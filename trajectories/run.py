@@ -11,18 +11,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import time
 from contextlib import AsyncExitStack, suppress
 from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from trajectories import codec_server, config, encryption, search_attributes
+from trajectories import codec_server, config, encryption, local_server, search_attributes
 from trajectories.api import create_app
 from trajectories.api.auth import configured_tokens, ensure_local_token, read_token_file
 from trajectories.api.server import bind, serving
@@ -33,20 +31,10 @@ from worker import build_worker
 
 logger = logging.getLogger("trajectories.run")
 
-DEV_HOST, DEV_PORT, DEV_UI_PORT, DEV_NAMESPACE = "127.0.0.1", 7233, 8233, "default"
+DEV_HOST, DEV_PORT, DEV_UI_PORT = local_server.HOST, 7233, 8233
 DEV_UI_URL = f"http://localhost:{DEV_UI_PORT}"
 CODEC_HOST = "127.0.0.1"
-STARTUP_TIMEOUT = 60.0
 STOP_TIMEOUT = 5.0
-
-
-def temporal_cli() -> str:
-    """The ``temporal`` binary beside this interpreter (the venv's), else the one on ``PATH``."""
-    beside_python = Path(sys.executable).parent / ("temporal.exe" if os.name == "nt" else "temporal")
-    found = str(beside_python) if beside_python.exists() else shutil.which("temporal")
-    if not found:
-        raise SystemExit("the temporal CLI was not found: install the project (python3 dev.py serve does)")
-    return found
 
 
 def dev_ui_origins() -> list[str]:
@@ -60,15 +48,9 @@ def codec_endpoint(port: int) -> str:
 
 
 def dev_server_command(state_dir: Path, codec_port: int | None = None) -> list[str]:
+    ui = ["--ui-port", str(DEV_UI_PORT)]
     ui_codec = ["--ui-codec-endpoint", codec_endpoint(codec_port)] if codec_port else []
-    return [
-        temporal_cli(), "server", "start-dev",
-        "--db-filename", str(state_dir / "temporal.db"),
-        "--ip", DEV_HOST, "--port", str(DEV_PORT), "--ui-port", str(DEV_UI_PORT),
-        "--namespace", DEV_NAMESPACE, "--log-level", "warn",
-        "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal",
-        *ui_codec, *search_attributes.cli_flags(),
-    ]  # fmt: skip
+    return local_server.dev_server_command(state_dir / "temporal.db", DEV_PORT, log_level="warn", extra=[*ui, *ui_codec])
 
 
 def _die_with_parent() -> None:
@@ -100,44 +82,14 @@ def start_dev_server(state_dir: Path, codec_port: int | None = None) -> tuple[su
 
 def stop_dev_server(process: subprocess.Popen[bytes]) -> None:
     """SIGTERM, then SIGKILL if it has not exited within ``STOP_TIMEOUT``; always reaped (no zombie)."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            logger.warning("dev server did not stop within %gs: killing it", STOP_TIMEOUT)
-            process.kill()
-            process.wait()
+    local_server.stop(process, STOP_TIMEOUT)
     logger.info("dev server stopped (exit code %s)", process.returncode)
-
-
-def _tail(path: Path, lines: int = 15) -> str:
-    with suppress(OSError):
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    return ""
 
 
 async def connect_dev_server(process: subprocess.Popen[bytes], log_path: Path) -> Client:
     """Retry until the frontend answers and the namespace serves requests."""
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"dev server exited with code {process.returncode} (is port {DEV_PORT} or {DEV_UI_PORT} in use?); "
-                f"last lines of {log_path}:\n{_tail(log_path)}"
-            )
-        try:
-            client = await connect(
-                target_host=f"{DEV_HOST}:{DEV_PORT}", namespace=DEV_NAMESPACE, tls=False, api_key=None
-            )
-            added = await search_attributes.register(client)  # the flags registered them; this is a no-op
-            if added:
-                logger.info("registered search attributes %s", ", ".join(added))
-            return client
-        except Exception as error:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"dev server did not answer within {STARTUP_TIMEOUT:g}s: {error}") from error
-            await asyncio.sleep(0.5)
+    address = f"{local_server.HOST}:{DEV_PORT}"
+    return await local_server.connect_when_ready(process, log_path, address, encryption.data_converter())
 
 
 async def connect_external() -> Client:
