@@ -43,11 +43,12 @@ from domain.rijk_van_nijmegen import RijkVanNijmegenCase
 from domain.start import TrajectoryStart
 from tests import hostile
 from tests.api_client import api
-from tests.conftest import encrypting_converter, test_server_path
+from tests.conftest import encrypting_converter
 from tests.recordings import load_all
 from tests.scenario import COACH, STARTED, Trajectory, start_input, terminate_started
 from trajectories import search_attributes
 from trajectories.client import start_trajectory
+from trajectories.local_server import packaged_binary
 from worker import build_worker
 from workflows import WORKFLOWS
 
@@ -246,7 +247,7 @@ async def own_clock(outbox: Path) -> AsyncIterator[tuple[WorkflowEnvironment, Wo
     """A time-skipping server and worker of their own: paths skip years, and the module's clock would pass
     the last calendar date a start may carry (2100-12-31) if they all ran on one."""
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=encrypting_converter(), test_server_existing_path=test_server_path()
+        data_converter=encrypting_converter(), test_server_existing_path=packaged_binary("temporal-test-server")
     )
     try:
         await search_attributes.register(env.client)
