@@ -32,6 +32,7 @@ from domain.records import TrajectoryView
 from tests import amsterdam_steps
 from tests.processes import DevServer, WorkerProcess
 from tests.scenario import OTHER_COACH, STARTED, Trajectory
+from trajectories.audit import read_trail
 
 pytestmark = pytest.mark.crash
 
@@ -86,6 +87,7 @@ async def test_worker_killed_in_the_middle_carries_on_without_loss_or_doubles(se
     dev, client = server
     queue, outbox = f"crash-{uuid.uuid4().hex[:8]}", tmp_path / "outbox"
     worker = WorkerProcess(dev.address, queue, outbox, policy_overrides=OVERRIDES)
+    audit_url = worker.env["TRAJECTORIES_AUDIT_URL"] = f"sqlite:///{tmp_path / 'audit.db'}"
     env, on_queue = WorkflowEnvironment.from_client(client), SimpleNamespace(task_queue=queue)
     worker.start()
     try:
@@ -143,6 +145,19 @@ async def test_worker_killed_in_the_middle_carries_on_without_loss_or_doubles(se
         assert max(uwv.values()) == 1
         for t in [*almere, *amsterdam]:
             assert not await task_failures(t.handle)
+
+        # The audit trail holds every accepted event and every notification exactly once: the unique key makes
+        # a retried write a no-op, and nothing written before a kill is lost.
+        async def audit_complete() -> bool:
+            for workflow_id, view in views.items():
+                rows = read_trail(workflow_id, audit_url)
+                events = [r.name for r in rows if r.kind == "event"]
+                notes = Counter(r.key for r in rows if r.kind == "notification")
+                if events != [h.event for h in view.history] or notes != Counter(n.id for n in view.notifications):
+                    return False
+            return True
+
+        await eventually(audit_complete, 30, "the audit trail matches the views, row for row")
     finally:
         worker.kill()
 
