@@ -28,6 +28,18 @@ async def audited(env, worker):
     return t.handle
 
 
+@recording("almere-audited-after-reply")
+async def audited_after_reply(env, worker):
+    """The same events with their audit rows as regular activities (``audit-events-after-reply``)."""
+    t = await Trajectory.start(env, worker, trajectory_id="replay-audited-after-reply")
+    await t.send("observation_started")
+    await t.send("coach_reassigned", coach_id=OTHER_COACH)
+    await t.sleep_until((await t.view()).deadlines["observation_end"])
+    await t.send("withdrawn", reason="recorded")
+    await t.handle.result()
+    return t.handle
+
+
 class Unreachable:
     """A channel whose relay never answers."""
 
