@@ -16,28 +16,28 @@ from tests.scenario import OTHER_COACH, Trajectory
 from worker import build_worker
 
 
-@recording("almere-audited")
-async def audited(env, worker):
-    """Events and a deadline's notification under the ``audit-events`` and ``notification-undeliverable`` patches."""
-    t = await Trajectory.start(env, worker, trajectory_id="replay-audited")
+async def audited_course(env, worker, trajectory_id: str):
+    """Events and a deadline's notification, each audited."""
+    t = await Trajectory.start(env, worker, trajectory_id=trajectory_id)
     await t.send("observation_started")
     await t.send("coach_reassigned", coach_id=OTHER_COACH)
     await t.sleep_until((await t.view()).deadlines["observation_end"])
     await t.send("withdrawn", reason="recorded")
     await t.handle.result()
     return t.handle
+
+
+@recording("almere-audited")
+async def audited(env, worker):
+    """Under the ``audit-events`` and ``notification-undeliverable`` patches (recorded with audit rows as local
+    activities; re-recording it now takes the newer paths)."""
+    return await audited_course(env, worker, "replay-audited")
 
 
 @recording("almere-audited-after-reply")
 async def audited_after_reply(env, worker):
-    """The same events with their audit rows as regular activities (``audit-events-after-reply``)."""
-    t = await Trajectory.start(env, worker, trajectory_id="replay-audited-after-reply")
-    await t.send("observation_started")
-    await t.send("coach_reassigned", coach_id=OTHER_COACH)
-    await t.sleep_until((await t.view()).deadlines["observation_end"])
-    await t.send("withdrawn", reason="recorded")
-    await t.handle.result()
-    return t.handle
+    """The audit rows as regular activities (``audit-events-after-reply``)."""
+    return await audited_course(env, worker, "replay-audited-after-reply")
 
 
 class Unreachable:
