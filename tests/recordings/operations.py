@@ -12,6 +12,7 @@ from pathlib import Path
 from activities.outbox import Outbox
 from domain.messages import NotificationMessage
 from tests.recordings import recording
+from tests.recordings.rijk_van_nijmegen import remind_providers
 from tests.scenario import OTHER_COACH, Trajectory
 from worker import build_worker
 
@@ -68,14 +69,4 @@ async def undeliverable(env, worker):
 @recording("rijk-van-nijmegen-provider-meeting-bounded")
 async def provider_meeting_bounded(env, worker):
     """A provider-meeting reminder on the ``notification-undeliverable`` path (bounded retries)."""
-    from domain.rijk_van_nijmegen import RIJK_VAN_NIJMEGEN
-    from workflows.provider_meeting import ProviderMeetingInput, ProviderMeetingReminder
-
-    handle = await env.client.start_workflow(
-        ProviderMeetingReminder.run,
-        ProviderMeetingInput(region="rijk-van-nijmegen", consultant_ids=list(RIJK_VAN_NIJMEGEN.provider_meeting_consultants),
-                             every=timedelta(weeks=8)),
-        id="provider-meeting-replay-bounded", task_queue=worker.task_queue,
-    )  # fmt: skip
-    await handle.result()
-    return handle
+    return await remind_providers(env, worker, "provider-meeting-replay-bounded")

@@ -6,7 +6,11 @@ from datetime import timedelta
 
 from domain.rijk_van_nijmegen import RIJK_VAN_NIJMEGEN as POLICY
 from tests.recordings import recording
-from tests.rijk_van_nijmegen_steps import BUSINESS_CONSULTANT, JOB_COACH, NijmegenTrajectory
+from tests.rijk_van_nijmegen_steps import (
+    BUSINESS_CONSULTANT,
+    JOB_COACH,
+    NijmegenTrajectory,
+)
 from workflows.provider_meeting import ProviderMeetingInput, ProviderMeetingReminder
 
 
@@ -64,14 +68,19 @@ async def school_leaver_retry(env, worker):
     return t.handle
 
 
-@recording("rijk-van-nijmegen-provider-meeting")
-async def provider_meeting(env, worker):
+async def remind_providers(env, worker, workflow_id: str):
     """One run of the reminder the provider-meeting Schedule starts every 8 weeks."""
     handle = await env.client.start_workflow(
         ProviderMeetingReminder.run,
         ProviderMeetingInput(region="rijk-van-nijmegen", consultant_ids=list(POLICY.provider_meeting_consultants),
                              every=timedelta(weeks=8)),
-        id="provider-meeting-replay", task_queue=worker.task_queue,
+        id=workflow_id, task_queue=worker.task_queue,
     )  # fmt: skip
     await handle.result()
     return handle
+
+
+@recording("rijk-van-nijmegen-provider-meeting")
+async def provider_meeting(env, worker):
+    """Recorded before the ``notification-undeliverable`` patch; re-recording it takes the newer path."""
+    return await remind_providers(env, worker, "provider-meeting-replay")
