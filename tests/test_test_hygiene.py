@@ -7,7 +7,10 @@ run); pytest-timeout would end it after minutes, this check names the line at on
 from __future__ import annotations
 
 import ast
+from datetime import date
 from pathlib import Path
+
+from tests.doc_dates import substitute
 
 TESTS = Path(__file__).resolve().parent
 WORKER_FACTORIES = {"build_worker", "Worker"}
@@ -70,3 +73,9 @@ def test_no_test_awaits_a_workflow_after_its_worker_stopped():
         for line in results_awaited_without_worker(path.read_text(encoding="utf-8"), str(path.relative_to(TESTS)))
     ]
     assert found == []
+
+
+def test_placeholders_are_days_from_today():
+    assert substitute('"{{today}}" "{{today+30}}" "{{today-14}}"', date(2026, 12, 1)) == (
+        '"2026-12-01" "2026-12-31" "2026-11-17"'
+    )
