@@ -3,6 +3,7 @@ the Temporal server that ran them."""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,6 +11,8 @@ import pytest
 
 from domain.figures import AMSTERDAM_TZ
 from records import open_records
+from tests.api_client import TOKEN, api
+from tests.browser import browser_page
 from records import facts as fact_rows
 from trajectories.cohort import Person, Stage, run_cohort, start_environment
 from trajectories.figures import load_figures
@@ -144,3 +147,59 @@ def test_the_period_is_read_in_amsterdam(ran: tuple[str, datetime]) -> None:
     assert before.inflow == [] and before.placements == []
     first_month = load_figures(_day(began), _day(began + timedelta(days=30)), "almere", url)
     assert sum(c.count for c in first_month.inflow) == 10 and first_month.placements == []
+
+
+async def test_the_api_serves_json_csv_and_targets(ran: tuple[str, datetime], env) -> None:
+    url, began = ran
+    year = _day(began).year
+    async with api(env.client, "unused", audit_url=url) as http:
+        period = {"region": "almere", "from": str(_day(began)), "to": str(_day(began + timedelta(days=365)))}
+        answer = await http.get("/figures", params=period)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["placements"] == [{"region": "almere", "key": "sheltered_work", "count": 6}]
+        put = await http.put(f"/figures/targets/almere/{year}", json={"target": 12, "set_by": "ops-1"})
+        assert put.status_code == 200 and put.json()[-1]["target"] == 12
+        csv_text = (await http.get("/figures.csv", params=period)).text
+        assert "placements,almere,sheltered_work,count,6" in csv_text.splitlines()
+        assert f"targets,almere,{year},target,12" in csv_text.splitlines()
+        refused = await http.get("/figures", params={**period, "to": "2000-01-01"})
+        assert refused.status_code == 422 and refused.json()["fields"] == ["to"]
+        unknown = await http.get("/figures", params={"region": "atlantis"})
+        assert unknown.status_code == 422 and unknown.json()["fields"] == ["region"]
+        assert (await http.get("/figures", headers={"Authorization": ""})).status_code == 401
+
+
+async def test_the_figures_page_shows_what_the_json_says(ran: tuple[str, datetime], env) -> None:
+    """In a real browser: sign in with the token, ask for a region's figures, read the numbers off the page."""
+    url, began = ran
+    async with api(env.client, "unused", audit_url=url) as http:
+        period = {"region": "almere", "from": str(_day(began)), "to": str(_day(began + timedelta(days=365)))}
+        expected = (await http.get("/figures", params=period)).json()
+        async with browser_page() as page:
+            await page.goto(str(http.base_url.join("/figures")))
+            await page.fill("#token", TOKEN)
+            await page.select_option("#region", "almere")
+            await page.fill("#from", period["from"])
+            await page.fill("#to", period["to"])
+            await page.click("#show")
+            await page.wait_for_selector("[data-testid=providers]")
+            rows = page.locator("[data-testid=providers-row]")
+            shown = {
+                await row.locator("[data-field=provider_id]").inner_text(): (
+                    int(await row.locator("[data-field=ended]").inner_text()),
+                    int(await row.locator("[data-field=ended_in_work]").inner_text()),
+                    await row.locator("[data-field=percent_in_work]").inner_text(),
+                    await row.locator("[data-field=flag]").inner_text(),
+                )
+                for row in await rows.all()
+            }
+            assert shown == {
+                p["provider_id"]: (p["ended"], p["ended_in_work"], str(p["percent_in_work"]).removesuffix(".0"),
+                                   "lagging" if p["lagging"] else "")
+                for p in expected["providers"]
+            }  # fmt: skip
+            placements = page.locator("[data-testid=placements-row] [data-field=count]")
+            assert [int(n) for n in await placements.all_inner_texts()] == [c["count"] for c in expected["placements"]]
+            assert await page.locator("#placements svg rect").count() == len(expected["placements"])
+            if shot := os.environ.get("FIGURES_SCREENSHOT"):  # to look at the page: FIGURES_SCREENSHOT=/tmp/f.png
+                await page.screenshot(path=shot, full_page=True)
