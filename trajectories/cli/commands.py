@@ -24,6 +24,7 @@ from trajectories import client as trajectories_client
 from trajectories import encryption
 from trajectories.api.errors import from_temporal, invalid_input
 from trajectories.audit import read_trail, undeliverable
+from trajectories.cli import audit_verify
 from trajectories.cli import figures as figures_cli
 from trajectories.cli import render
 from trajectories.cli.inputs import InputError, read_json
@@ -214,6 +215,7 @@ def parser() -> argparse.ArgumentParser:
     as_json(sub)
 
     figures_cli.register(command, audit_database, as_json)
+    audit_verify.register(command, audit_database, as_json)
     return top
 
 
@@ -247,7 +249,7 @@ async def _run(args: argparse.Namespace, out: Console) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """The console script ``trajectories``; returns the exit code."""
-    args = parser().parse_args(argv)
+    args = parser().parse_args(audit_verify.normalise(sys.argv[1:] if argv is None else argv))
     out, err = Console(), Console(stderr=True, highlight=False)
     try:
         asyncio.run(_run(args, out))
