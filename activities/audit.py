@@ -8,7 +8,7 @@ retried after it wrote still leaves exactly one row.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -63,7 +63,7 @@ class AuditLog:
 
     def write(self, entry: AuditEntry) -> bool:
         """Insert ``entry`` unless a row with its key exists; return whether this call wrote it."""
-        row = {**entry.model_dump(), "recorded_at": datetime.now(timezone.utc)}
+        row = {**entry.model_dump(), "recorded_at": datetime.now(UTC)}
         with self.engine.begin() as connection:
             return connection.execute(self._insert_or_ignore(), row).rowcount == 1
 
@@ -94,7 +94,7 @@ def _utc(row: dict) -> dict:
     """SQLite returns naive datetimes: they were written in UTC."""
     at = row["at"]
     if at.tzinfo is None:
-        row["at"] = at.replace(tzinfo=timezone.utc)
+        row["at"] = at.replace(tzinfo=UTC)
     return row
 
 

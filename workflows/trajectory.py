@@ -185,7 +185,7 @@ class TrajectoryWorkflow:
                 timeout=(upcoming.due - now) if upcoming else None,
                 timeout_summary=upcoming.summary if upcoming else None,
             )
-        except asyncio.TimeoutError:
+        except TimeoutError:  # asyncio.TimeoutError is this since Python 3.11
             self.fire_due(workflow.now())
 
     def validate_event(self, payload: Any) -> None:
