@@ -54,12 +54,14 @@ class AuditLog:
     def _insert_or_ignore(self) -> sa.Insert:
         dialect = self.engine.dialect.name
         if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        elif dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            raise ValueError(f"audit trail: unsupported database {dialect!r} (use SQLite or PostgreSQL)")
-        return insert(audit_trail).on_conflict_do_nothing(index_elements=["key"])
+            from sqlalchemy.dialects import sqlite
+
+            return sqlite.insert(audit_trail).on_conflict_do_nothing(index_elements=["key"])
+        if dialect == "postgresql":
+            from sqlalchemy.dialects import postgresql
+
+            return postgresql.insert(audit_trail).on_conflict_do_nothing(index_elements=["key"])
+        raise ValueError(f"audit trail: unsupported database {dialect!r} (use SQLite or PostgreSQL)")
 
     def write(self, entry: AuditEntry) -> bool:
         """Insert ``entry`` unless a row with its key exists; return whether this call wrote it."""

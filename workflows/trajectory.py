@@ -94,7 +94,7 @@ class TrajectoryWorkflow:
     route_class: ClassVar[type[Route]]
     case_class: ClassVar[type[BaseModel]]
     events: ClassVar[EventCatalog]
-    policy: ClassVar[RegionPolicy]
+    policy: RegionPolicy  # the region's, on the class; each run's own (test overrides applied) on the instance
 
     def __init__(self, input: TrajectoryInput) -> None:
         # The region's policy, unless this worker process runs with test overrides (``domain.policy``).

@@ -156,7 +156,7 @@ def _filter(**values: Any) -> TrajectoryFilter:
 
 
 def _invalid(error: ValidationError) -> Failed:
-    body = invalid_input(list(error.errors(include_url=False))).body
+    body = invalid_input([dict(item) for item in error.errors(include_url=False)]).body
     return Failed(EXIT_INVALID, body.error, body.message, fields=body.fields)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel
 from rich import box
@@ -20,6 +21,7 @@ from trajectories.listing import TrajectorySummary, group_overdue
 
 def print_json(console: Console, value: BaseModel | Iterable[BaseModel] | dict) -> None:
     """Machine-readable output: exactly what the HTTP API would return."""
+    data: Any
     if isinstance(value, BaseModel):
         data = value.model_dump(mode="json", by_alias=True)
     elif isinstance(value, dict):
