@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,7 +24,7 @@ def write_entries(connection: Connection, entries: Iterable[AuditEntry]) -> list
     whether this call wrote it. Call inside ``Records.write()``: the chain's head is read and extended under the
     trajectory's lock (PostgreSQL: an advisory lock per trajectory; SQLite: the write lock BEGIN IMMEDIATE took),
     so two writers of one trajectory queue instead of forking its chain."""
-    recorded_at = datetime.now(timezone.utc)
+    recorded_at = datetime.now(UTC)
     heads: dict[str, tuple[int, str | None]] = {}
     written: list[bool] = []
     for entry in entries:
@@ -49,7 +49,7 @@ def write_entries(connection: Connection, entries: Iterable[AuditEntry]) -> list
 def audit_fields(entry: AuditEntry) -> dict[str, Any]:
     """The entry's fields as stored and hashed (its time in UTC: SQLite keeps no offset)."""
     fields = entry.model_dump()
-    fields["at"] = entry.at.astimezone(timezone.utc)
+    fields["at"] = entry.at.astimezone(UTC)
     return fields
 
 
@@ -85,7 +85,7 @@ def by_result(connection: Connection, result: str) -> list[AuditEntry]:
 def _entry(row: sa.RowMapping) -> AuditEntry:
     values = {name: row[name] for name in AuditEntry.model_fields}
     if values["at"].tzinfo is None:  # SQLite returns naive datetimes: they were written in UTC
-        values["at"] = values["at"].replace(tzinfo=timezone.utc)
+        values["at"] = values["at"].replace(tzinfo=UTC)
     return AuditEntry.model_validate(values)
 
 

@@ -17,14 +17,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 
 def canonical(value: Any) -> Any:
     if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)  # SQLite: written in UTC
-        return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite: written in UTC
+        return moment.astimezone(UTC).isoformat(timespec="microseconds")
     return value
 
 
