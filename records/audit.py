@@ -118,7 +118,8 @@ def verify(connection: Connection, workflow_id: str | None = None) -> ChainRepor
     if workflow_id is not None:
         query = query.where(audit_trail.c.workflow_id == workflow_id)
     report = ChainReport(trajectories=0, rows=0, breaks=[], heads={})
-    current, expected, previous, broken = None, 1, None, False
+    current: str = ""
+    expected, previous, broken = 1, None, False
     for row in connection.execute(query).mappings():
         report.rows += 1
         if row["workflow_id"] != current:

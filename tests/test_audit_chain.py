@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,6 @@ from domain.messages import AuditEntry
 from records import open_records
 from records.schema import audit_trail
 from tests.cli_runner import run
-from tests.postgres import PostgresCluster
 from tests.scenario import OTHER_COACH, Trajectory
 from trajectories.audit import verify_trail
 from worker import build_worker
@@ -29,7 +28,7 @@ def entry(n: int, workflow_id: str = WORKFLOW) -> AuditEntry:
     return AuditEntry(
         key=f"{workflow_id}:event{n}", workflow_id=workflow_id, kind="event", name="observation_started",
         actor="coach-anna", result="accepted", origin=f"update submit_event u-{n}",
-        at=datetime(2027, 1, 4, 9, tzinfo=timezone.utc) + timedelta(minutes=n), detail="referred -> observation",
+        at=datetime(2027, 1, 4, 9, tzinfo=UTC) + timedelta(minutes=n), detail="referred -> observation",
     )  # fmt: skip
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import stat
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from activities.outbox import Outbox
@@ -24,7 +24,7 @@ def shared(root: Path) -> list[str]:
 
 def test_outbox_records_and_folders_are_private(tmp_path: Path):
     outbox = Outbox(tmp_path / "outbox")
-    outbox.put("delivered", "n1", DeliveryReceipt(id="n1", channel="smtp", delivered_at=datetime.now(timezone.utc)))
+    outbox.put("delivered", "n1", DeliveryReceipt(id="n1", channel="smtp", delivered_at=datetime.now(UTC)))
     assert shared(tmp_path) == []
 
 

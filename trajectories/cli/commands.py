@@ -25,9 +25,8 @@ from trajectories import client as trajectories_client
 from trajectories import encryption
 from trajectories.api.errors import from_temporal, invalid_input
 from trajectories.audit import read_trail, undeliverable
-from trajectories.cli import audit_verify
+from trajectories.cli import audit_verify, render
 from trajectories.cli import figures as figures_cli
-from trajectories.cli import render
 from trajectories.cli.inputs import InputError, read_json
 from trajectories.listing import REGIONS, TrajectoryFilter, filter_params, list_trajectories
 
