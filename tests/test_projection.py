@@ -81,9 +81,9 @@ async def run_course(env, tmp_path: Path) -> tuple[str, object]:
     url = f"sqlite:///{tmp_path}/records.db"
     async with build_worker(env.client, f"test-{uuid.uuid4()}", outbox=tmp_path / "outbox", audit=url) as worker:
         t = await Trajectory.start(env, worker)
-        await t.send("observation_started")
-        await t.send("coach_reassigned", coach_id=OTHER_COACH)
-        await t.send("withdrawn", reason="moved")
+        for event, fields in [("observation_started", {}), ("coach_reassigned", {"coach_id": OTHER_COACH}), ("withdrawn", {"reason": "moved"})]:
+            await t.settle()  # the previous write is done: this event's row is not held for the next write
+            await t.send(event, **fields)
         await t.handle.result()
     return url, t.handle
 

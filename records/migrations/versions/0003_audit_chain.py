@@ -23,7 +23,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("chain_seq", sa.Integer, nullable=True))
         batch.add_column(sa.Column("previous_hash", sa.String(64), nullable=True))
         batch.add_column(sa.Column("row_hash", sa.String(64), nullable=True))
-    table = sa.table("audit_trail", sa.column("id"), *(sa.column(name) for name in AUDIT_FIELDS),
+    typed = {"at": sa.DateTime(timezone=True)}  # read back as the writer hashed it: a datetime, not SQLite's text
+    table = sa.table("audit_trail", sa.column("id"), *(sa.column(name, typed.get(name)) for name in AUDIT_FIELDS),
                      sa.column("chain_seq"), sa.column("previous_hash"), sa.column("row_hash"))  # fmt: skip
     connection = op.get_bind()
     heads: dict[str, tuple[int, str]] = {}
