@@ -174,12 +174,8 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
 
     def on_enter_awaiting_advice(self) -> None:
         """Sheltered work goes through UWV, as in the other routes: the advice is requested before placement;
-        a missing answer goes to the owner, then the team lead (``TrajectoryWorkflow.await_uwv_advice``'s timers)."""
-        self.request_uwv_advice()
-        self.arm_after(
-            "uwv_advice", self.policy.uwv_answer_within, "UWV advice answer", "uwv_advice_overdue", "awaiting_advice",
-            overdue="uwv_advice_overdue", escalate_after=self.policy.uwv_escalation_after,
-        )
+        a missing answer goes to the owner, then the team lead."""
+        self.await_uwv_advice()
 
     def after_advice_received(self, payload: Any) -> None:
         if payload.outcome != "positive":
