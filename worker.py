@@ -62,6 +62,8 @@ def build_worker(
         activities=[
             notifications.send_notification,
             notifications.report_undeliverable,
+            notifications.deliver_notification,
+            notifications.alert_undeliverable,
             audit_activities.record_event,
             projection.project,
             uwv.request_sheltered_work_advice,

@@ -1,9 +1,10 @@
 """Notifications to coaches and team leads, through a pluggable channel.
 
 The channel is chosen by configuration (``activities.channels.channel_from_config``): the outbox (default),
-SMTP e-mail or a signed webhook. Whatever the channel, each delivery is written to the audit trail by the
-same activity, and a notification that still fails after its retries is reported to operations by
-``report_undeliverable``.
+SMTP e-mail or a signed webhook. Whatever the channel, each delivery gets an audit row, and a notification that
+still fails after its retries is reported to operations. Since the ``projected-deliveries`` patch the workflow
+writes those rows (``deliver_notification``, ``alert_undeliverable``); runs from before it use
+``send_notification`` and ``report_undeliverable``, which write the row inside the activity.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from temporalio import activity
 
 from activities.audit import AuditLog
 from activities.outbox import Outbox
-from domain.messages import AuditEntry, DeliveryReceipt, NotificationMessage, UndeliverableNotice
+from domain.messages import DeliveryReceipt, NotificationMessage, UndeliverableNotice, notification_audit_entry
 
 log = logging.getLogger(__name__)
 
@@ -101,11 +102,31 @@ class NotificationActivities:
         return delivered
 
     @activity.defn
+    async def deliver_notification(self, message: NotificationMessage) -> DeliveryReceipt:
+        """Deliver ``message`` once (a retry after a delivered attempt is a no-op) and say through which channel,
+        when. Writes no audit row: the workflow records the delivery in its next projection write, so a records
+        database that is down never turns a delivered notification into an undeliverable one."""
+        await self.channel.deliver(message)
+        return DeliveryReceipt(id=message.id, channel=self.channel_name, delivered_at=datetime.now(UTC))
+
+    @activity.defn
+    async def alert_undeliverable(self, notice: UndeliverableNotice) -> str:
+        """Raise a notification that failed after its retries (marker file, operations message) and return the
+        failing channel's name; the workflow writes its audit row (as for ``deliver_notification``)."""
+        await self._raise(notice)
+        return self.channel_name
+
+    @activity.defn
     async def report_undeliverable(self, notice: UndeliverableNotice) -> None:
         """Raise a notification that failed after its retries: a marker file, an operations message, an audit row.
 
         The operations message goes through the outbox, never the failing channel.
         """
+        await self._raise(notice)
+        message = notice.message
+        await self._audit(message, f"{message.id}:{UNDELIVERABLE}", UNDELIVERABLE, f"channel:{self.channel_name}", notice.error)
+
+    async def _raise(self, notice: UndeliverableNotice) -> None:
         message = notice.message
         if self.outbox is not None:
             self.outbox.put(UNDELIVERABLE, message.id, notice)
@@ -123,20 +144,9 @@ class NotificationActivities:
             )
             await OutboxChannel(self.outbox).deliver(alert)
         log.warning("notification %s %s to %s is undeliverable: %s", message.id, message.kind, message.recipient, notice.error)
-        await self._audit(message, f"{message.id}:{UNDELIVERABLE}", UNDELIVERABLE, f"channel:{self.channel_name}", notice.error)
 
     async def _audit(self, message: NotificationMessage, key: str, result: str, origin: str, detail: str = "") -> None:
         if self.audit is None:
             return
-        entry = AuditEntry(
-            key=key,
-            workflow_id=message.workflow_id,
-            kind="notification",
-            name=message.kind,
-            actor="system",
-            result=result,
-            origin=origin,
-            at=datetime.now(UTC),
-            detail=f"to {message.recipient}" + (f"; {detail}" if detail else ""),
-        )
+        entry = notification_audit_entry(message, key=key, result=result, origin=origin, at=datetime.now(UTC), detail=detail)
         await self.audit.write_async(entry)

@@ -79,3 +79,21 @@ class AuditEntry(BaseModel):
     origin: str
     at: datetime
     detail: str = ""
+
+
+def notification_audit_entry(
+    message: NotificationMessage, *, key: str, result: str, origin: str, at: datetime, detail: str = ""
+) -> AuditEntry:
+    """The audit row of a notification's delivery (``key`` = its id) or of its being undeliverable: the
+    recipient's id, never the message's text."""
+    return AuditEntry(
+        key=key,
+        workflow_id=message.workflow_id,
+        kind="notification",
+        name=message.kind,
+        actor="system",
+        result=result,
+        origin=origin,
+        at=at,
+        detail=f"to {message.recipient}" + (f"; {detail}" if detail else ""),
+    )

@@ -25,14 +25,21 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
     from activities.audit import AuditActivities
-    from activities.notifications import NotificationActivities
+    from activities.notifications import UNDELIVERABLE, NotificationActivities
     from activities.payments import PaymentActivities
     from activities.projection import ProjectionActivities
     from activities.uwv import UwvActivities
     from domain.continuation import TrajectoryContinuation, TrajectoryInput, TrajectorySnapshot
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
     from domain.facts import REFERRED, transition_fact
-    from domain.messages import AuditEntry, NotificationMessage, PaymentOrder, UndeliverableNotice, UwvAdviceRequest
+    from domain.messages import (
+        AuditEntry,
+        NotificationMessage,
+        PaymentOrder,
+        UndeliverableNotice,
+        UwvAdviceRequest,
+        notification_audit_entry,
+    )
     from domain.policy import RegionPolicy, effective_policy
     from domain.projection import Projection
     from domain.records import (
@@ -74,6 +81,13 @@ the Update's reply, instead of one activity per row. One write is in flight at a
 database in the order they were made; the main loop goes on meanwhile (deadlines fire while the database is
 down), and waits for the last write before the run closes or continues as new. Runs that started before keep
 their per-event audit activity (asked once, at the start of the run)."""
+
+PROJECTED_DELIVERIES_PATCH = "projected-deliveries"
+"""A notification's audit row (delivered, or undeliverable) goes into the projection write instead of being
+written inside the notification activity: before, a records database that was down failed the activity after
+the channel had delivered, and its retries ran out as "undeliverable". The delivery activity now only delivers
+(``deliver_notification``, ``alert_undeliverable``) and the row waits in the projection until the database is
+back. Needs :data:`PROJECTION_PATCH`; decided once, at the start of a run."""
 
 OUTCOME_FACTS_PATCH = "outcome-facts"
 """Every trajectory writes its milestones (its start, then each accepted transition) to the records database as
@@ -131,6 +145,7 @@ class TrajectoryWorkflow:
         self.sequence = resumed.sequence
         self.effects: list[_Effect] = []
         self.local_effects = False  # decided at the start of the run (LOCAL_EFFECTS_PATCH)
+        self.projected_deliveries = False  # decided at the start of the run (PROJECTED_DELIVERIES_PATCH)
         self.record_facts = False  # decided at the start of the run (OUTCOME_FACTS_PATCH)
         self.projection: Projection | None = None  # this workflow task's rows, not yet handed to an activity
         self.projection_writes = 0
@@ -176,6 +191,7 @@ class TrajectoryWorkflow:
         self.local_effects = workflow.patched(LOCAL_EFFECTS_PATCH)
         workflow.patched(PROJECTION_PATCH)  # decided for the whole run now; audit_event asks again (memoised)
         self.record_facts = workflow.patched(PROJECTION_PATCH) and workflow.patched(OUTCOME_FACTS_PATCH)
+        self.projected_deliveries = workflow.patched(PROJECTION_PATCH) and workflow.patched(PROJECTED_DELIVERIES_PATCH)
         if self.record_facts and workflow.info().continued_run_id is None:
             self.project_fact(REFERRED, None, None)
         while True:
@@ -384,18 +400,35 @@ class TrajectoryWorkflow:
             maximum_attempts=self.policy.notification_attempts,
         )
         try:
-            await self.short_activity(NotificationActivities.send_notification, message, summary, retry_policy=bounded)
+            if self.projected_deliveries:
+                receipt = await self.short_activity(
+                    NotificationActivities.deliver_notification, message, summary, retry_policy=bounded
+                )
+                self.project_audit(
+                    notification_audit_entry(
+                        message, key=message.id, result="delivered", origin=f"channel:{receipt.channel}",
+                        at=receipt.delivered_at,
+                    )
+                )  # fmt: skip
+            else:
+                await self.short_activity(NotificationActivities.send_notification, message, summary, retry_policy=bounded)
         except (ActivityError, ApplicationError) as failure:
             # An ActivityError wraps the cause; a local activity whose last retry followed a timer backoff
             # raises its ApplicationError directly.
             error = str(failure.cause or failure) if isinstance(failure, ActivityError) else str(failure)
             record = record.model_copy(update={"status": "undeliverable", "error": error})
             notice = UndeliverableNotice(message=message, error=error, noticed_at=workflow.now())
-            await self.short_activity(
-                NotificationActivities.report_undeliverable,
-                notice,
-                f"report undeliverable: {message.kind} for {message.recipient}",
-            )
+            report = f"report undeliverable: {message.kind} for {message.recipient}"
+            if self.projected_deliveries:
+                channel = await self.short_activity(NotificationActivities.alert_undeliverable, notice, report)
+                self.project_audit(
+                    notification_audit_entry(
+                        message, key=f"{message.id}:{UNDELIVERABLE}", result=UNDELIVERABLE, origin=f"channel:{channel}",
+                        at=workflow.now(), detail=error,
+                    )
+                )  # fmt: skip
+            else:
+                await self.short_activity(NotificationActivities.report_undeliverable, notice, report)
         self.notifications.append(record)
 
     def audit_event(self, name: str, source: str, target: str, actor: str) -> None:
