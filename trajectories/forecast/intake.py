@@ -160,7 +160,10 @@ def oss(number: int, rng: random.Random, a: RegionAssumptions, months: int) -> P
     d.send(on("work_track_chosen", "work-consultant-1", track="sheltered_work" if sheltered else "banenafspraak"))
     if sheltered:
         d.wait(a.days_to_advice)
-        d.send(on("advice_received", UWV, outcome="positive" if d.chance(a.advice_positive) else "negative"))
+        positive = d.chance(a.advice_positive)
+        d.send(on("advice_received", UWV, outcome="positive" if positive else "negative"))
+        if not positive:  # back to the plan: the ladder goes on, no work this time
+            return Person("oss", start, stages=tuple(d.stages))
     d.wait(a.days_to_place)
     d.send(on("work_started", "arbeidsdeskundige-1", employer_id=f"employer-{rng.randint(1, 12):02d}", start_date=iso,
               job_coach=True))  # fmt: skip

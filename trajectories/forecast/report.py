@@ -37,6 +37,11 @@ class Money(BaseModel):
     amount_cents: int
 
 
+class KindCount(BaseModel):
+    kind: str
+    count: int
+
+
 class QuarterCount(BaseModel):
     quarter: str
     count: int
@@ -59,6 +64,7 @@ class PolicyReport(BaseModel):
     first_day: date
     last_day: date
     workload: list[Workload]
+    notified: list[KindCount]
     payments: list[Money]
     placements: list[QuarterCount]
     fallbacks: list[QuarterCount]
@@ -114,8 +120,10 @@ def policy_report(
 ) -> PolicyReport:  # fmt: skip
     box = Outbox(outbox)
     workload: Counter[tuple[str, str]] = Counter()
+    kinds: Counter[str] = Counter()
     for message in _records(box, "notifications"):
         workload[(message["recipient"], _week(_day(datetime.fromisoformat(message["created_at"]))))] += 1
+        kinds[message["kind"]] += 1
     money: Counter[tuple[str, str]] = Counter()
     for order in _records(box, "payments"):
         when = order.get("due") or order.get("ordered_at")
@@ -146,6 +154,7 @@ def policy_report(
         policy=policy, people=people, events_accepted=accepted, events_refused=refused, first_day=first_day,
         last_day=last_day,
         workload=[Workload(coach=c, week=w, notifications=n) for (c, w), n in sorted(workload.items())],
+        notified=[KindCount(kind=k, count=n) for k, n in sorted(kinds.items())],
         payments=[Money(quarter=q, kind=k, amount_cents=c) for (q, k), c in sorted(money.items())],
         placements=[QuarterCount(quarter=q, count=n) for q, n in sorted(placements.items())],
         fallbacks=[QuarterCount(quarter=q, count=n) for q, n in sorted(fallbacks.items())],
@@ -161,6 +170,8 @@ def csv_text(forecast: Forecast) -> str:
     for report in forecast.reports:
         for w in report.workload:
             writer.writerow([report.policy, "workload", w.coach, w.week, w.notifications])
+        for k in report.notified:
+            writer.writerow([report.policy, "notified", k.kind, "", k.count])
         for m in report.payments:
             writer.writerow([report.policy, "payments", m.quarter, m.kind, m.amount_cents])
         for q in report.placements:
@@ -170,3 +181,27 @@ def csv_text(forecast: Forecast) -> str:
         for s in report.states:
             writer.writerow([report.policy, "states", s.month_end.isoformat(), f"{s.region}:{s.state}", s.people])
     return out.getvalue()
+
+
+def html(forecast: Forecast) -> str:
+    """The self-contained HTML report: the forecast's JSON inside, drawn with the figures page's charts."""
+    from importlib import resources
+
+    from trajectories.api.figures import charts_script
+
+    page = resources.files("trajectories.forecast").joinpath("report.html").read_text(encoding="utf-8")
+    data = forecast.model_dump_json().replace("</", "<\\/")  # nothing in the JSON can close the script element
+    return page.replace("/*CHARTS*/", charts_script(), 1).replace("/*FORECAST*/", data, 1)
+
+
+def write(forecast: Forecast, out: Path) -> list[Path]:
+    """``forecast.json``, ``forecast.csv`` and ``forecast.html`` in ``out`` (made if missing)."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = {
+        out / "forecast.json": forecast.model_dump_json(indent=1),
+        out / "forecast.csv": csv_text(forecast),
+        out / "forecast.html": html(forecast),
+    }
+    for path, text in written.items():
+        path.write_text(text, encoding="utf-8")
+    return list(written)
