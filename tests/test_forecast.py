@@ -3,7 +3,9 @@ prescribes, a seed gives one report, two policies run side by side, and nothing 
 
 from __future__ import annotations
 
+import asyncio
 import json
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,11 +13,12 @@ import pytest
 
 from domain.dates import add_months
 from domain.policy import ALMERE
-from tests.cli_runner import run
+from tests.cli_runner import point_at, run
+from tests.scenario import Trajectory
 from trajectories.forecast.assumptions import Assumptions, Range, RegionAssumptions
 from trajectories.forecast.intake import cohort
 from trajectories.forecast.report import write
-from trajectories.forecast.run import Policy, forecast
+from trajectories.forecast.run import Policy, forecast, open_people
 
 CERTAIN = RegionAssumptions(
     days_to_first_step=Range(low=3, high=3), advice_positive=1.0, days_to_advice=Range(low=28, high=28),
@@ -104,3 +107,30 @@ def test_people_spread_over_months_with_per_month() -> None:
     assert len(people) == 12
     assert {p.region for p in people} == {"almere", "oss"}
     assert max(p.starts_after for p in people) < timedelta(days=4 * 30)
+
+
+async def test_open_trajectories_are_exported_and_run_again(dev_env, dev_worker, tmp_path: Path, capsys, monkeypatch) -> None:
+    """On a real dev server: an open trajectory's start and accepted events go into an owner-only file, and a
+    forecast starts it again from them on a server of its own."""
+    t = await Trajectory.start(dev_env, dev_worker, trajectory_id=f"export-{uuid.uuid4().hex[:8]}")
+    await t.send("observation_started")
+    await t.send("observation_completed", potential=True, motivated=True, hours_per_week=32)
+    point_at(monkeypatch, dev_env.client, dev_worker.task_queue)
+    exported_path = tmp_path / "open.json"
+    for _ in range(50):  # visibility lists a new trajectory within moments on the dev server
+        done = await run(capsys, "export", "--region", "almere", "--out", str(exported_path))
+        assert done.code == 0, done.err
+        mine = [x for x in json.loads(exported_path.read_text())["trajectories"] if x["workflow_id"] == t.handle.id]
+        if mine:
+            break
+        await asyncio.sleep(0.2)
+    assert exported_path.stat().st_mode & 0o777 == 0o600
+    (item,) = mine
+    assert item["start"]["trajectory_id"] == t.handle.id.removeprefix("trajectory-almere-")
+    assert [e["event"] for e in item["events"]] == ["observation_started", "observation_completed"]
+    people = open_people({"trajectories": [item]})
+    result = await forecast(regions=["almere"], months=2, cohort=0, per_month=None, seed=1, policies=[],
+                            assumptions=Assumptions(), open_trajectories=people)  # fmt: skip
+    (report,) = result.reports
+    assert (result.open_trajectories, report.events_accepted, report.events_refused) == (1, 2, [])
+    assert {(s.state, s.people) for s in report.states} == {("awaiting_advice", 1)}

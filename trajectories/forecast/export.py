@@ -10,19 +10,22 @@ forecast leaves it out (and says so), rather than start it from half its history
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
-from trajectories.listing import TrajectoryFilter, list_trajectories
+from trajectories.listing import TrajectoryFilter, TrajectorySummary
 
 
-async def open_trajectories(client: Client, region: str | None = None, limit: int = 100_000) -> list[dict[str, Any]]:
-    rows = await list_trajectories(client, TrajectoryFilter(region=region, open=True, limit=limit))
+async def open_trajectories(client: Client, region: str | None = None) -> list[dict[str, Any]]:
+    """Every open trajectory (of ``region``), however many: the listing's query, without its page limit."""
+    query = TrajectoryFilter(region=region, open=True).query(datetime.now(UTC))
     exported = []
-    for row in rows:
+    async for execution in client.list_workflows(query):
+        row = TrajectorySummary.from_execution(execution)
         handle = client.get_workflow_handle(row.workflow_id)
         start: dict[str, Any] | None = None
         events: list[dict[str, Any]] = []
