@@ -21,6 +21,12 @@ with workflow.unsafe.imports_passed_through():
 COACH, TEAM_LEAD = Recipient.COACH, Recipient.TEAM_LEAD
 ARRANGEMENT = ("development", "paused")
 """The states a development arrangement's deadlines belong to: a pause keeps them, with their clock stopped."""
+OPEN_STATES = tuple(str(state.id) for state in RijkVanNijmegenRoute.states if not state.final)
+
+SEED_STEPS_PATCH = "rijk-van-nijmegen-seed-steps"
+"""Issue 17: UWV's advice before sheltered work, wage-value measurements during a wage-value arrangement, the
+school leaver's benefit check, and the evaluation escalated after ``evaluation_grace``. Asked once, when a
+trajectory starts (``case.route_revision``): a trajectory keeps the route it started on, and so its history."""
 
 
 @workflow.defn(name="RijkVanNijmegenTrajectory", failure_exception_types=[ValidationError])
@@ -29,6 +35,7 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
 
     route_class = RijkVanNijmegenRoute
     case_class = RijkVanNijmegenCase
+    case: RijkVanNijmegenCase  # the engine's case, as this route's model
     events = RIJK_VAN_NIJMEGEN_EVENTS
     policy = RIJK_VAN_NIJMEGEN
 
@@ -43,23 +50,36 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
     # submit_event (Update, with its validator) and view (Query) are the contract's, from TrajectoryWorkflow.
 
     def new_case(self, start: TrajectoryStart) -> RijkVanNijmegenCase:
-        return RijkVanNijmegenCase(coach_id=start.coach_id, provider_id=start.provider_id, diploma_date=start.diploma_date)
+        return RijkVanNijmegenCase(
+            coach_id=start.coach_id, provider_id=start.provider_id, diploma_date=start.diploma_date,
+            route_revision=1 if workflow.patched(SEED_STEPS_PATCH) else 0,
+        )
+
+    @property
+    def seed_steps(self) -> bool:
+        return self.case.route_revision >= 1
 
     # --- arming ----------------------------------------------------------------------------------------
 
     def arm_due(
-        self, name: str, due: datetime, summary: str, kind: str, scope: tuple[str, ...], *, overdue: str | None = None
+        self, name: str, due: datetime, summary: str, kind: str, scope: tuple[str, ...], *, overdue: str | None = None,
+        escalate_after: timedelta | None = None, every_months: int | None = None,
     ) -> None:
-        """Tell the owner ``kind`` at ``due``; with ``overdue``, tell the team lead when nobody acted after that."""
+        """Tell the owner ``kind`` at ``due``; with ``overdue``, tell the team lead when nobody acted
+        ``escalate_after`` (default the policy's ``escalation_after``) later."""
         escalation = None
         if overdue:
             escalation = Escalation(
-                name=f"{name}_escalation", after=self.policy.escalation_after, summary=f"{summary}: overdue",
-                notify=Notify(kind=overdue, recipient=TEAM_LEAD),
+                name=f"{name}_escalation", after=escalate_after or self.policy.escalation_after,
+                summary=f"{summary}: overdue", notify=Notify(kind=overdue, recipient=TEAM_LEAD),
             )
-        self.deadlines.arm(name, due, summary, Notify(kind=kind, recipient=COACH), scope, escalation=escalation)
+        self.deadlines.arm(
+            name, due, summary, Notify(kind=kind, recipient=COACH), scope, escalation=escalation,
+            every_months=every_months,
+        )
 
-    def arm_after(self, name: str, after: timedelta, summary: str, kind: str, scope: str, **kw: Any) -> None:
+    def arm_coach_after(self, name: str, after: timedelta, summary: str, kind: str, scope: str, **kw: Any) -> None:
+        """Like the engine's ``arm_after``, notifying the coach with ``kind`` (its own name: not an override)."""
         self.arm_due(name, workflow.now() + after, summary, kind, (scope,), **kw)
 
     # --- machine hooks: what each step arms. Names follow python-statemachine's conventions. ---------
@@ -77,9 +97,18 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
             "school meeting joined at the latest", "school_meeting_join_overdue", ("school_meeting",),
             overdue="school_meeting_join_overdue",
         )
+        if self.seed_steps:
+            self.arm_due(
+                "benefit_check", add_months(diploma, -policy.benefit_check_before_diploma_months),
+                "youth team: can a benefit be applied for?", "benefit_check_due", OPEN_STATES,
+                overdue="benefit_check_overdue",
+            )
+
+    def after_benefit_check_completed(self) -> None:
+        self.deadlines.clear("benefit_check", "benefit_check_escalation")
 
     def on_enter_awaiting_case_meeting(self) -> None:
-        self.arm_after(
+        self.arm_coach_after(
             "case_meeting", self.policy.case_meeting_within, "case meeting of three consultants",
             "case_meeting_due", "awaiting_case_meeting", overdue="case_meeting_overdue",
         )
@@ -88,13 +117,13 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
         self.notify(f"indication_{payload.decision}", COACH, summary=f"arrangement: {payload.arrangement or 'none'}")
 
     def on_enter_plan_of_approach(self) -> None:
-        self.arm_after(
+        self.arm_coach_after(
             "plan_of_approach", self.policy.plan_of_approach_within, "plan of approach from provider and candidate",
             "plan_of_approach_due", "plan_of_approach", overdue="plan_of_approach_overdue",
         )
 
     def on_enter_plan_advice(self) -> None:
-        self.arm_after(
+        self.arm_coach_after(
             "plan_advice", self.policy.plan_advice_within, "WerkBedrijf's advice on the plan of approach",
             "plan_advice_due", "plan_advice", overdue="plan_advice_overdue",
         )
@@ -106,6 +135,13 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
         review = add_months(self.case.arrangement_start, self.policy.progress_review_after_months)
         if review < self.case.arrangement_end:
             self.arm_due("progress_review", review, "progress review of the arrangement", "progress_review_due", ARRANGEMENT)
+        if self.seed_steps and self.case.development == "wage_value":
+            every = self.policy.wage_value_measurement_every_months
+            self.arm_due(
+                "wage_value_measurement", add_months(self.case.arrangement_start, every),
+                f"wage-value measurement (every {every} months)", "wage_value_measurement_due", ARRANGEMENT,
+                every_months=every,
+            )
         self.arm_arrangement_end()
 
     def arm_arrangement_end(self) -> None:
@@ -113,13 +149,14 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
         self.arm_due(
             "arrangement_end", self.case.arrangement_end, f"{self.case.development} arrangement ends: evaluation",
             "evaluation_due", ARRANGEMENT, overdue="evaluation_overdue",
+            escalate_after=self.policy.evaluation_grace if self.seed_steps else None,
         )
 
     def after_arrangement_paused(self) -> None:
         now = workflow.now()
         self.case.paused_since = now
         self.deadlines.pause("development", now)
-        self.arm_after("pause_review", self.policy.max_pause, "pause to be reviewed", "pause_review_due", "paused")
+        self.arm_coach_after("pause_review", self.policy.max_pause, "pause to be reviewed", "pause_review_due", "paused")
 
     def after_arrangement_resumed(self) -> None:
         now = workflow.now()
@@ -135,14 +172,23 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
             self.deadlines.clear("progress_review")  # the evaluation comes first
         self.arm_arrangement_end()
 
+    def on_enter_awaiting_advice(self) -> None:
+        """Sheltered work goes through UWV, as in the other routes: the advice is requested before placement;
+        a missing answer goes to the owner, then the team lead."""
+        self.await_uwv_advice()
+
+    def after_advice_received(self, payload: Any) -> None:
+        if payload.outcome != "positive":
+            self.notify("uwv_advice_negative", COACH, summary="no sheltered work: back to the basic arrangement")
+
     def on_enter_seeking_work(self) -> None:
-        self.arm_after(
+        self.arm_coach_after(
             "work_step", self.policy.placement_search_within, "trial place, learning workplace or contract",
             "work_step_due", "seeking_work", overdue="work_step_overdue",
         )
 
     def on_enter_one_leg_in_each(self) -> None:
-        self.arm_after(
+        self.arm_coach_after(
             "work_step_review", self.policy.work_step_review_after, "is the step to work complete?",
             "work_step_review_due", "one_leg_in_each", overdue="work_step_review_overdue",
         )
@@ -159,7 +205,7 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
 
     def after_fell_back(self) -> None:
         self.notify("fallback_decision_needed", COACH, summary="fallback: decide the next step")
-        self.arm_after(
+        self.arm_coach_after(
             "fallback_decision", self.policy.fallback_decision_within, "fallback decision",
             "fallback_decision_due", "fallback", overdue="fallback_decision_overdue",
         )

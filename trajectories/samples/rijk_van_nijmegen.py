@@ -42,6 +42,7 @@ def _in_development(today: date, arrangement: str = "basic_plus_wage_value") -> 
 def _one_leg_in_each(today: date) -> list[dict[str, Any]]:
     return _in_development(today) + [
         _event("evaluation_completed", goals_met=True, next_step="sheltered_work"),
+        _event("advice_received", actor="backend:uwv-gateway", outcome="positive"),
         _event("work_step_started", form="trial_placement", employer_id="employer-dela",
                supervisor_id="supervisor-driestroom-4", secondment=True, start_date=today.isoformat()),
     ]
@@ -58,8 +59,9 @@ SAMPLES: list[Sample] = [
     Sample(REGION, _start("sample-nijmegen-fallback", "sample-ref-n05"),
            lambda today: _one_leg_in_each(today)
            + [_event("fell_back", consultant_id="nijmegen-consultant-bdv-2", reason="the workplace closed")]),
-    # A school leaver whose diploma is ten months away: the consultant should join the school meeting now.
+    # A school leaver whose diploma is 13 months away: joining the school meeting is due in a month (from 12
+    # months before the diploma), not already in the past.
     Sample(REGION, _start("sample-nijmegen-school-leaver", "sample-ref-n06", referral_source="vso_pro_school",
-                          diploma_date=(date.today() + timedelta(days=300)).isoformat())),
+                          diploma_date=(date.today() + timedelta(days=400)).isoformat())),
 ]
 
