@@ -81,7 +81,7 @@ def almere(number: int, rng: random.Random, a: RegionAssumptions, months: int) -
     d.send(on("advice_received", UWV, outcome="positive" if positive else "negative"))
     if not positive:
         return Person("almere", _start(number, coach, "provider-de-schoor"), stages=tuple(d.stages))
-    for attempt in range(3):
+    for _attempt in range(3):  # up to three trials (policy max_match_attempts)
         d.wait(a.days_to_place)
         d.send(on("trial_started", coach, employer_id=f"employer-{rng.randint(1, 12):02d}", start_date=iso))
         if d.chance(a.trial_fails):

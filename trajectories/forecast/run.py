@@ -45,10 +45,14 @@ def open_people(exported: dict[str, Any]) -> list[Person]:
     sent again, on the forecast's first day (an event the route now refuses is reported, not hidden)."""
     people = []
     for item in exported["trajectories"]:
-        events = list(item["events"])
-        stages = (Stage(after=timedelta(0), events=lambda today, events=events: events),) if events else ()
+        events: list[dict[str, Any]] = list(item["events"])
+        stages = (Stage(after=timedelta(0), events=_as_sent(events)),) if events else ()
         people.append(Person(region=item["region"], start=item["start"], stages=stages))
     return people
+
+
+def _as_sent(events: list[dict[str, Any]]) -> Callable[[Any], list[dict[str, Any]]]:
+    return lambda today: events
 
 
 async def forecast(
