@@ -28,7 +28,9 @@ async def main_path(env, worker):
     await t.send("check_in_recorded", checked_on=await t.today())
     await t.sleep(timedelta(days=200))
     await t.send("work_split_changed", since=await t.today(), employer_days=5, day_activities_days=0)
-    await t.send("placement_completed")
+    view = await t.send("placement_completed")
+    if not view.closed:  # since amsterdam-seed-steps the durable placement is followed before it closes
+        return t.handle
     await t.handle.result()
     return t.handle
 

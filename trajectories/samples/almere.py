@@ -90,7 +90,9 @@ def _permanent(today: date) -> list[dict[str, Any]]:
 
 
 def _advice_negative(today: date) -> list[dict[str, Any]]:
-    return _to_seeking_placement(ANNA, outcome="negative")
+    """A negative advice closes after the talk with the candidate (seed 003)."""
+    talk = {"event": "advice_talk_recorded", "actor": ANNA, "held_on": today.isoformat(), "decision": "close"}
+    return [*_to_seeking_placement(ANNA, outcome="negative"), talk]
 
 
 SAMPLES: list[Sample] = [
