@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.uwv import UwvActivities
     from domain.continuation import TrajectoryContinuation, TrajectoryInput, TrajectorySnapshot
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
+    from domain.facts import REFERRED, transition_fact
     from domain.messages import AuditEntry, NotificationMessage, PaymentOrder, UndeliverableNotice, UwvAdviceRequest
     from domain.policy import RegionPolicy, effective_policy
     from domain.projection import Projection
@@ -74,6 +75,11 @@ database in the order they were made; the main loop goes on meanwhile (deadlines
 down), and waits for the last write before the run closes or continues as new. Runs that started before keep
 their per-event audit activity (asked once, at the start of the run)."""
 
+OUTCOME_FACTS_PATCH = "outcome-facts"
+"""Every trajectory writes its milestones (its start, then each accepted transition) to the records database as
+outcome facts (``domain.facts``), in the same projection write as its audit rows, so the figures outlive
+Temporal's retention. Needs :data:`PROJECTION_PATCH`; decided once, at the start of a run."""
+
 LOCAL_EFFECTS_PATCH = "local-effects"
 """Notifications and payment orders run as local activities: one marker event each, in the workflow task
 that queued them, instead of three events and a further workflow task per activity (a steady year of
@@ -104,7 +110,7 @@ class TrajectoryWorkflow:
     route_class: ClassVar[type[Route]]
     case_class: ClassVar[type[BaseModel]]
     events: ClassVar[EventCatalog]
-    policy: ClassVar[RegionPolicy]
+    policy: RegionPolicy  # the region's, on the class; each run's own (test overrides applied) on the instance
 
     def __init__(self, input: TrajectoryInput) -> None:
         # The region's policy, unless this worker process runs with test overrides (``domain.policy``).
@@ -126,6 +132,7 @@ class TrajectoryWorkflow:
         self.effects: list[_Effect] = []
         self.local_effects = False  # decided at the start of the run (LOCAL_EFFECTS_PATCH)
         self.escalation_by_policy = False  # region workflows set it from their patch at the start of a run
+        self.record_facts = False  # decided at the start of the run (OUTCOME_FACTS_PATCH)
         self.projection: Projection | None = None  # this workflow task's rows, not yet handed to an activity
         self.projection_writes = 0
         self.projection_in_flight: asyncio.Task[None] | None = None
@@ -169,6 +176,9 @@ class TrajectoryWorkflow:
         }
         self.local_effects = workflow.patched(LOCAL_EFFECTS_PATCH)
         workflow.patched(PROJECTION_PATCH)  # decided for the whole run now; audit_event asks again (memoised)
+        self.record_facts = workflow.patched(PROJECTION_PATCH) and workflow.patched(OUTCOME_FACTS_PATCH)
+        if self.record_facts and workflow.info().continued_run_id is None:
+            self.project_fact(REFERRED, None, None)
         while True:
             self.publish()
             self.flush_projection()
@@ -205,7 +215,7 @@ class TrajectoryWorkflow:
                 timeout=(upcoming.due - now) if upcoming else None,
                 timeout_summary=upcoming.summary if upcoming else None,
             )
-        except asyncio.TimeoutError:
+        except TimeoutError:  # asyncio.TimeoutError is this since Python 3.11
             self.fire_due(workflow.now())
 
     def validate_event(self, payload: Any) -> None:
@@ -246,6 +256,21 @@ class TrajectoryWorkflow:
         )
         if workflow.patched(AUDIT_EVENTS_PATCH):
             self.audit_event(name, source, target, actor)
+        if self.record_facts:
+            self.project_fact(name, payload, source)
+
+    def project_fact(self, event: str, payload: EventBase | None, source: str | None) -> None:
+        """The outcome fact of the start (``source`` ``None``) or of the transition just recorded."""
+        workflow_id = workflow.info().workflow_id
+        fact = transition_fact(
+            key=f"{workflow_id}:fact{len(self.history)}", workflow_id=workflow_id, region=self.policy.region,
+            trajectory_id=self.start.trajectory_id, at=workflow.now(), event=event, payload=payload, case=self.case,
+            from_state=source, to_state=self.route.state_id, closed=self.route.closed,
+            source=self.start.referral_source.value if source is None else None,
+        )  # fmt: skip
+        if source is None:  # the start: the provider is the start input's
+            fact = fact.model_copy(update={"provider_id": fact.provider_id or self.start.provider_id})
+        self.project("facts", fact)
 
     def view(self) -> TrajectoryView:
         return TrajectoryView(
@@ -444,6 +469,7 @@ class TrajectoryWorkflow:
         if not self.projection_due():
             return
         projection, self.projection = self.projection, None
+        assert projection is not None  # projection_due() said so
         summary = f"records: {', '.join(f'{len(v) if isinstance(v, list) else 1} {k}' for k, v in projection.parts().items())}"
 
         async def write() -> None:

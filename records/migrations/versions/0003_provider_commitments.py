@@ -1,14 +1,14 @@
 """Provider commitments (Meewerken-plus): the trajectories a provider signs up for per year, with their history.
 
-Revision ID: 0002_provider_commitments
-Revises: 0001_audit_trail
+Revision ID: 0003_provider_commitments
+Revises: 0002_outcome_facts
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_provider_commitments"
-down_revision = "0001_audit_trail"
+revision = "0003_provider_commitments"
+down_revision = "0002_outcome_facts"
 branch_labels = None
 depends_on = None
 
