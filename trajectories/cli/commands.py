@@ -28,6 +28,7 @@ from domain.identifiers import OrganisationId
 from trajectories.audit import read_trail, undeliverable
 from trajectories.commitments import CommitmentChange, read_commitments, set_commitment
 from trajectories.cli import figures as figures_cli
+from trajectories.cli import forecast as forecast_cli
 from trajectories.cli import render
 from trajectories.cli.inputs import InputError, read_json
 from trajectories.listing import REGIONS, TrajectoryFilter, filter_params, list_trajectories
@@ -266,6 +267,7 @@ def parser() -> argparse.ArgumentParser:
     sub.set_defaults(temporal=False)
     as_json(sub)
     figures_cli.register(command, audit_database, as_json)
+    forecast_cli.register(command)
     return top
 
 
