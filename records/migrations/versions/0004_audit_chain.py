@@ -1,7 +1,7 @@
 """The audit trail's hash chain per trajectory (``records/chain.py``); rows already there are chained in id order.
 
-Revision ID: 0003_audit_chain
-Revises: 0002_outcome_facts
+Revision ID: 0004_audit_chain
+Revises: 0003_provider_commitments
 """
 
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 from records.chain import row_hash
 
-revision = "0003_audit_chain"
-down_revision = "0002_outcome_facts"
+revision = "0004_audit_chain"
+down_revision = "0003_provider_commitments"
 branch_labels = None
 depends_on = None
 
