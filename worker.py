@@ -11,6 +11,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.audit import AuditActivities, AuditLog
+from activities.caseload import CaseloadActivities
 from activities.channels import channel_from_config
 from activities.notifications import NotificationActivities, NotificationChannel
 from activities.outbox import Outbox
@@ -18,7 +19,7 @@ from activities.payments import PaymentActivities
 from activities.uwv import UwvActivities
 from domain.policy import override_policies
 from trajectories import config, encryption
-from workflows import SCHEDULED_WORKFLOWS, WORKFLOWS
+from workflows import SCHEDULED_WORKFLOWS, SERVICE_WORKFLOWS, WORKFLOWS
 
 PASSTHROUGH_MODULES = ("statemachine", "pydantic", "pydantic_core", "domain", "statemachines", "activities")
 """Modules the sandbox shares instead of re-importing per run: pure code (python-statemachine resolves a
@@ -53,16 +54,19 @@ def build_worker(
     uwv = UwvActivities(box)
     payments = PaymentActivities(box)
     audit_activities = AuditActivities(audit_log)
+    caseload = CaseloadActivities(client)
     return Worker(
         client,
         task_queue=task_queue or config.task_queue(),
-        workflows=[*WORKFLOWS.values(), *SCHEDULED_WORKFLOWS],
+        workflows=[*WORKFLOWS.values(), *SCHEDULED_WORKFLOWS, *SERVICE_WORKFLOWS],
         activities=[
             notifications.send_notification,
             notifications.report_undeliverable,
             audit_activities.record_event,
             uwv.request_sheltered_work_advice,
             payments.order_payment,
+            caseload.list_caseload,
+            caseload.reassign,
         ],
         workflow_runner=workflow_runner(),
         max_cached_workflows=config.workflow_cache_size(),

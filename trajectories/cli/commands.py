@@ -19,8 +19,11 @@ from pydantic import ValidationError
 from rich.console import Console
 from temporalio.client import Client
 from temporalio.envconfig import ClientConfig
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
 
 from trajectories import client as trajectories_client
+from trajectories import handover as handovers
 from trajectories import encryption
 from trajectories.api.errors import from_temporal, invalid_input
 from trajectories.audit import read_trail, undeliverable
@@ -123,6 +126,40 @@ async def undeliverable_command(args: argparse.Namespace, client: Client | None,
         render.audit_trail(out, "Undeliverable notifications", rows, with_trajectory=True)
 
 
+async def handover_start(args: argparse.Namespace, client: Client, out: Console) -> None:
+    """Hand every open trajectory of a coach (optionally of one region or state) to another coach."""
+    order = handovers.HandoverOrder(
+        **filter_params({"to_coach": args.to, "actor": args.by, "region": args.region, "state": args.state, "handover_id": args.id})
+    )
+    request = handovers.request_for(args.coach, order)
+    try:
+        handle = await handovers.start_handover(client, request, task_queue=args.task_queue)
+    except WorkflowAlreadyStartedError:
+        raise Failed(EXIT_REFUSED, "HandoverAlreadyStarted", f"a hand-over with id {request.handover_id!r} exists") from None
+    if not args.wait:
+        out.print(f"started hand-over {request.handover_id} ({handle.id}); follow it: trajectories handover show {request.handover_id}")
+        return
+    progress = await handle.result()
+    if args.json:
+        render.print_json(out, progress)
+    else:
+        render.handover(out, progress)
+
+
+async def handover_show(args: argparse.Namespace, client: Client, out: Console) -> None:
+    """A hand-over's progress."""
+    try:
+        progress = await handovers.progress(client, args.handover_id, rpc_timeout=timedelta(seconds=args.timeout))
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            raise Failed(EXIT_NOT_FOUND, "HandoverNotFound", f"no hand-over with id {args.handover_id!r}") from None
+        raise
+    if args.json:
+        render.print_json(out, progress)
+    else:
+        render.handover(out, progress)
+
+
 def _start_input(source: str) -> dict[str, Any]:
     return read_json(source, "start input")
 
@@ -208,10 +245,33 @@ def parser() -> argparse.ArgumentParser:
     audit_database(sub)
     as_json(sub)
 
+    handover = command("handover", _usage, "hand a coach's open trajectories to another coach, and follow it")
+    steps = handover.add_subparsers(dest="step", required=True, metavar="STEP")
+    sub = steps.add_parser("start", help="start the hand-over (a durable workflow)", description=handover_start.__doc__)
+    sub.set_defaults(run=handover_start)
+    sub.add_argument("coach", metavar="COACH", help="the coach whose trajectories are handed over")
+    sub.add_argument("--to", required=True, help="the coach who takes them over")
+    sub.add_argument("--by", required=True, help="who orders the hand-over (the actor of each reassignment)")
+    region(sub, optional=True)
+    sub.add_argument("--state", help="only trajectories in this state")
+    sub.add_argument("--id", help="the hand-over's id (default: generated)")
+    sub.add_argument("--wait", action="store_true", help="wait until it is done and show the result")
+    sub.add_argument("--task-queue", default=None, help="default: TRAJECTORIES_TASK_QUEUE or 'trajectories'")
+    as_json(sub)
+    sub = steps.add_parser("show", help="a hand-over's progress", description=handover_show.__doc__)
+    sub.set_defaults(run=handover_show)
+    sub.add_argument("handover_id", metavar="HANDOVER_ID")
+    sub.add_argument("--timeout", type=float, default=10, help="seconds to wait for a worker to answer (default 10)")
+    as_json(sub)
+
     sub = command("undeliverable", undeliverable_command, "notifications that failed after their retries (for operations)")
     audit_database(sub)
     as_json(sub)
     return top
+
+
+async def _usage(args: argparse.Namespace, client: Client | None, out: Console) -> None:
+    """Never run: a command with steps always has one (argparse requires it)."""
 
 
 def _failure(error: Exception) -> Failed | None:

@@ -11,6 +11,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from domain.handover import HandoverProgress
 from domain.messages import AuditEntry
 from domain.records import TrajectoryView
 from trajectories.listing import TrajectorySummary, group_overdue
@@ -144,3 +145,23 @@ def audit_trail(console: Console, title: str, rows: list[AuditEntry], *, with_tr
                  row.result, row.origin, row.detail]
         table.add_row(*cells)
     _show(console, table, empty=f"{title}: no entries")
+
+
+def handover(console: Console, progress: HandoverProgress) -> None:
+    """A caseload hand-over: who to whom, how far, and each trajectory left as it was with the reason."""
+    scope = ", ".join(f"{k} {v}" for k, v in (("region", progress.region), ("state", progress.state)) if v)
+    console.print(
+        f"hand-over [bold]{progress.handover_id}[/bold]: {progress.from_coach} → {progress.to_coach}"
+        + (f" ({scope})" if scope else "")
+    )
+    if progress.status == "listing":
+        console.print("status: listing the open trajectories")
+        return
+    console.print(
+        f"status: {progress.status} · {progress.done} of {progress.total} done · {progress.reassigned} reassigned"
+        f" · {len(progress.not_reassigned)} left as they were"
+    )
+    table = _table("Left as they were", "trajectory", "result", "why")
+    for outcome in progress.not_reassigned:
+        table.add_row(outcome.workflow_id, outcome.result, outcome.detail)
+    _show(console, table)
