@@ -236,7 +236,7 @@ def parser() -> argparse.ArgumentParser:
     as_json(sub)
 
     def audit_database(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--audit-url", default=None, help="SQLAlchemy URL (default: TRAJECTORIES_AUDIT_URL or var/audit.db)")
+        sub.add_argument("--audit-url", default=None, help="SQLAlchemy URL (default: TRAJECTORIES_RECORDS_URL or var/records.db)")
         sub.set_defaults(temporal=False)  # reads the audit database only
 
     sub = command("audit", audit, "a trajectory's audit trail: accepted events and notifications, who, result, origin, time")
