@@ -19,6 +19,7 @@ from activities.payments import PaymentActivities
 from activities.projection import ProjectionActivities
 from activities.uwv import UwvActivities
 from domain.policy import override_policies
+from records.absences import Roster
 from trajectories import config, encryption
 from workflows import SCHEDULED_WORKFLOWS, SERVICE_WORKFLOWS, WORKFLOWS
 
@@ -50,7 +51,8 @@ def build_worker(
     box = Outbox(outbox or config.outbox_dir())
     audit_log = audit if isinstance(audit, AuditLog) else AuditLog(audit or config.records_url())
     notifications = NotificationActivities(
-        channel or channel_from_config(box), outbox=box, audit=audit_log, operations=config.operations_recipient()
+        channel or channel_from_config(box), outbox=box, audit=audit_log, operations=config.operations_recipient(),
+        stand_ins=Roster(audit_log.records),
     )
     uwv = UwvActivities(box)
     payments = PaymentActivities(box)
@@ -63,6 +65,7 @@ def build_worker(
         workflows=[*WORKFLOWS.values(), *SCHEDULED_WORKFLOWS, *SERVICE_WORKFLOWS],
         activities=[
             notifications.send_notification,
+            notifications.deliver_notification,
             notifications.report_undeliverable,
             audit_activities.record_event,
             projection.project,

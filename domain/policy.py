@@ -30,6 +30,9 @@ class RegionPolicy(BaseModel):
     """Tries of one notification before it is recorded undeliverable and raised to operations (about 3 hours
     with the backoff below: 1 s doubling up to ``notification_retry_max_interval``)."""
     notification_retry_max_interval: timedelta = timedelta(hours=1)
+    default_stand_ins: dict[str, str] = {}
+    """Coach → who stands in by default while they are absent (``POST /coaches/{id}/absences`` without
+    ``stand_in``). Read when an absence is registered, never by a workflow."""
 
 
 class EmploymentPolicy(RegionPolicy):
@@ -71,6 +74,9 @@ class AlmerePolicy(EmploymentPolicy):
     contract_renewal_notice: timedelta = timedelta(weeks=6)
     permanent_hire_after_months: int = 24
     permanent_hire_notice_months: int = 3
+    default_stand_ins: dict[str, str] = {"coach-anna": "coach-bram", "coach-bram": "coach-anna"}
+    """The two account advisors Beschut Werk know each other's clients and stand in for each other (seed 000);
+    their staff ids here are the samples' (``trajectories/samples``): set the municipality's own."""
 
 
 ALMERE = AlmerePolicy()

@@ -74,6 +74,11 @@ database in the order they were made; the main loop goes on meanwhile (deadlines
 down), and waits for the last write before the run closes or continues as new. Runs that started before keep
 their per-event audit activity (asked once, at the start of the run)."""
 
+STAND_INS_PATCH = "stand-ins"
+"""Notifications go through ``deliver_notification``, which sends to the stand-in while the recipient is absent
+(the roster in the records database, read when sending) and returns who received it, which the view records.
+Runs from before keep ``send_notification`` (recipient as addressed) for the notifications they had."""
+
 LOCAL_EFFECTS_PATCH = "local-effects"
 """Notifications and payment orders run as local activities: one marker event each, in the workflow task
 that queued them, instead of three events and a further workflow task per activity (a steady year of
@@ -359,7 +364,13 @@ class TrajectoryWorkflow:
             maximum_attempts=self.policy.notification_attempts,
         )
         try:
-            await self.short_activity(NotificationActivities.send_notification, message, summary, retry_policy=bounded)
+            if workflow.patched(STAND_INS_PATCH):
+                delivery = await self.short_activity(
+                    NotificationActivities.deliver_notification, message, summary, retry_policy=bounded
+                )
+                record = record.model_copy(update={"recipient": delivery.recipient, "stand_in_for": delivery.stand_in_for})
+            else:
+                await self.short_activity(NotificationActivities.send_notification, message, summary, retry_policy=bounded)
         except (ActivityError, ApplicationError) as failure:
             # An ActivityError wraps the cause; a local activity whose last retry followed a timer backoff
             # raises its ApplicationError directly.

@@ -23,7 +23,9 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from trajectories import client as trajectories_client
+from trajectories import absences as roster
 from trajectories import handover as handovers
+from domain.absences import AbsenceRefused, AbsenceRequest
 from trajectories import encryption
 from trajectories.api.errors import from_temporal, invalid_input
 from trajectories.audit import read_trail, undeliverable
@@ -160,6 +162,34 @@ async def handover_show(args: argparse.Namespace, client: Client, out: Console) 
         render.handover(out, progress)
 
 
+async def absence_add(args: argparse.Namespace, client: Client | None, out: Console) -> None:
+    """Register an absence: from its first to its last day (Europe/Amsterdam) notifications reach the stand-in."""
+    request = AbsenceRequest.model_validate(filter_params({"from": args.first_day, "to": args.last_day, "stand_in": args.stand_in}))
+    absence = await asyncio.to_thread(roster.add, args.coach, request, url=args.records_url)
+    if args.json:
+        render.print_json(out, absence)
+    else:
+        out.print(f"registered {absence.id}: {absence.coach_id} away {absence.first_day} to {absence.last_day}, "
+                  f"stand-in {absence.stand_in}")  # fmt: skip
+
+
+async def absence_list(args: argparse.Namespace, client: Client | None, out: Console) -> None:
+    """A coach's absences by first day (cancelled ones with --all)."""
+    rows = await asyncio.to_thread(roster.listed, args.coach, include_cancelled=args.all, url=args.records_url)
+    if args.json:
+        render.print_json(out, {"coach_id": args.coach, "absences": [row.model_dump(mode="json") for row in rows]})
+    else:
+        render.absences(out, args.coach, rows)
+
+
+async def absence_cancel(args: argparse.Namespace, client: Client | None, out: Console) -> None:
+    """Cancel an absence: the coach's notifications reach the coach again (the absence stays on record)."""
+    absence = await asyncio.to_thread(roster.cancel, args.coach, args.absence_id, url=args.records_url)
+    if absence is None:
+        raise Failed(EXIT_NOT_FOUND, "AbsenceNotFound", f"{args.coach} has no absence {args.absence_id!r}")
+    out.print(f"cancelled {absence.id} of {absence.coach_id} ({absence.first_day} to {absence.last_day})")
+
+
 def _start_input(source: str) -> dict[str, Any]:
     return read_json(source, "start input")
 
@@ -245,6 +275,33 @@ def parser() -> argparse.ArgumentParser:
     audit_database(sub)
     as_json(sub)
 
+    absence = command("absence", _usage, "a coach's absences: who receives their notifications meanwhile")
+    steps = absence.add_subparsers(dest="step", required=True, metavar="STEP")
+
+    def records_database(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--records-url", default=None, help="SQLAlchemy URL (default: TRAJECTORIES_RECORDS_URL or var/records.db)")
+        sub.set_defaults(temporal=False)  # the roster is in the records database only
+
+    sub = steps.add_parser("add", help="register an absence", description=absence_add.__doc__)
+    sub.set_defaults(run=absence_add)
+    sub.add_argument("coach", metavar="COACH")
+    sub.add_argument("--from", dest="first_day", required=True, help="first day away, YYYY-MM-DD")
+    sub.add_argument("--to", dest="last_day", required=True, help="last day away (included), YYYY-MM-DD")
+    sub.add_argument("--stand-in", help="who receives the notifications (default: the region policy's)")
+    records_database(sub)
+    as_json(sub)
+    sub = steps.add_parser("list", help="a coach's absences", description=absence_list.__doc__)
+    sub.set_defaults(run=absence_list)
+    sub.add_argument("coach", metavar="COACH")
+    sub.add_argument("--all", action="store_true", help="cancelled absences too")
+    records_database(sub)
+    as_json(sub)
+    sub = steps.add_parser("cancel", help="cancel an absence", description=absence_cancel.__doc__)
+    sub.set_defaults(run=absence_cancel)
+    sub.add_argument("coach", metavar="COACH")
+    sub.add_argument("absence_id", metavar="ABSENCE_ID")
+    records_database(sub)
+
     handover = command("handover", _usage, "hand a coach's open trajectories to another coach, and follow it")
     steps = handover.add_subparsers(dest="step", required=True, metavar="STEP")
     sub = steps.add_parser("start", help="start the hand-over (a durable workflow)", description=handover_start.__doc__)
@@ -280,6 +337,8 @@ def _failure(error: Exception) -> Failed | None:
         return error
     if isinstance(error, InputError):
         return Failed(EXIT_INVALID, "InvalidInput", str(error))
+    if isinstance(error, AbsenceRefused):
+        return Failed(EXIT_INVALID, "InvalidInput", error.message, fields=error.fields)
     if isinstance(error, encryption.KeyConfigurationError):
         return Failed(EXIT_INVALID, "Configuration", str(error))
     if isinstance(error, ValidationError):

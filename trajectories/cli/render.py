@@ -11,6 +11,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from domain.absences import Absence
 from domain.handover import HandoverProgress
 from domain.messages import AuditEntry
 from domain.records import TrajectoryView
@@ -41,6 +42,8 @@ def relative(moment: datetime, now: datetime) -> str:
 
 
 WHOLE = {
+    "absence",
+    "stand-in",
     "trajectory",
     "coach",
     "deadline",
@@ -99,7 +102,8 @@ def trajectory(console: Console, view: TrajectoryView, now: datetime) -> None:
 
     notifications = _table("Notifications", "at (UTC)", "kind", "recipient", "due (UTC)")
     for note in view.notifications:
-        notifications.add_row(when(note.at), note.kind, note.recipient, when(note.due))
+        recipient = f"{note.recipient} (stand-in for {note.stand_in_for})" if note.stand_in_for else note.recipient
+        notifications.add_row(when(note.at), note.kind, recipient, when(note.due))
     _show(console, notifications, empty="Notifications: none sent")
 
     if view.payments:
@@ -165,3 +169,12 @@ def handover(console: Console, progress: HandoverProgress) -> None:
     for outcome in progress.not_reassigned:
         table.add_row(outcome.workflow_id, outcome.result, outcome.detail)
     _show(console, table)
+
+
+def absences(console: Console, coach_id: str, rows: list[Absence]) -> None:
+    """A coach's absences: the days (Europe/Amsterdam, last day included) and who stands in."""
+    table = _table(f"Absences of {coach_id}", "absence", "from", "to", "stand-in", "status")
+    for row in rows:
+        status = f"cancelled {when(row.cancelled_at)}" if row.cancelled_at else "registered"
+        table.add_row(row.id, str(row.first_day), str(row.last_day), row.stand_in, status)
+    _show(console, table, empty=f"{coach_id}: no absences")
