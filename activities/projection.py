@@ -16,6 +16,7 @@ from temporalio import activity
 from domain.projection import Projection, ProjectionSummary
 from records import Records, open_records
 from records import audit as audit_rows
+from records import facts as fact_rows
 
 PartWriter = Callable[[Connection, Projection, Any], int]
 """``(connection, projection, part's value) -> rows newly written``."""
@@ -38,6 +39,11 @@ def part_writer(name: str) -> Callable[[PartWriter], PartWriter]:
 @part_writer("audit")
 def write_audit(connection: Connection, projection: Projection, entries: list) -> int:
     return sum(audit_rows.write_entries(connection, entries))
+
+
+@part_writer("facts")
+def write_facts(connection: Connection, projection: Projection, facts: list) -> int:
+    return fact_rows.write_facts(connection, facts)
 
 
 def write_projection(records: Records, projection: Projection) -> ProjectionSummary:

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from domain.facts import OutcomeFact
 from domain.messages import AuditEntry
 
 
@@ -22,6 +23,8 @@ class Projection(BaseModel):
     key: str
     audit: list[AuditEntry] = Field(default_factory=list)
     """Audit rows: accepted events and delivered or undeliverable notifications."""
+    facts: list[OutcomeFact] = Field(default_factory=list)
+    """Outcome facts: the start and every accepted transition, for the figures (``domain.facts``)."""
 
     def parts(self) -> dict[str, Any]:
         """The parts that hold something, by field name (``key`` and ``workflow_id`` are not parts)."""

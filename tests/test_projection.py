@@ -96,10 +96,11 @@ EXPECTED_EVENTS = [
 
 
 async def test_each_workflow_task_writes_its_rows_with_one_activity(env, tmp_path: Path):
-    """Three accepted events in three workflow tasks: three ``project`` activities, no per-event audit activity."""
+    """The start (its outcome fact) and three accepted events, each in its own workflow task: four ``project``
+    activities, no per-event audit activity."""
     url, handle = await run_course(env, tmp_path)
     activities_run = await scheduled_activities(handle)
-    assert activities_run.count("project") == 3 and "record_event" not in activities_run
+    assert activities_run.count("project") == 4 and "record_event" not in activities_run
     trail = AuditLog(url).trail(handle.id)
     assert [(row.name, row.detail) for row in trail if row.kind == "event"] == EXPECTED_EVENTS
 

@@ -15,6 +15,7 @@ from trajectories import config
 from trajectories.api import errors
 from trajectories.api import coaches
 from trajectories.api.auth import check_tokens, configured_tokens
+from trajectories.api import figures
 from trajectories.api.routes import router
 from trajectories.client import connect
 
@@ -64,4 +65,5 @@ def create_app(
     errors.install(app)
     app.include_router(router)
     app.include_router(coaches.router)
+    app.include_router(figures.router)
     return app

@@ -1,14 +1,14 @@
 """The roster of absences and stand-ins.
 
-Revision ID: 0002_absences
-Revises: 0001_audit_trail
+Revision ID: 0003_absences
+Revises: 0002_outcome_facts
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_absences"
-down_revision = "0001_audit_trail"
+revision = "0003_absences"
+down_revision = "0002_outcome_facts"
 branch_labels = None
 depends_on = None
 
