@@ -1,8 +1,9 @@
 """Activities of the caseload hand-over: find a coach's open trajectories, and reassign one of them.
 
 Both talk to Temporal through the worker's client (the workflow cannot list workflows or send Updates to
-other workflows itself). Reassigning sends the trajectory its ordinary ``coach_reassigned`` event through the
-``submit_event`` Update, so the trajectory validates, audits and notifies as for any other reassignment.
+other workflows itself). Reassigning sends the trajectory its route's ordinary reassignment event
+(``coach_reassigned``; Oss: ``consultant_assigned`` for the owning role) through the ``submit_event`` Update, so
+the trajectory validates, audits and notifies as for any other reassignment.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from workflows.visibility import COACH_ID, REGION, TRAJECTORY_STATE
 
 QUERY_TIMEOUT = timedelta(seconds=10)
 REFUSALS = {"EventNotAllowed", "EventUnknown", "EventInvalid"}
-"""The trajectory refuses the event (e.g. a route without ``coach_reassigned``): recorded, not retried."""
+"""The trajectory refuses the event (not allowed in its state): recorded, not retried."""
 
 
 class CaseloadActivities:
@@ -84,7 +85,7 @@ class CaseloadActivities:
 
     @activity.defn
     async def reassign(self, order: Reassignment) -> ReassignOutcome:
-        """Send one trajectory its ``coach_reassigned`` event, once.
+        """Send one trajectory its reassignment event (``coach_reassigned``, or its route's own), once.
 
         Safe to retry and to repeat: the Update carries a stable ID (Temporal answers a repeated one with the
         first outcome), and a trajectory that already shows the new coach with a ``coach_reassigned`` by this
@@ -100,15 +101,15 @@ class CaseloadActivities:
             raise
         if view.closed:
             return ReassignOutcome(workflow_id=workflow_id, result="closed", detail=f"closed in state {view.state}")
+        event = WORKFLOWS[view.region].reassignment(view.case, order.to_coach, order.actor)
         if view.coach_id == order.to_coach:
             ours = any(
-                record.event == "coach_reassigned" and record.actor == order.actor and record.at >= order.since
+                record.event == event["event"] and record.actor == order.actor and record.at >= order.since
                 for record in view.history
             )
             return ReassignOutcome(workflow_id=workflow_id, result="reassigned" if ours else "already_reassigned")
         if view.coach_id != order.from_coach:
             return ReassignOutcome(workflow_id=workflow_id, result="not_owned", detail=f"now owned by {view.coach_id}")
-        event = {"event": "coach_reassigned", "actor": order.actor, "coach_id": order.to_coach}
         try:
             await handle.execute_update("submit_event", event, id=order.update_id, result_type=TrajectoryView)
         except WorkflowUpdateFailedError as error:

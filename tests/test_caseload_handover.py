@@ -37,7 +37,8 @@ async def test_every_open_trajectory_of_the_coach_is_reassigned_once_and_its_nex
     for t in waiting:
         await t.to_awaiting_advice()
     amsterdam = await Trajectory.start(env, worker, region="amsterdam", coach_id=leaving)
-    oss = await Trajectory.start(env, worker, region="oss", coach_id=leaving)  # Oss has no coach_reassigned
+    oss = await Trajectory.start(env, worker, region="oss", coach_id=leaving)  # owners per role: consultant_assigned
+    nijmegen = await Trajectory.start(env, worker, region="rijk-van-nijmegen", coach_id=leaving)
     others = await Trajectory.start(env, worker, coach_id="coach-staying")
     closed = await Trajectory.start(env, worker, coach_id=leaving)
     await closed.send("withdrawn", reason="moved away")
@@ -49,13 +50,14 @@ async def test_every_open_trajectory_of_the_coach_is_reassigned_once_and_its_nex
     done = await handle.result()
     handed_at = await env.get_current_time()
 
-    oss_view = await oss.view()
-    assert done.status == "done" and done.total == 5 and done.reassigned == 4 and done.done == 5
-    assert [(o.workflow_id, o.result) for o in done.not_reassigned] == [(oss.handle.id, "refused")]
-    assert "coach_reassigned" in done.not_reassigned[0].detail and oss_view.coach_id == leaving
+    assert (done.status, done.total, done.reassigned, done.done, done.not_reassigned) == ("done", 6, 6, 6, [])
     assert await progress(env.client, request.handover_id) == done
 
-    for t in [*waiting, amsterdam]:
+    oss_view = await oss.view()
+    [moved] = [h for h in oss_view.history if h.event == "consultant_assigned"]
+    assert (oss_view.coach_id, oss_view.case["staff"][oss_view.case["owner_role"]], moved.actor) == (taking, taking, LEAD)
+
+    for t in [*waiting, amsterdam, nijmegen]:
         view = await t.view()
         assert view.coach_id == taking
         [moved] = [h for h in view.history if h.event == "coach_reassigned"]

@@ -294,6 +294,12 @@ class TrajectoryWorkflow:
 
     # --- events ---------------------------------------------------------------------------------------
 
+    @classmethod
+    def reassignment(cls, case: dict[str, Any], coach_id: str, actor: str) -> dict[str, Any]:
+        """The route's ordinary event that hands a trajectory (its view's ``case``) to ``coach_id``; the caseload
+        hand-over (``activities/caseload.py``) sends it. Pure: no workflow state, no Temporal calls."""
+        return {"event": "coach_reassigned", "actor": actor, "coach_id": coach_id}
+
     def allowed_events(self) -> list[str]:
         """Events a backend may send now: the machine's, less internal events (not in the catalogue)."""
         return [name for name in self.route.allowed_now() if name in self.events.models]
