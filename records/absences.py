@@ -7,7 +7,7 @@ per-coach lock (SQLite's write lock; a PostgreSQL advisory lock), so two request
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -25,7 +25,7 @@ class Roster:
         """Put an absence on the roster; :class:`AbsenceRefused` (``from``, ``to``) if it overlaps another."""
         absence = Absence(
             id=f"abs-{uuid.uuid4().hex[:12]}", coach_id=coach_id, first_day=first_day, last_day=last_day,
-            stand_in=stand_in, created_at=datetime.now(timezone.utc),
+            stand_in=stand_in, created_at=datetime.now(UTC),
         )  # fmt: skip
         with self.records.write() as connection:
             if connection.dialect.name == "postgresql":
@@ -52,7 +52,7 @@ class Roster:
         with self.records.write() as connection:
             match = (absences.c.id == absence_id) & (absences.c.coach_id == coach_id)
             connection.execute(
-                sa.update(absences).where(match & absences.c.cancelled_at.is_(None)).values(cancelled_at=datetime.now(timezone.utc))
+                sa.update(absences).where(match & absences.c.cancelled_at.is_(None)).values(cancelled_at=datetime.now(UTC))
             )
             row = connection.execute(sa.select(absences).where(match)).mappings().first()
         return _absence(row) if row else None
@@ -83,5 +83,5 @@ def _absence(row: sa.RowMapping) -> Absence:
     values = dict(row)
     for name in ("created_at", "cancelled_at"):  # SQLite returns naive datetimes: they were written in UTC
         if values[name] is not None and values[name].tzinfo is None:
-            values[name] = values[name].replace(tzinfo=timezone.utc)
+            values[name] = values[name].replace(tzinfo=UTC)
     return Absence.model_validate(values)

@@ -9,13 +9,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from domain.absences import AMSTERDAM, Absence
+from domain.absences import AMSTERDAM, Absence, AbsenceRequest
 from tests.api_client import api
 from tests.cli_runner import point_at, run
 from tests.scenario import Trajectory, notifications
 from trajectories import absences
 from trajectories.audit import read_trail
-from domain.absences import AbsenceRequest
 
 
 def staff(name: str) -> str:

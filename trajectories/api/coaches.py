@@ -82,7 +82,7 @@ async def start_handover(
     try:
         handover_request = handover.request_for(coach_id, order)
     except ValidationError as error:
-        raise invalid_input(list(error.errors(include_url=False))) from None
+        raise invalid_input([dict(item) for item in error.errors(include_url=False)]) from None
     try:
         handle = await handover.start_handover(client, handover_request, task_queue=request.app.state.task_queue)
     except WorkflowAlreadyStartedError:

@@ -23,11 +23,11 @@ from temporalio.envconfig import ClientConfig
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from trajectories import client as trajectories_client
-from trajectories import absences as roster
-from trajectories import handover as handovers
 from domain.absences import AbsenceRefused, AbsenceRequest
+from trajectories import absences as roster
+from trajectories import client as trajectories_client
 from trajectories import encryption
+from trajectories import handover as handovers
 from trajectories.api.errors import from_temporal, invalid_input
 from trajectories.audit import read_trail, undeliverable
 from trajectories.cli import figures as figures_cli
