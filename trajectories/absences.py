@@ -13,11 +13,12 @@ from workflows import WORKFLOWS
 
 
 def default_stand_in(coach_id: str) -> str | None:
-    """The stand-in a region's policy names for ``coach_id`` (Almere: its two advisors for each other)."""
+    """The other of a region's two advisors (``advisor_ids``: Almere's pair, who know each other's clients and
+    stand in for each other, seed 000), if ``coach_id`` is one of them."""
     for workflow in WORKFLOWS.values():
-        stand_in = workflow.policy.default_stand_ins.get(coach_id)
-        if stand_in:
-            return stand_in
+        pair = workflow.policy.advisor_ids
+        if len(pair) == 2 and coach_id in pair:
+            return pair[1 - pair.index(coach_id)]
     return None
 
 
