@@ -24,18 +24,18 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.absences import AbsenceRefused, AbsenceRequest
+from domain.identifiers import OrganisationId
 from trajectories import absences as roster
 from trajectories import client as trajectories_client
 from trajectories import encryption
 from trajectories import handover as handovers
 from trajectories.api.errors import from_temporal, invalid_input
-from domain.identifiers import OrganisationId
 from trajectories.audit import read_trail, undeliverable
-from trajectories.commitments import CommitmentChange, read_commitments, set_commitment
 from trajectories.cli import figures as figures_cli
 from trajectories.cli import forecast as forecast_cli
 from trajectories.cli import render
 from trajectories.cli.inputs import InputError, read_json
+from trajectories.commitments import CommitmentChange, read_commitments, set_commitment
 from trajectories.listing import REGIONS, TrajectoryFilter, filter_params, list_trajectories
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
