@@ -1,14 +1,14 @@
 """The roster of absences and stand-ins.
 
-Revision ID: 0003_absences
-Revises: 0002_outcome_facts
+Revision ID: 0004_absences
+Revises: 0003_provider_commitments
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_absences"
-down_revision = "0002_outcome_facts"
+revision = "0004_absences"
+down_revision = "0003_provider_commitments"
 branch_labels = None
 depends_on = None
 
