@@ -1,14 +1,14 @@
 """Notifications to coaches and team leads, through a pluggable channel.
 
 The channel is chosen by configuration (``activities.channels.channel_from_config``): the outbox (default),
-SMTP e-mail or a signed webhook. Whatever the channel, each delivery gets an audit row, and a notification that
-still fails after its retries is reported to operations. Since the ``projected-deliveries`` patch the workflow
-writes those rows (``deliver_notification``, ``alert_undeliverable``); runs from before it use
-``send_notification`` and ``report_undeliverable``, which write the row inside the activity.
+SMTP e-mail or a signed webhook. Whatever the channel, each delivery is written to the audit trail by the
+same activity, and a notification that still fails after its retries is reported to operations by
+``report_undeliverable``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from typing import Protocol
@@ -17,12 +17,19 @@ from temporalio import activity
 
 from activities.audit import AuditLog
 from activities.outbox import Outbox
-from domain.messages import DeliveryReceipt, NotificationMessage, UndeliverableNotice, notification_audit_entry
+from domain.absences import Absence, stand_in_note
+from domain.messages import AuditEntry, DeliveryReceipt, NotificationDelivery, NotificationMessage, UndeliverableNotice
 
 log = logging.getLogger(__name__)
 
 UNDELIVERABLE = "undeliverable"
 """The outbox folder, audit result and notification kind operations look for."""
+
+
+class StandIns(Protocol):
+    """The roster of absences (``records.absences.Roster``): whose absence covers a moment, with its stand-in."""
+
+    def absence_covering(self, staff_id: str, moment: datetime) -> Absence | None: ...
 
 
 class NotificationChannel(Protocol):
@@ -84,11 +91,13 @@ class NotificationActivities:
         outbox: Outbox | None = None,
         audit: AuditLog | None = None,
         operations: str = "operations",
+        stand_ins: StandIns | None = None,
     ):
         self.channel = channel
         self.outbox = outbox
         self.audit = audit
         self.operations = operations
+        self.stand_ins = stand_ins
 
     @property
     def channel_name(self) -> str:
@@ -102,19 +111,27 @@ class NotificationActivities:
         return delivered
 
     @activity.defn
-    async def deliver_notification(self, message: NotificationMessage) -> DeliveryReceipt:
-        """Deliver ``message`` once (a retry after a delivered attempt is a no-op) and say through which channel,
-        when. Writes no audit row: the workflow records the delivery in its next projection write, so a records
-        database that is down never turns a delivered notification into an undeliverable one."""
-        await self.channel.deliver(message)
-        return DeliveryReceipt(id=message.id, channel=self.channel_name, delivered_at=datetime.now(UTC))
-
-    @activity.defn
-    async def alert_undeliverable(self, notice: UndeliverableNotice) -> str:
-        """Raise a notification that failed after its retries (marker file, operations message) and return the
-        failing channel's name; the workflow writes its audit row (as for ``deliver_notification``)."""
-        await self._raise(notice)
-        return self.channel_name
+    async def deliver_notification(self, message: NotificationMessage) -> NotificationDelivery:
+        """Deliver ``message`` to whoever receives it now: the recipient, or during their absence their stand-in,
+        with a line saying for whom. The roster is read here, when sending, so an absence registered or cancelled
+        later applies without touching any trajectory. The absence that counts is the one covering the moment the
+        notification was raised (``created_at``), so every retry of it goes to the same person."""
+        absence = None
+        if self.stand_ins is not None:
+            absence = await asyncio.to_thread(self.stand_ins.absence_covering, message.recipient, message.created_at)
+        if absence is not None:
+            message = message.model_copy(
+                update={
+                    "recipient": absence.stand_in,
+                    "stand_in_for": message.recipient,
+                    "subject": f"[stand-in for {message.recipient}] {message.subject}",
+                    "body": f"{stand_in_note(absence)}\n\n{message.body}",
+                }
+            )
+        delivered = await self.channel.deliver(message)
+        stand_in = f"stand-in for {message.stand_in_for}" if message.stand_in_for else ""
+        await self._audit(message, message.id, "delivered", f"channel:{self.channel_name}", stand_in)
+        return NotificationDelivery(recipient=message.recipient, stand_in_for=message.stand_in_for, delivered=delivered)
 
     @activity.defn
     async def report_undeliverable(self, notice: UndeliverableNotice) -> None:
@@ -122,11 +139,6 @@ class NotificationActivities:
 
         The operations message goes through the outbox, never the failing channel.
         """
-        await self._raise(notice)
-        message = notice.message
-        await self._audit(message, f"{message.id}:{UNDELIVERABLE}", UNDELIVERABLE, f"channel:{self.channel_name}", notice.error)
-
-    async def _raise(self, notice: UndeliverableNotice) -> None:
         message = notice.message
         if self.outbox is not None:
             self.outbox.put(UNDELIVERABLE, message.id, notice)
@@ -144,9 +156,20 @@ class NotificationActivities:
             )
             await OutboxChannel(self.outbox).deliver(alert)
         log.warning("notification %s %s to %s is undeliverable: %s", message.id, message.kind, message.recipient, notice.error)
+        await self._audit(message, f"{message.id}:{UNDELIVERABLE}", UNDELIVERABLE, f"channel:{self.channel_name}", notice.error)
 
     async def _audit(self, message: NotificationMessage, key: str, result: str, origin: str, detail: str = "") -> None:
         if self.audit is None:
             return
-        entry = notification_audit_entry(message, key=key, result=result, origin=origin, at=datetime.now(UTC), detail=detail)
+        entry = AuditEntry(
+            key=key,
+            workflow_id=message.workflow_id,
+            kind="notification",
+            name=message.kind,
+            actor="system",
+            result=result,
+            origin=origin,
+            at=datetime.now(UTC),
+            detail=f"to {message.recipient}" + (f"; {detail}" if detail else ""),
+        )
         await self.audit.write_async(entry)

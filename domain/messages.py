@@ -21,6 +21,17 @@ class NotificationMessage(BaseModel):
     body: str
     due: datetime | None = None
     created_at: datetime
+    stand_in_for: str | None = None
+    """Set when ``recipient`` receives this as stand-in for this (absent) person: the notification was meant for them."""
+
+
+class NotificationDelivery(BaseModel):
+    """What ``deliver_notification`` did: who actually received the message (the stand-in during an absence)."""
+
+    recipient: str
+    stand_in_for: str | None = None
+    delivered: bool
+    """False when the channel had delivered it before (a retry)."""
 
 
 class UwvAdviceRequest(BaseModel):
@@ -81,21 +92,3 @@ class AuditEntry(BaseModel):
     origin: str
     at: datetime
     detail: str = ""
-
-
-def notification_audit_entry(
-    message: NotificationMessage, *, key: str, result: str, origin: str, at: datetime, detail: str = ""
-) -> AuditEntry:
-    """The audit row of a notification's delivery (``key`` = its id) or of its being undeliverable: the
-    recipient's id, never the message's text."""
-    return AuditEntry(
-        key=key,
-        workflow_id=message.workflow_id,
-        kind="notification",
-        name=message.kind,
-        actor="system",
-        result=result,
-        origin=origin,
-        at=at,
-        detail=f"to {message.recipient}" + (f"; {detail}" if detail else ""),
-    )

@@ -14,21 +14,14 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
-from workflows.trajectory import (
-    ACTIVITY_RETRY,
-    ACTIVITY_TIMEOUT,
-    PROJECTED_DELIVERIES_PATCH,
-    UNDELIVERABLE_PATCH,
-)
+from workflows.trajectory import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, STAND_INS_PATCH, UNDELIVERABLE_PATCH
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
-    from activities.notifications import UNDELIVERABLE, NotificationActivities
-    from activities.projection import ProjectionActivities
-    from domain.messages import AuditEntry, NotificationMessage, UndeliverableNotice, notification_audit_entry
+    from activities.notifications import NotificationActivities
+    from domain.messages import NotificationMessage, UndeliverableNotice
     from domain.policy import RegionPolicy
-    from domain.projection import Projection
 
 NOTIFICATION_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -69,44 +62,10 @@ class ProviderMeetingReminder:
             for consultant in input.consultant_ids
         ]
         bounded = workflow.patched(UNDELIVERABLE_PATCH)
-        if bounded and workflow.patched(PROJECTED_DELIVERIES_PATCH):
-            # The reminders' audit rows in one projection write after they went out: a records database that
-            # is down delays the rows, never the reminders (and never makes one "undeliverable").
-            entries = await asyncio.gather(*(self.deliver(message) for message in messages))
-            await workflow.execute_activity_method(
-                ProjectionActivities.project,
-                Projection(workflow_id=info.workflow_id, key=f"{info.workflow_id}:{info.run_id}:projection1", audit=entries),
-                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary=f"records: {len(entries)} audit",
-            )  # fmt: skip
-        else:
-            await asyncio.gather(*(self.remind(message, bounded) for message in messages))
+        await asyncio.gather(*(self.remind(message, bounded) for message in messages))
         return [message.id for message in messages]
 
-    async def deliver(self, message: NotificationMessage) -> AuditEntry:
-        """Deliver one reminder with bounded retries, or raise it to operations; its audit row, to be written."""
-        try:
-            receipt = await workflow.execute_activity_method(
-                NotificationActivities.deliver_notification, message,
-                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=NOTIFICATION_RETRY,
-                summary=f"notify {message.recipient}: provider meeting",
-            )  # fmt: skip
-            origin, at = f"channel:{receipt.channel}", receipt.delivered_at
-            return notification_audit_entry(message, key=message.id, result="delivered", origin=origin, at=at)
-        except ActivityError as failure:
-            error = str(failure.cause or failure)
-            notice = UndeliverableNotice(message=message, error=error, noticed_at=workflow.now())
-            channel = await workflow.execute_activity_method(
-                NotificationActivities.alert_undeliverable, notice,
-                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-                summary=f"report undeliverable: provider meeting for {message.recipient}",
-            )  # fmt: skip
-            return notification_audit_entry(
-                message, key=f"{message.id}:{UNDELIVERABLE}", result=UNDELIVERABLE, origin=f"channel:{channel}",
-                at=workflow.now(), detail=error,
-            )  # fmt: skip
-
     async def remind(self, message: NotificationMessage, bounded: bool) -> None:
-        """Runs from before :data:`PROJECTED_DELIVERIES_PATCH`: the notification activity writes the audit row."""
         summary = f"notify {message.recipient}: provider meeting"
         if not bounded:  # runs from before the patch retry without limit
             await workflow.execute_activity_method(
@@ -114,10 +73,15 @@ class ProviderMeetingReminder:
                 start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary=summary,
             )  # fmt: skip
             return
+        # Since ``stand-ins``: a consultant's reminder reaches their stand-in during an absence.
+        send = (
+            NotificationActivities.deliver_notification
+            if workflow.patched(STAND_INS_PATCH)
+            else NotificationActivities.send_notification
+        )
         try:
             await workflow.execute_activity_method(
-                NotificationActivities.send_notification, message,
-                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=NOTIFICATION_RETRY, summary=summary,
+                send, message, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=NOTIFICATION_RETRY, summary=summary,
             )  # fmt: skip
         except ActivityError as failure:
             notice = UndeliverableNotice(message=message, error=str(failure.cause or failure), noticed_at=workflow.now())

@@ -25,21 +25,14 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
     from activities.audit import AuditActivities
-    from activities.notifications import UNDELIVERABLE, NotificationActivities
+    from activities.notifications import NotificationActivities
     from activities.payments import PaymentActivities
     from activities.projection import ProjectionActivities
     from activities.uwv import UwvActivities
     from domain.continuation import TrajectoryContinuation, TrajectoryInput, TrajectorySnapshot
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
     from domain.facts import REFERRED, transition_fact
-    from domain.messages import (
-        AuditEntry,
-        NotificationMessage,
-        PaymentOrder,
-        UndeliverableNotice,
-        UwvAdviceRequest,
-        notification_audit_entry,
-    )
+    from domain.messages import AuditEntry, NotificationMessage, PaymentOrder, UndeliverableNotice, UwvAdviceRequest
     from domain.policy import RegionPolicy, effective_policy
     from domain.projection import Projection
     from domain.records import (
@@ -82,12 +75,10 @@ database in the order they were made; the main loop goes on meanwhile (deadlines
 down), and waits for the last write before the run closes or continues as new. Runs that started before keep
 their per-event audit activity (asked once, at the start of the run)."""
 
-PROJECTED_DELIVERIES_PATCH = "projected-deliveries"
-"""A notification's audit row (delivered, or undeliverable) goes into the projection write instead of being
-written inside the notification activity: before, a records database that was down failed the activity after
-the channel had delivered, and its retries ran out as "undeliverable". The delivery activity now only delivers
-(``deliver_notification``, ``alert_undeliverable``) and the row waits in the projection until the database is
-back. Needs :data:`PROJECTION_PATCH`; decided once, at the start of a run."""
+STAND_INS_PATCH = "stand-ins"
+"""Notifications go through ``deliver_notification``, which sends to the stand-in while the recipient is absent
+(the roster in the records database, read when sending) and returns who received it, which the view records.
+Runs from before keep ``send_notification`` (recipient as addressed) for the notifications they had."""
 
 OUTCOME_FACTS_PATCH = "outcome-facts"
 """Every trajectory writes its milestones (its start, then each accepted transition) to the records database as
@@ -145,7 +136,6 @@ class TrajectoryWorkflow:
         self.sequence = resumed.sequence
         self.effects: list[_Effect] = []
         self.local_effects = False  # decided at the start of the run (LOCAL_EFFECTS_PATCH)
-        self.projected_deliveries = False  # decided at the start of the run (PROJECTED_DELIVERIES_PATCH)
         self.escalation_by_policy = False  # region workflows set it from their patch at the start of a run
         self.record_facts = False  # decided at the start of the run (OUTCOME_FACTS_PATCH)
         self.projection: Projection | None = None  # this workflow task's rows, not yet handed to an activity
@@ -192,7 +182,6 @@ class TrajectoryWorkflow:
         self.local_effects = workflow.patched(LOCAL_EFFECTS_PATCH)
         workflow.patched(PROJECTION_PATCH)  # decided for the whole run now; audit_event asks again (memoised)
         self.record_facts = workflow.patched(PROJECTION_PATCH) and workflow.patched(OUTCOME_FACTS_PATCH)
-        self.projected_deliveries = workflow.patched(PROJECTION_PATCH) and workflow.patched(PROJECTED_DELIVERIES_PATCH)
         if self.record_facts and workflow.info().continued_run_id is None:
             self.project_fact(REFERRED, None, None)
         while True:
@@ -306,6 +295,12 @@ class TrajectoryWorkflow:
 
     # --- events ---------------------------------------------------------------------------------------
 
+    @classmethod
+    def reassignment(cls, case: dict[str, Any], coach_id: str, actor: str) -> dict[str, Any]:
+        """The route's ordinary event that hands a trajectory (its view's ``case``) to ``coach_id``; the caseload
+        hand-over (``activities/caseload.py``) sends it. Pure: no workflow state, no Temporal calls."""
+        return {"event": "coach_reassigned", "actor": actor, "coach_id": coach_id}
+
     def allowed_events(self) -> list[str]:
         """Events a backend may send now: the machine's, less internal events (not in the catalogue)."""
         return [name for name in self.route.allowed_now() if name in self.events.models]
@@ -413,16 +408,11 @@ class TrajectoryWorkflow:
             maximum_attempts=self.policy.notification_attempts,
         )
         try:
-            if self.projected_deliveries:
-                receipt = await self.short_activity(
+            if workflow.patched(STAND_INS_PATCH):
+                delivery = await self.short_activity(
                     NotificationActivities.deliver_notification, message, summary, retry_policy=bounded
                 )
-                self.project_audit(
-                    notification_audit_entry(
-                        message, key=message.id, result="delivered", origin=f"channel:{receipt.channel}",
-                        at=receipt.delivered_at,
-                    )
-                )  # fmt: skip
+                record = record.model_copy(update={"recipient": delivery.recipient, "stand_in_for": delivery.stand_in_for})
             else:
                 await self.short_activity(NotificationActivities.send_notification, message, summary, retry_policy=bounded)
         except (ActivityError, ApplicationError) as failure:
@@ -431,17 +421,11 @@ class TrajectoryWorkflow:
             error = str(failure.cause or failure) if isinstance(failure, ActivityError) else str(failure)
             record = record.model_copy(update={"status": "undeliverable", "error": error})
             notice = UndeliverableNotice(message=message, error=error, noticed_at=workflow.now())
-            report = f"report undeliverable: {message.kind} for {message.recipient}"
-            if self.projected_deliveries:
-                channel = await self.short_activity(NotificationActivities.alert_undeliverable, notice, report)
-                self.project_audit(
-                    notification_audit_entry(
-                        message, key=f"{message.id}:{UNDELIVERABLE}", result=UNDELIVERABLE, origin=f"channel:{channel}",
-                        at=workflow.now(), detail=error,
-                    )
-                )  # fmt: skip
-            else:
-                await self.short_activity(NotificationActivities.report_undeliverable, notice, report)
+            await self.short_activity(
+                NotificationActivities.report_undeliverable,
+                notice,
+                f"report undeliverable: {message.kind} for {message.recipient}",
+            )
         self.notifications.append(record)
 
     def audit_event(self, name: str, source: str, target: str, actor: str) -> None:
