@@ -118,17 +118,7 @@ class OssRoute(Route):
     # The owner: from the state, the work track, the person. Policy tables, no branches per person.
 
     def owner_role(self) -> Any:
-        policy, case = self.policy, self.case
-        youth_regie = case.young and case.municipal_benefit and case.route_revision >= 1
-        if youth_regie and case.state in policy.youth_regie_states:
-            return policy.young_with_benefit_owner
-        if case.state in policy.owner_by_state:
-            return policy.owner_by_state[case.state]
-        if case.work_track is not None:
-            return policy.owner_by_work_track[case.work_track]
-        if case.young and case.municipal_benefit:
-            return policy.young_with_benefit_owner
-        return policy.default_owner
+        return owner_role(self.policy, self.case)
 
     def assign_owner(self) -> None:
         self.case.owner_role = self.owner_role()
@@ -217,3 +207,18 @@ class OssRoute(Route):
     def on_turned_28(self) -> None:
         self.case.young = False
         self.assign_owner()
+
+
+def owner_role(policy: Any, case: Any) -> Any:
+    """The owner (regie) of ``case`` now: from the state, the work track, the person. Policy tables, no branches
+    per person; also read at the start, before any transition (a young person's screening)."""
+    youth_regie = case.young and case.municipal_benefit and case.route_revision >= 1
+    if youth_regie and case.state in policy.youth_regie_states:
+        return policy.young_with_benefit_owner
+    if case.state in policy.owner_by_state:
+        return policy.owner_by_state[case.state]
+    if case.work_track is not None:
+        return policy.owner_by_work_track[case.work_track]
+    if case.young and case.municipal_benefit:
+        return policy.young_with_benefit_owner
+    return policy.default_owner

@@ -17,7 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.oss import OSS, OSS_EVENTS, OssCase, Role
     from domain.records import Notify, Recipient, SendEvent, TrajectoryView
     from domain.start import AgeBand, TrajectoryStart
-    from statemachines.oss import OssRoute
+    from statemachines.oss import OssRoute, owner_role
 
 COACH, TEAM_LEAD = Recipient.COACH, Recipient.TEAM_LEAD
 OPEN_STATES = tuple(str(state.id) for state in OssRoute.states if not state.final)
@@ -75,7 +75,7 @@ class OssTrajectory(TrajectoryWorkflow):
             benefit_source=source if revision else None,
         )
         if revision and not start.school_leaving_date:  # the youth consultant owns a young person's screening
-            case.owner_role = OssRoute(case, self.policy).owner_role().value
+            case.owner_role = owner_role(self.policy, case).value
             case.coach_id = case.staff[case.owner_role]
         return case
 
