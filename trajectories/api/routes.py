@@ -16,9 +16,9 @@ from domain.records import TrajectoryView
 from domain.start import TrajectoryStart
 from trajectories import client as trajectories_client
 from trajectories.api.auth import require_token
-from trajectories.commitments import CommitmentChange, ProviderCommitments, read_commitments, set_commitment
 from trajectories.api.errors import RESPONSES, ErrorBody, NotFound
 from trajectories.audit import read_trail
+from trajectories.commitments import CommitmentChange, ProviderCommitments, read_commitments, set_commitment
 from trajectories.listing import REGIONS, STATES, TrajectoryFilter, TrajectorySummary, list_trajectories
 from workflows import WORKFLOWS
 from workflows.trajectory import workflow_id_for

@@ -21,16 +21,16 @@ from rich.console import Console
 from temporalio.client import Client
 from temporalio.envconfig import ClientConfig
 
+from domain.identifiers import OrganisationId
 from trajectories import client as trajectories_client
 from trajectories import encryption
 from trajectories.api.errors import from_temporal, invalid_input
-from domain.identifiers import OrganisationId
 from trajectories.audit import read_trail, undeliverable
-from trajectories.commitments import CommitmentChange, read_commitments, set_commitment
 from trajectories.cli import figures as figures_cli
 from trajectories.cli import forecast as forecast_cli
 from trajectories.cli import render
 from trajectories.cli.inputs import InputError, read_json
+from trajectories.commitments import CommitmentChange, read_commitments, set_commitment
 from trajectories.listing import REGIONS, TrajectoryFilter, filter_params, list_trajectories
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
