@@ -20,9 +20,12 @@ from domain.policy import override_policies
 from trajectories import config, encryption
 from workflows import SCHEDULED_WORKFLOWS, WORKFLOWS
 
-PASSTHROUGH_MODULES = ("statemachine", "pydantic", "pydantic_core", "domain", "statemachines", "activities")
+PASSTHROUGH_MODULES = (
+    "statemachine", "pydantic", "pydantic_core", "domain", "statemachines", "activities", "holidays", "tzdata",
+)  # fmt: skip
 """Modules the sandbox shares instead of re-importing per run: pure code (python-statemachine resolves a
-path at import and does not import inside the sandbox at all)."""
+path at import and does not import inside the sandbox at all; ``holidays`` computes the Dutch public holidays
+for ``domain.calendar`` and ``tzdata`` holds Europe/Amsterdam's rules, both read once per process)."""
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:

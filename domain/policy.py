@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.calendar import Roll, WorkingDays
+
 
 class RegionPolicy(BaseModel):
     """What every region's policy has."""
@@ -30,6 +32,9 @@ class RegionPolicy(BaseModel):
     """Tries of one notification before it is recorded undeliverable and raised to operations (about 3 hours
     with the backoff below: 1 s doubling up to ``notification_retry_max_interval``)."""
     notification_retry_max_interval: timedelta = timedelta(hours=1)
+    working_days: WorkingDays | None = WorkingDays()
+    """Deadlines fall due at the start of a working day in Europe/Amsterdam (``domain.calendar``); ``None``:
+    at the moment the route's arithmetic gives (only for tests and demos that need deadlines seconds apart)."""
 
 
 class EmploymentPolicy(RegionPolicy):
@@ -47,6 +52,8 @@ class EmploymentPolicy(RegionPolicy):
     permanent_hire_notice_months: int = 3
     one_off_payment: Decimal | None = None
     one_off_payment_kind: str = "one_off"
+    working_days: WorkingDays | None = WorkingDays(roll={"supervision_fee": Roll.PREVIOUS})
+    """A payment due on a weekend or holiday is ordered on the working day before it, not after."""
 
 
 class AlmerePolicy(EmploymentPolicy):

@@ -19,7 +19,14 @@ from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttri
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows.deadlines import DeadlineBook
-from workflows.visibility import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, REGION, TRAJECTORY_STATE
+from workflows.visibility import (
+    COACH_ID,
+    MATCH_ATTEMPTS,
+    NEXT_DEADLINE,
+    NEXT_DEADLINE_KIND,
+    REGION,
+    TRAJECTORY_STATE,
+)
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
@@ -70,6 +77,16 @@ that queued them, instead of three events and a further workflow task per activi
 employment went from about 60 events to about 30; see BENCHMARKS.md). Runs that started before this
 change keep regular activities to their end (``workflow.patched`` is asked once, at the start of a run)."""
 
+WORKING_DAYS_PATCH = "working-days"
+"""Deadlines fall due at the start of a working day in Europe/Amsterdam, off weekends and Dutch public holidays
+(``policy.working_days``, computed by the deadline book); runs from before keep midnight-UTC and exact-interval
+deadlines to their end. Asked once, when the run is constructed, before the first hook arms a deadline."""
+
+NEXT_DEADLINE_KIND_PATCH = "next-deadline-kind"
+"""``NextDeadlineKind`` says what is due at ``NextDeadline``; it goes into the upsert that moves
+``NextDeadline`` (or that changes another attribute) only when it changed, so it adds no upsert of its own
+(a quarterly fee whose successor is again a fee changes the date, not the kind)."""
+
 LEGACY_CONTINUE_AS_NEW_AFTER = 500
 """History length at which runs from before :data:`LOCAL_EFFECTS_PATCH` continue as new, as they always did;
 newer runs, with histories half as long per year, use the policy's (smaller) threshold."""
@@ -108,13 +125,15 @@ class TrajectoryWorkflow:
             resumed = TrajectorySnapshot(case={}, deadlines={}, history=[], notifications=[], payments=[], sequence=0)
         self.start = start
         self.case = case
-        self.deadlines = DeadlineBook(resumed.deadlines)
+        calendar = self.policy.working_days if workflow.patched(WORKING_DAYS_PATCH) else None
+        self.deadlines = DeadlineBook(resumed.deadlines, calendar)
         self.history = list(resumed.history)
         self.notifications = list(resumed.notifications)
         self.payments = list(resumed.payments)
         self.sequence = resumed.sequence
         self.effects: list[_Effect] = []
         self.local_effects = False  # decided at the start of the run (LOCAL_EFFECTS_PATCH)
+        self.publish_kind = False  # decided at the start of the run (NEXT_DEADLINE_KIND_PATCH)
         self.visible: dict[str, Any] = {}
         # The workflow listens from construction on, so hooks of the initial activation (and of eventless
         # transitions it takes) arm their deadlines too.
@@ -154,6 +173,7 @@ class TrajectoryWorkflow:
             pair.key.name: pair.value for pair in workflow.info().typed_search_attributes.search_attributes
         }
         self.local_effects = workflow.patched(LOCAL_EFFECTS_PATCH)
+        self.publish_kind = workflow.patched(NEXT_DEADLINE_KIND_PATCH)
         while True:
             self.publish()
             if self.effects:
@@ -241,6 +261,7 @@ class TrajectoryWorkflow:
             notifications=self.notifications,
             payments=self.payments,
             case=self.case.model_dump(mode="json", exclude={"state"}),
+            due=self.deadlines.due_list(),
         )
 
     # --- events ---------------------------------------------------------------------------------------
@@ -467,11 +488,16 @@ class TrajectoryWorkflow:
             updates.append(NEXT_DEADLINE.value_set(upcoming.due))
         elif upcoming is None and self.visible.get(NEXT_DEADLINE.name) is not None:
             updates.append(NEXT_DEADLINE.value_unset())
+        kind = upcoming.kind if upcoming else None
+        if self.publish_kind and self.visible.get(NEXT_DEADLINE_KIND.name) != kind:
+            updates.append(NEXT_DEADLINE_KIND.value_set(kind) if kind else NEXT_DEADLINE_KIND.value_unset())
         if updates:
             workflow.upsert_search_attributes(updates)
             for pair in wanted:
                 self.visible[pair.key.name] = pair.value
             self.visible[NEXT_DEADLINE.name] = upcoming.due if upcoming else None
+            if self.publish_kind:
+                self.visible[NEXT_DEADLINE_KIND.name] = kind
         workflow.set_current_details(self.details(upcoming))
 
     def details(self, upcoming: Deadline | None) -> str:
@@ -481,6 +507,8 @@ class TrajectoryWorkflow:
         ]
         if upcoming is not None:
             lines.append(f"next deadline: {upcoming.summary} on {upcoming.due:%Y-%m-%d %H:%M} UTC")
+            if upcoming.moved:
+                lines.append(f"({upcoming.moved})")
         undeliverable = sum(1 for n in self.notifications if n.status == "undeliverable")
         if undeliverable:
             lines.append(f"⚠ {undeliverable} undeliverable notification(s): see the view and the audit trail")
