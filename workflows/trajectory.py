@@ -36,6 +36,8 @@ with workflow.unsafe.imports_passed_through():
     from activities.payments import PaymentActivities
     from activities.projection import ProjectionActivities
     from activities.uwv import UwvActivities
+    from domain.agenda import AgendaEntry, AgendaSnapshot
+    from domain.agenda import uid_for as agenda_uid
     from domain.continuation import TrajectoryContinuation, TrajectoryInput, TrajectorySnapshot
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
     from domain.facts import REFERRED, transition_fact
@@ -103,6 +105,10 @@ NEXT_DEADLINE_KIND_PATCH = "next-deadline-kind"
 ``NextDeadline`` (or that changes another attribute) only when it changed, so it adds no upsert of its own
 (a quarterly fee whose successor is again a fee changes the date, not the kind)."""
 
+AGENDA_PATCH = "agenda"
+"""The trajectory's open deadlines go to the agenda in the records database (``domain.agenda``): a snapshot in
+the task's one projection write whenever they (or the coach) changed. Needs :data:`PROJECTION_PATCH`."""
+
 LEGACY_CONTINUE_AS_NEW_AFTER = 500
 """History length at which runs from before :data:`LOCAL_EFFECTS_PATCH` continue as new, as they always did;
 newer runs, with histories half as long per year, use the policy's (smaller) threshold."""
@@ -150,6 +156,8 @@ class TrajectoryWorkflow:
         self.effects: list[_Effect] = []
         self.local_effects = False  # decided at the start of the run (LOCAL_EFFECTS_PATCH)
         self.publish_kind = False  # decided at the start of the run (NEXT_DEADLINE_KIND_PATCH)
+        self.record_agenda = False  # decided at the start of the run (AGENDA_PATCH)
+        self.agenda_projected: AgendaSnapshot | None = None
         self.record_facts = False  # decided at the start of the run (OUTCOME_FACTS_PATCH)
         self.projection: Projection | None = None  # this workflow task's rows, not yet handed to an activity
         self.projection_writes = 0
@@ -198,8 +206,10 @@ class TrajectoryWorkflow:
         self.record_facts = workflow.patched(PROJECTION_PATCH) and workflow.patched(OUTCOME_FACTS_PATCH)
         if self.record_facts and workflow.info().continued_run_id is None:
             self.project_fact(REFERRED, None, None)
+        self.record_agenda = workflow.patched(PROJECTION_PATCH) and workflow.patched(AGENDA_PATCH)
         while True:
             self.publish()
+            self.project_agenda()
             self.flush_projection()
             if self.effects:
                 batch, self.effects = self.effects, []
@@ -465,6 +475,30 @@ class TrajectoryWorkflow:
                 workflow_id=info.workflow_id, key=f"{info.workflow_id}:{info.run_id}:projection{self.projection_writes}"
             )
         self.projection.add(part, item)
+
+    def project_agenda(self) -> None:
+        """Project the open deadlines when they (or the coach) changed since the last snapshot."""
+        if not self.record_agenda:
+            return
+        info = workflow.info()
+        snapshot = AgendaSnapshot(
+            workflow_id=info.workflow_id,
+            region=self.policy.region,
+            trajectory_id=self.start.trajectory_id,
+            coach_id=self.coach_id,
+            entries=[
+                AgendaEntry(
+                    uid=agenda_uid(info.workflow_id, d.name), deadline=d.name, kind=d.kind, summary=d.summary,
+                    due=d.due, moved=d.moved,
+                    recipient=self.recipient_id(d.action.recipient) if isinstance(d.action, Notify) else None,
+                )  # fmt: skip
+                for d in self.deadlines.running()
+                if not d.private
+            ],
+        )
+        if snapshot != self.agenda_projected:
+            self.project("agenda", snapshot)
+            self.agenda_projected = snapshot
 
     def project_audit(self, entry: AuditEntry) -> None:
         self.project("audit", entry)
