@@ -15,6 +15,7 @@ from activities.channels import channel_from_config
 from activities.notifications import NotificationActivities, NotificationChannel
 from activities.outbox import Outbox
 from activities.payments import PaymentActivities
+from activities.agenda import AgendaActivities
 from activities.projection import ProjectionActivities
 from activities.uwv import UwvActivities
 from domain.policy import override_policies
@@ -58,6 +59,7 @@ def build_worker(
     payments = PaymentActivities(box)
     audit_activities = AuditActivities(audit_log)
     projection = ProjectionActivities(audit_log.records)
+    agenda = AgendaActivities(audit_log.records)
     return Worker(
         client,
         task_queue=task_queue or config.task_queue(),
@@ -67,6 +69,7 @@ def build_worker(
             notifications.report_undeliverable,
             audit_activities.record_event,
             projection.project,
+            agenda.week_ahead,
             uwv.request_sheltered_work_advice,
             payments.order_payment,
         ],

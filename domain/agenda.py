@@ -10,6 +10,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from domain.calendar import local_time
+
 
 class AgendaEntry(BaseModel):
     """One open deadline: what is due, for whom, when, and why it moved off its nominal date."""
@@ -44,3 +46,13 @@ class AgendaItem(AgendaEntry):
 def uid_for(workflow_id: str, deadline: str) -> str:
     """The iCalendar UID of ``deadline`` of ``workflow_id``: no personal data, stable when the date moves."""
     return f"{workflow_id}.{deadline}@trajectories"
+
+
+def digest_body(items: list[AgendaItem]) -> str:
+    """The weekly digest's text: one line per deadline, in Amsterdam time, ids and kinds only."""
+    lines = [
+        f"{local_time(item.due):%a %d %b %H:%M}  {item.region} {item.trajectory_id}  {item.kind.replace('_', ' ')}"
+        + (f" ({item.moved})" if item.moved else "")
+        for item in items
+    ]
+    return "Due this week (Amsterdam time):\n" + "\n".join(lines)

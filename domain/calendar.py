@@ -76,6 +76,11 @@ def _holidays(country: str, year: int) -> dict[date, str]:
     return _holidays_of(country)
 
 
+def local_time(moment: datetime, zone: str = "Europe/Amsterdam") -> datetime:
+    """``moment`` in ``zone`` (the zone's rules read once per process, usable inside a workflow)."""
+    return moment.astimezone(_zone(zone))
+
+
 def closed_because(day: date, calendar: WorkingDays) -> str | None:
     """Why ``day`` is no working day (``"Saturday"``, ``"King's Day"``, …), or ``None`` when it is one."""
     holiday = _holidays(calendar.country, day.year).get(day)

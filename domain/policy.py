@@ -32,9 +32,10 @@ class RegionPolicy(BaseModel):
     """Tries of one notification before it is recorded undeliverable and raised to operations (about 3 hours
     with the backoff below: 1 s doubling up to ``notification_retry_max_interval``)."""
     notification_retry_max_interval: timedelta = timedelta(hours=1)
-    working_days: WorkingDays | None = WorkingDays()
+    working_days: WorkingDays | None = None
     """Deadlines fall due at the start of a working day in Europe/Amsterdam (``domain.calendar``); ``None``:
-    at the moment the route's arithmetic gives (only for tests and demos that need deadlines seconds apart)."""
+    at the moment the route's arithmetic gives (midnight UTC for a date). Almere's policy switches it on; each
+    other route switches it on in its policy once its tests expect working-day moments."""
 
 
 class EmploymentPolicy(RegionPolicy):
@@ -52,8 +53,6 @@ class EmploymentPolicy(RegionPolicy):
     permanent_hire_notice_months: int = 3
     one_off_payment: Decimal | None = None
     one_off_payment_kind: str = "one_off"
-    working_days: WorkingDays | None = WorkingDays(roll={"supervision_fee": Roll.PREVIOUS})
-    """A payment due on a weekend or holiday is ordered on the working day before it, not after."""
 
 
 class AlmerePolicy(EmploymentPolicy):
@@ -78,6 +77,9 @@ class AlmerePolicy(EmploymentPolicy):
     contract_renewal_notice: timedelta = timedelta(weeks=6)
     permanent_hire_after_months: int = 24
     permanent_hire_notice_months: int = 3
+    working_days: WorkingDays | None = WorkingDays(roll={"supervision_fee": Roll.PREVIOUS})
+    """Deadlines at 08:30 on working days in Amsterdam; the quarterly fee due on a weekend or holiday is ordered
+    on the working day before it, not after."""
 
 
 ALMERE = AlmerePolicy()

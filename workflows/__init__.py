@@ -12,6 +12,7 @@ from importlib import import_module
 from typing import Any
 
 _CLASSES = {
+    "AgendaDigest": "workflows.agenda_digest",
     "AlmereTrajectory": "workflows.almere",
     "AmsterdamTrajectory": "workflows.amsterdam",
     "OssTrajectory": "workflows.oss",
@@ -24,7 +25,7 @@ _REGIONS = {
     "oss": "OssTrajectory",
     "rijk-van-nijmegen": "RijkVanNijmegenTrajectory",
 }
-_SCHEDULED = ["ProviderMeetingReminder"]
+_SCHEDULED = ["ProviderMeetingReminder", "AgendaDigest"]
 
 WORKFLOWS: dict[str, Any]
 """Region → workflow class: what the worker registers and starters look up."""

@@ -346,12 +346,14 @@ class TrajectoryWorkflow:
     def fire_due(self, now: datetime) -> None:
         for deadline in self.deadlines.pop_due(now):
             action = deadline.action
+            # A payment's period starts on its nominal date, also when the order goes out on the working day before.
+            period_start = (deadline.nominal or deadline.due).date()
             if isinstance(action, Notify):
                 self.notify(action.kind, action.recipient, due=deadline.due, summary=deadline.summary)
             elif isinstance(action, PaySupervisionFee):
-                self.pay("supervision_fee", action.amount, period_start=deadline.due.date())
+                self.pay("supervision_fee", action.amount, period_start=period_start)
             elif isinstance(action, Pay):
-                self.pay(action.kind, action.amount, period_start=deadline.due.date())
+                self.pay(action.kind, action.amount, period_start=period_start)
             elif isinstance(action, SendEvent) and action.event in self.route.allowed_now():
                 self.apply(action.event, None, actor="system:deadline")
 

@@ -14,7 +14,7 @@ from temporalio.client import Client
 from trajectories import config
 from trajectories.api import errors
 from trajectories.api.auth import check_tokens, configured_tokens
-from trajectories.api import figures
+from trajectories.api import agenda, figures
 from trajectories.api.routes import router
 from trajectories.client import connect
 
@@ -64,4 +64,5 @@ def create_app(
     errors.install(app)
     app.include_router(router)
     app.include_router(figures.router)
+    app.include_router(agenda.router)
     return app

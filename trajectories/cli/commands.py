@@ -24,6 +24,7 @@ from trajectories import client as trajectories_client
 from trajectories import encryption
 from trajectories.api.errors import from_temporal, invalid_input
 from trajectories.audit import read_trail, undeliverable
+from trajectories.cli import agenda as agenda_cli
 from trajectories.cli import figures as figures_cli
 from trajectories.cli import render
 from trajectories.cli.inputs import InputError, read_json
@@ -214,6 +215,7 @@ def parser() -> argparse.ArgumentParser:
     as_json(sub)
 
     figures_cli.register(command, audit_database, as_json)
+    agenda_cli.register(command, audit_database, as_json)
     return top
 
 
