@@ -10,12 +10,12 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.agenda import AgendaActivities
 from activities.audit import AuditActivities, AuditLog
 from activities.channels import channel_from_config
 from activities.notifications import NotificationActivities, NotificationChannel
 from activities.outbox import Outbox
 from activities.payments import PaymentActivities
-from activities.agenda import AgendaActivities
 from activities.projection import ProjectionActivities
 from activities.uwv import UwvActivities
 from domain.policy import override_policies

@@ -12,7 +12,7 @@ its English names are computed once, at import, for every year a route can reach
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -113,4 +113,4 @@ def working_moment(nominal: datetime, calendar: WorkingDays, roll: Roll = Roll.N
     local_date = nominal.astimezone(zone).date()
     day, reason = working_day(local_date, calendar, roll)
     start = datetime.combine(day, calendar.day_starts, tzinfo=zone)
-    return start.astimezone(timezone.utc), (f"moved from {reason}" if reason else None)
+    return start.astimezone(UTC), (f"moved from {reason}" if reason else None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -37,7 +37,7 @@ def replace_snapshot(connection: Connection, snapshot: AgendaSnapshot) -> int:
 
 
 def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value  # SQLite keeps naive UTC
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value  # SQLite keeps naive UTC
 
 
 def read_agenda(connection: Connection, person: str, start: datetime, end: datetime) -> list[AgendaItem]:
@@ -75,7 +75,7 @@ def issue_feed_token(connection: Connection, coach_id: str) -> str:
     token = secrets.token_urlsafe(32)
     connection.execute(
         sa.insert(agenda_feed_tokens).values(
-            token_hash=_hash(token), coach_id=coach_id, issued_at=datetime.now(timezone.utc)
+            token_hash=_hash(token), coach_id=coach_id, issued_at=datetime.now(UTC)
         )
     )
     return token
@@ -86,7 +86,7 @@ def revoke_feed_tokens(connection: Connection, coach_id: str) -> int:
     result = connection.execute(
         sa.update(agenda_feed_tokens)
         .where(agenda_feed_tokens.c.coach_id == coach_id, agenda_feed_tokens.c.revoked_at.is_(None))
-        .values(revoked_at=datetime.now(timezone.utc))
+        .values(revoked_at=datetime.now(UTC))
         .returning(agenda_feed_tokens.c.token_hash)
     )
     return len(result.fetchall())

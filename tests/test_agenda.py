@@ -98,7 +98,7 @@ async def test_the_ics_feed_parses_and_a_moved_deadline_keeps_its_uid(env, worke
     assert after[trial_end_uid].decoded("dtstart") == moved.deadlines["trial_end"]
     assert after[trial_end_uid].decoded("dtstart") > before[trial_end_uid].decoded("dtstart")
     # The token is for this coach's feed only, and is refused once revoked.
-    assert (await http.get(f"/coaches/coach-bram/agenda.ics", params={"token": token}, headers=unauthenticated)).status_code == 404
+    assert (await http.get("/coaches/coach-bram/agenda.ics", params={"token": token}, headers=unauthenticated)).status_code == 404
     assert (await http.get("/coaches/coach-bram/agenda", headers=unauthenticated)).status_code == 401
     revoked = await http.delete(f"/coaches/{COACH}/feed-tokens")
     assert revoked.json()["revoked"] >= 1

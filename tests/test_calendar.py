@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from domain.records import Notify, Recipient
 from workflows.deadlines import DeadlineBook
 
 NL = WorkingDays()
-UTC = timezone.utc
+UTC = UTC
 NOTIFY = Notify(kind="due", recipient=Recipient.COACH)
 
 

@@ -6,7 +6,7 @@ Expected moments are worked out here from the ``holidays`` package and ``zoneinf
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -27,7 +27,7 @@ def working_day_on_or_after(day: date) -> date:
 
 
 def at_half_past_eight(day: date) -> datetime:
-    return datetime.combine(day, time(8, 30), tzinfo=AMSTERDAM).astimezone(timezone.utc)
+    return datetime.combine(day, time(8, 30), tzinfo=AMSTERDAM).astimezone(UTC)
 
 
 async def search_attribute(t: Trajectory, name: str):
@@ -90,7 +90,7 @@ async def test_kings_day_christmas_and_easter_monday_move_to_the_next_working_da
     for name in ("King's Day", "Christmas Day", "Easter Monday"):
         holiday = next_occurrence(name, await clock_date(env) + timedelta(days=43))
         trial_start = holiday - timedelta(days=42)
-        day_before = datetime.combine(trial_start - timedelta(days=1), time(12), tzinfo=timezone.utc)
+        day_before = datetime.combine(trial_start - timedelta(days=1), time(12), tzinfo=UTC)
         await env.sleep(day_before - await env.get_current_time())
         t = await Trajectory.start(env, worker)
         view = await trial_from(t, trial_start)

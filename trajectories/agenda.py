@@ -6,7 +6,7 @@ of dates in Europe/Amsterdam, renders the iCalendar feed, and issues and revokes
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -54,7 +54,7 @@ class AgendaWindow(BaseModel):
 
 
 def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=AMSTERDAM).astimezone(timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=AMSTERDAM).astimezone(UTC)
 
 
 def read(coach_id: StaffId, window: AgendaWindow, url: str | None = None) -> list[AgendaItem]:
@@ -77,7 +77,7 @@ def revoke_feed_tokens(coach_id: StaffId, url: str | None = None) -> int:
 def feed(coach_id: StaffId, token: str, url: str | None = None, now: datetime | None = None) -> bytes | None:
     """The .ics feed of ``coach_id``, or ``None`` when ``token`` is not a live feed token of that coach."""
     records = open_records(url or config.records_url())
-    moment = now or datetime.now(timezone.utc)
+    moment = now or datetime.now(UTC)
     with records.read() as connection:
         if not agenda_rows.feed_token_valid(connection, coach_id, token):
             return None

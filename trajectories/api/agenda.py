@@ -6,7 +6,7 @@ in the URL instead: read-only, good for that coach's feed only, stored hashed, r
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import BaseModel, ValidationError
@@ -56,7 +56,7 @@ def _named(message: str) -> str:
     return "to" if "'to'" in message else "from"
 
 
-def _plain(error: dict) -> str:
+def _plain(error: Any) -> str:
     message = str(error["msg"]).removeprefix("Value error, ")
     return message if message.startswith("field ") else f"field '{error['loc'][0]}': {message}"
 
