@@ -27,6 +27,7 @@ from trajectories.api.errors import from_temporal, invalid_input
 from trajectories.audit import read_trail, undeliverable
 from trajectories.cli import agenda as agenda_cli
 from trajectories.cli import figures as figures_cli
+from trajectories.cli import forecast as forecast_cli
 from trajectories.cli import render
 from trajectories.cli.inputs import InputError, read_json
 from trajectories.listing import REGIONS, TrajectoryFilter, filter_params, list_trajectories
@@ -238,6 +239,7 @@ def parser() -> argparse.ArgumentParser:
 
     figures_cli.register(command, audit_database, as_json)
     agenda_cli.register(command, audit_database, as_json)
+    forecast_cli.register(command)
     return top
 
 
