@@ -1,14 +1,14 @@
 """The agenda (open deadlines of every trajectory) and the coaches' calendar-feed tokens (issue 18).
 
-Revision ID: 0003_agenda
-Revises: 0002_outcome_facts
+Revision ID: 0004_agenda
+Revises: 0003_provider_commitments
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_agenda"
-down_revision = "0002_outcome_facts"
+revision = "0004_agenda"
+down_revision = "0003_provider_commitments"
 branch_labels = None
 depends_on = None
 
