@@ -45,6 +45,7 @@ def assessments(view):
 
 async def trial_from(t: Trajectory, start: date):
     await t.to_seeking_placement()
+    await t.send("advice_talk_recorded", held_on=await t.today())  # the talk after a positive advice is held
     return await t.send("trial_started", employer_id="employer-jungle", start_date=start)
 
 
