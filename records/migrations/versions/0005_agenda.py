@@ -1,14 +1,14 @@
 """The agenda (open deadlines of every trajectory) and the coaches' calendar-feed tokens (issue 18).
 
-Revision ID: 0004_agenda
-Revises: 0003_provider_commitments
+Revision ID: 0005_agenda
+Revises: 0004_absences
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_agenda"
-down_revision = "0003_provider_commitments"
+revision = "0005_agenda"
+down_revision = "0004_absences"
 branch_labels = None
 depends_on = None
 
