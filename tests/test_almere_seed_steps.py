@@ -242,7 +242,7 @@ async def test_absence_that_ends_early_never_reaches_the_employer(env, worker):
     assert notifications(await t.view(), "no_risk_policy_claim") == []
 
 
-async def test_social_problems_go_to_the_neighbourhood_team(env, worker):
+async def test_social_problems_go_to_the_neighbourhood_team(env, worker, outbox):
     t = await start(env, worker)
     await t.to_employed()
     view = await t.send("neighbourhood_team_referred", problem="debts")
@@ -254,6 +254,9 @@ async def test_social_problems_go_to_the_neighbourhood_team(env, worker):
         n.recipient
         for n in notifications(await t.view(), "neighbourhood_team_referral")
     ] == [ALMERE.neighbourhood_team_id]
+    texts = [p.read_text() for p in (outbox / "notifications").glob("*.json")]
+    [sent_text] = [text for text in texts if "neighbourhood_team_referral" in text]
+    assert "debts" not in sent_text and ADVISOR in sent_text, "the text names no problem"
 
 
 async def test_a_school_leaver_is_discussed_months_before_leaving_school(env, worker):
