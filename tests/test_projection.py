@@ -98,8 +98,8 @@ EXPECTED_EVENTS = [
 
 
 async def test_each_workflow_task_writes_its_rows_with_one_activity(env, tmp_path: Path):
-    """The start and three accepted events, each in its own workflow task, and the notifications delivered after
-    them: never more than one ``project`` activity per workflow task, no per-event or per-notification audit write."""
+    """The start and three accepted events, each in its own workflow task: never more than one ``project``
+    activity per workflow task, and no per-event audit activity."""
     url, handle = await run_course(env, tmp_path)
     scheduled = await scheduled_activities(handle)
     writes = [task for name, task in scheduled if name == "project"]

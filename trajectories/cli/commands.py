@@ -31,6 +31,7 @@ from trajectories import encryption
 from trajectories import handover as handovers
 from trajectories.api.errors import from_temporal, invalid_input
 from trajectories.audit import read_trail, undeliverable
+from trajectories.cli import agenda as agenda_cli
 from trajectories.cli import audit_verify, render
 from trajectories.cli import figures as figures_cli
 from trajectories.cli import forecast as forecast_cli
@@ -381,6 +382,7 @@ def parser() -> argparse.ArgumentParser:
     as_json(sub)
     figures_cli.register(command, audit_database, as_json)
     audit_verify.register(command, audit_database, as_json)
+    agenda_cli.register(command, audit_database, as_json)
     forecast_cli.register(command)
     return top
 

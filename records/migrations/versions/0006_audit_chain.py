@@ -1,7 +1,7 @@
 """The audit trail's hash chain per trajectory (``records/chain.py``); rows already there are chained in id order.
 
-Revision ID: 0005_audit_chain
-Revises: 0004_absences
+Revision ID: 0006_audit_chain
+Revises: 0005_agenda
 """
 
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 from records.chain import row_hash
 
-revision = "0005_audit_chain"
-down_revision = "0004_absences"
+revision = "0006_audit_chain"
+down_revision = "0005_agenda"
 branch_labels = None
 depends_on = None
 
