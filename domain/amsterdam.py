@@ -17,7 +17,9 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_va
 from domain.dates import CalendarDate
 from domain.events import EventBase, EventCatalog, StartDate, context_of, near_today_check
 from domain.identifiers import OrganisationId, Reason
+from domain.payments import PaymentRule
 from domain.policy import EmploymentPolicy
+from domain.rates import AMSTERDAM_PAYMENTS
 from domain.shared_events import AdviceReceived, CoachReassigned, WageValueAssessed, Withdrawn
 
 
@@ -80,6 +82,11 @@ class AmsterdamPolicy(EmploymentPolicy):
     one_off_payment: Decimal | None = Decimal("2500.00")
     one_off_payment_kind: str = "job_coaching"
     work_share_target_percent: int = 50
+    payment_rules: dict[str, PaymentRule] = Field(default_factory=lambda: dict(AMSTERDAM_PAYMENTS))
+    supervision_contract_hours: float = 36
+    """Supervision is paid in full for a contract of this many hours a week; fewer hours pro rata (seed 001)."""
+    wage_cost_subsidy_outflows: tuple[Outflow, ...] = (Outflow.SHELTERED, Outflow.BANENAFSPRAAK)
+    """Outflows whose employer gets the wage-cost subsidy (not for Wajong: UWV's instruments apply)."""
 
 
 AMSTERDAM = AmsterdamPolicy()

@@ -20,7 +20,9 @@ from pydantic import (
 
 from domain.events import EventBase, EventCatalog, RecentDate, StartDate
 from domain.identifiers import OrganisationId, Reason, StaffId
+from domain.payments import PaymentRule
 from domain.policy import RegionPolicy
+from domain.rates import OSS_PAYMENTS
 from domain.shared_events import AdviceReceived, Withdrawn
 
 
@@ -82,6 +84,9 @@ class OssPolicy(RegionPolicy):
     }
     young_with_benefit_owner: Role = Role.YOUTH_CONSULTANT
     default_owner: Role = Role.WORK_CONSULTANT
+    payment_rules: dict[str, PaymentRule] = Field(default_factory=lambda: dict(OSS_PAYMENTS))
+    paid_work_tracks: tuple[WorkTrack, ...] = (WorkTrack.SHELTERED_WORK,)
+    """Work tracks whose employer gets the supervision fee and the wage-cost subsidy (seed 001: sheltered work)."""
 
 
 OSS = OssPolicy()

@@ -11,7 +11,10 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.payments import PaymentRule
+from domain.rates import ALMERE_PAYMENTS
 
 
 class RegionPolicy(BaseModel):
@@ -30,6 +33,8 @@ class RegionPolicy(BaseModel):
     """Tries of one notification before it is recorded undeliverable and raised to operations (about 3 hours
     with the backoff below: 1 s doubling up to ``notification_retry_max_interval``)."""
     notification_retry_max_interval: timedelta = timedelta(hours=1)
+    payment_rules: dict[str, PaymentRule] = Field(default_factory=dict)
+    """What the region pays, by rule name, with rates and the dates they take effect (``domain/rates.py``)."""
 
 
 class EmploymentPolicy(RegionPolicy):
@@ -71,6 +76,11 @@ class AlmerePolicy(EmploymentPolicy):
     contract_renewal_notice: timedelta = timedelta(weeks=6)
     permanent_hire_after_months: int = 24
     permanent_hire_notice_months: int = 3
+    payment_rules: dict[str, PaymentRule] = Field(default_factory=lambda: dict(ALMERE_PAYMENTS))
+    contract_end_decision_within: timedelta = timedelta(weeks=2)
+    """(default) An unrenewed contract has ended: the coach decides (renew, permanent, end) within this."""
+    contract_end_decision_escalation_after: timedelta = timedelta(weeks=1)
+    """(default) …and the team lead is told when nobody decided this long after that."""
 
 
 ALMERE = AlmerePolicy()

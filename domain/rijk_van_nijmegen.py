@@ -17,7 +17,9 @@ from domain.almere import CoachReassigned, Withdrawn  # the same events in every
 from domain.dates import CalendarDate, add_months
 from domain.events import EventBase, EventCatalog, context_of
 from domain.identifiers import OrganisationId, Reason, StaffId
+from domain.payments import PaymentRule
 from domain.policy import RegionPolicy
+from domain.rates import RIJK_VAN_NIJMEGEN_PAYMENTS
 
 Arrangement = Literal["basic", "basic_plus_wage_value", "basic_plus_self_reliance"]
 Development = Literal["wage_value", "self_reliance"]
@@ -52,6 +54,10 @@ class RijkVanNijmegenPolicy(RegionPolicy):
     provider_meeting_every: timedelta = timedelta(weeks=8)
     provider_meeting_consultants: tuple[str, ...] = ("werkbedrijf-consultant-1", "werkbedrijf-consultant-2")
     """WerkBedrijf's consultants who meet the fixed group of providers (three large and four others)."""
+    payment_rules: dict[str, PaymentRule] = Field(default_factory=lambda: dict(RIJK_VAN_NIJMEGEN_PAYMENTS))
+    attendance_days_per_week: int = 5
+    """(default) Day activities run on this many days a week, two half-days each: a month of D days holds at
+    most 2 × this × D / 7 half-days (44 in a 31-day month); a report of more is refused."""
 
 
 RIJK_VAN_NIJMEGEN = RijkVanNijmegenPolicy()

@@ -25,6 +25,7 @@ class AlmereRoute(Route):
     trial = State("Trial placement")
     employed = State("Employed")
     permanent = State("Permanent")
+    contract_ended = State("Contract ended: coach decides")
 
     closed_no_potential = State("Closed: no potential", final=True)
     closed_advice_negative = State("Closed: advice negative", final=True)
@@ -42,14 +43,19 @@ class AlmereRoute(Route):
     trial_extended = trial.to.itself(internal=True, cond="extension_left")
     trial_failed = trial.to(seeking_placement, cond="rematch_allowed") | trial.to(closed_back_to_day_activities)
     contract_signed = trial.to(employed)
-    contract_renewed = employed.to.itself(internal=True)
-    permanent_contract_signed = employed.to(permanent)
+    travel_costs_claimed = trial.to.itself(internal=True)
+    contract_renewed = employed.to.itself(internal=True) | contract_ended.to(employed)
+    contract_expired = employed.to(contract_ended)  # internal: the contract's end date passed without renewal
+    permanent_contract_signed = employed.to(permanent) | contract_ended.to(permanent)
     absence_reported = stay([employed, permanent])
     visit_recorded = stay([employed, permanent])
-    employment_ended = leave([employed, permanent], closed_employment_ended)
-    coach_reassigned = stay([referred, observation, awaiting_advice, seeking_placement, trial, employed, permanent])
+    employment_ended = leave([employed, permanent, contract_ended], closed_employment_ended)
+    coach_reassigned = stay(
+        [referred, observation, awaiting_advice, seeking_placement, trial, employed, permanent, contract_ended]
+    )
     withdrawn = leave(
-        [referred, observation, awaiting_advice, seeking_placement, trial, employed, permanent], closed_withdrawn
+        [referred, observation, awaiting_advice, seeking_placement, trial, employed, permanent, contract_ended],
+        closed_withdrawn,
     )
 
     # Guards. Called without a payload when listing the events allowed now: then they must not block.
@@ -110,6 +116,11 @@ class AlmereRoute(Route):
     def on_contract_signed(self, payload: Any) -> None:
         self.case.contract_start = payload.start_date
         self.case.contract_end = payload.end_date
+        self.case.contract_hours_per_week = payload.hours_per_week
+        self.case.no_risk_policy = True  # Ziektewet: applies to every sheltered-work employee (recorded, not paid)
+
+    def on_travel_costs_claimed(self, payload: Any) -> None:
+        self.case.travel_costs_claimed_cents += payload.amount_cents
 
     def on_contract_renewed(self, payload: Any) -> None:
         self.case.contract_end = payload.end_date

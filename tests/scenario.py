@@ -168,6 +168,9 @@ class Trajectory:
         return await self.start_trial()
 
     async def sign_contract(self, *, hours: float = 32, months: int = 12) -> TrajectoryView:
+        """Sign a contract from today; the wage value is assessed first (55 %) when it was not yet."""
+        if (await self.view()).case.get("wage_value_percent") is None:
+            await self.send("wage_value_assessed", wage_value_percent=55)
         begin = await self.today()
         end = begin.replace(year=begin.year + months // 12) + timedelta(days=1)
         return await self.send("contract_signed", start_date=begin, end_date=end, hours_per_week=hours)
