@@ -418,5 +418,5 @@ async def test_api_malformed_bodies_are_422(env, hostile_worker, http: httpx.Asy
     for path in (f"{url}/events", "/regions/almere/trajectories"):
         response = await http.post(path, content=body, headers={"Content-Type": "application/json"})
         assert response.status_code == 422, (path, response.status_code, response.text[:300])
-        assert response.json()["error"] in ("InvalidInput", "EventInvalid")
+        assert response.json()["error"] in ("InvalidInput", "EventInvalid", "InvalidJson")
     assert (await healthy(t.handle)).history == []
