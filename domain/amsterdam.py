@@ -178,6 +178,9 @@ class EmploymentStarted(EventBase, _SplitFields):
     start_date: StartDate
     end_date: CalendarDate | None = Field(default=None, description="Absent for an open-ended contract.")
     hours_per_week: float = Field(default=36, gt=0, le=60, description="Supervision is paid for a 36-hour contract.")
+    wajong: bool = Field(
+        default=False, description="The employee has a Wajong benefit: no municipal wage-cost subsidy (seed 001)."
+    )
 
     @field_validator("end_date")
     @classmethod
@@ -308,6 +311,7 @@ class AmsterdamCase(BaseModel):
     contract_start: date | None = None
     contract_end: date | None = None
     hours_per_week: float | None = None
+    wajong: bool = False
     work_split: SplitRecord | None = Field(default=None, description="The current split of the week.")
     split_history: list[SplitRecord] = Field(default_factory=list)
     last_check_in: date | None = None

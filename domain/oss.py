@@ -152,6 +152,10 @@ class WorkStarted(EventBase):
     start_date: StartDate
     job_coach: bool = False
     ambulant_supervision: bool = False
+    hours_per_week: float | None = Field(default=None, gt=0, le=60, description="Contract hours (wage-cost subsidy).")
+    wage_value_percent: int | None = Field(
+        default=None, ge=0, le=100, description="Measured wage value; with the hours it sets the wage-cost subsidy."
+    )
 
 
 class FallbackThreatened(EventBase):
