@@ -34,6 +34,7 @@ def state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("state")
     os.environ["TRAJECTORIES_STATE_DIR"] = str(path)
     os.environ.pop("TRAJECTORIES_AUDIT_URL", None)
+    os.environ.pop("TRAJECTORIES_RECORDS_URL", None)
     os.environ.pop("TRAJECTORIES_NOTIFY_CHANNEL", None)
     return path
 

@@ -28,12 +28,14 @@ with workflow.unsafe.imports_passed_through():
     from activities.audit import AuditActivities
     from activities.notifications import NotificationActivities
     from activities.payments import PaymentActivities
+    from activities.projection import ProjectionActivities
     from activities.uwv import UwvActivities
     from domain.continuation import TrajectoryContinuation, TrajectoryInput, TrajectorySnapshot
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
     from domain.messages import AuditEntry, NotificationMessage, PaymentOrder, UndeliverableNotice, UwvAdviceRequest
     from domain.payments import local_date
     from domain.policy import RegionPolicy, effective_policy
+    from domain.projection import Projection
     from domain.records import (
         Deadline,
         Escalation,
@@ -66,6 +68,14 @@ AUDIT_AFTER_REPLY_PATCH = "audit-events-after-reply"
 it the Update's reply, until the row is in the database (the round trip went from about 1.1x to 1.9x a bare
 Update; see BENCHMARKS.md). Temporal keeps the scheduled activity, so the row is written even if the worker
 or the database is down when the event is accepted."""
+
+PROJECTION_PATCH = "projection"
+"""What a workflow task adds to the records database (an accepted event's audit row, and whatever else a part of
+``domain.projection.Projection`` holds) is written by ONE regular ``project`` activity per workflow task, after
+the Update's reply, instead of one activity per row. One write is in flight at a time, so rows reach the
+database in the order they were made; the main loop goes on meanwhile (deadlines fire while the database is
+down), and waits for the last write before the run closes or continues as new. Runs that started before keep
+their per-event audit activity (asked once, at the start of the run)."""
 
 LOCAL_EFFECTS_PATCH = "local-effects"
 """Notifications and payment orders run as local activities: one marker event each, in the workflow task
@@ -120,6 +130,9 @@ class TrajectoryWorkflow:
         self.payment_streams = False  # decided at the start of the run (PAYMENT_STREAMS_PATCH)
         self.effects: list[_Effect] = []
         self.local_effects = False  # decided at the start of the run (LOCAL_EFFECTS_PATCH)
+        self.projection: Projection | None = None  # this workflow task's rows, not yet handed to an activity
+        self.projection_writes = 0
+        self.projection_in_flight: asyncio.Task[None] | None = None
         self.visible: dict[str, Any] = {}
         # The workflow listens from construction on, so hooks of the initial activation (and of eventless
         # transitions it takes) arm their deadlines too.
@@ -162,25 +175,31 @@ class TrajectoryWorkflow:
             pair.key.name: pair.value for pair in workflow.info().typed_search_attributes.search_attributes
         }
         self.local_effects = workflow.patched(LOCAL_EFFECTS_PATCH)
+        workflow.patched(PROJECTION_PATCH)  # decided for the whole run now; audit_event asks again (memoised)
         self.payment_streams = workflow.patched(PAYMENT_STREAMS_PATCH)
         self.run_started()
         while True:
             self.publish()
+            self.flush_projection()
             if self.effects:
                 batch, self.effects = self.effects, []
                 await asyncio.gather(*(self.execute(effect) for effect in batch))
                 continue
             if self.route.closed:
-                await workflow.wait_condition(workflow.all_handlers_finished)
-                if not self.effects:
+                await workflow.wait_condition(self.settled)
+                if not self.effects and self.projection is None:
                     return self.view()
                 continue
             if self.continue_as_new_due():
-                await workflow.wait_condition(workflow.all_handlers_finished)
-                if not self.effects:
+                await workflow.wait_condition(self.settled)
+                if not self.effects and self.projection is None:
                     workflow.continue_as_new(TrajectoryContinuation(start=self.start, snapshot=self.snapshot()))
                 continue
             await self.wait_for_next_deadline()
+
+    def settled(self) -> bool:
+        """No handler running and no projection write in flight: the run may close or continue as new."""
+        return workflow.all_handlers_finished() and self.projection_in_flight is None
 
     async def wait_for_next_deadline(self) -> None:
         upcoming = self.deadlines.next()
@@ -191,7 +210,7 @@ class TrajectoryWorkflow:
         armed = upcoming.due if upcoming else None
         try:
             await workflow.wait_condition(
-                lambda: bool(self.effects) or self.route.closed or self.next_due() != armed,
+                lambda: bool(self.effects) or self.projection_due() or self.route.closed or self.next_due() != armed,
                 timeout=(upcoming.due - now) if upcoming else None,
                 timeout_summary=upcoming.summary if upcoming else None,
             )
@@ -383,6 +402,9 @@ class TrajectoryWorkflow:
             at=workflow.now(),
             detail=f"{source} -> {target}",
         )
+        if workflow.patched(PROJECTION_PATCH):
+            self.project_audit(entry)
+            return
         summary = f"audit {name} by {actor}"
         after_reply = workflow.patched(AUDIT_AFTER_REPLY_PATCH)
         self.effects.append(
@@ -398,6 +420,43 @@ class TrajectoryWorkflow:
                 done=lambda: None,
             )
         )
+
+    # --- the projection: this workflow task's rows for the records database (PROJECTION_PATCH) -------------
+
+    def project(self, part: str, item: Any) -> None:
+        """Add ``item`` to part ``part`` of this workflow task's projection (a field of ``Projection``: a list
+        part gains the item, a single-valued part is replaced); the main loop writes it after the task."""
+        if self.projection is None:
+            self.projection_writes += 1
+            info = workflow.info()
+            self.projection = Projection(
+                workflow_id=info.workflow_id, key=f"{info.workflow_id}:{info.run_id}:projection{self.projection_writes}"
+            )
+        self.projection.add(part, item)
+
+    def project_audit(self, entry: AuditEntry) -> None:
+        self.project("audit", entry)
+
+    def projection_due(self) -> bool:
+        return self.projection is not None and self.projection_in_flight is None
+
+    def flush_projection(self) -> None:
+        """Hand the collected rows to one ``project`` activity, unless one is still writing: they wait for it."""
+        if not self.projection_due():
+            return
+        projection, self.projection = self.projection, None
+        summary = f"records: {', '.join(f'{len(v) if isinstance(v, list) else 1} {k}' for k, v in projection.parts().items())}"
+
+        async def write() -> None:
+            try:
+                await workflow.execute_activity_method(
+                    ProjectionActivities.project, projection, start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=ACTIVITY_RETRY, summary=summary,
+                )  # fmt: skip
+            finally:
+                self.projection_in_flight = None
+
+        self.projection_in_flight = asyncio.create_task(write())
 
     def pay(self, kind: str, amount: Any, *, period_start: date) -> None:
         """Queue a payment order to the current employer."""
@@ -430,6 +489,8 @@ class TrajectoryWorkflow:
             rule=order.rule,
         )  # fmt: skip
         summary = f"{order.kind} {order.amount} to {order.payee}"
+        if workflow.patched(PROJECTION_PATCH):
+            self.project("payments", order)  # the ledger row, in this workflow task's one projection write
         self.effects.append(
             _Effect(
                 run=lambda: self.short_activity(PaymentActivities.order_payment, order, summary),

@@ -37,8 +37,15 @@ async def audited(env, worker):
 
 @recording("almere-audited-after-reply")
 async def audited_after_reply(env, worker):
-    """The audit rows as regular activities (``audit-events-after-reply``)."""
+    """The audit rows as regular activities (``audit-events-after-reply``; recorded before the ``projection``
+    patch, re-recording it now takes the newer path)."""
     return await audited_course(env, worker, "replay-audited-after-reply")
+
+
+@recording("almere-projected")
+async def projected(env, worker):
+    """The audit rows of a workflow task written by one ``project`` activity (``projection``)."""
+    return await audited_course(env, worker, "replay-projected")
 
 
 class Unreachable:

@@ -1,0 +1,49 @@
+"""Every table of the records database, on one ``metadata`` (Alembic's ``target_metadata``).
+
+A table added here gets an Alembic revision in ``records/migrations/versions/`` (``python -m records revision
+--autogenerate -m "..."`` drafts one); the revisions, not ``metadata.create_all``, make the schema.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+audit_trail = sa.Table(
+    "audit_trail",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(300), nullable=False, unique=True),
+    sa.Column("workflow_id", sa.String(200), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("result", sa.String(100), nullable=False),
+    sa.Column("origin", sa.String(200), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False, default=""),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""Who did what on which trajectory, with what result, from where, when (``domain.messages.AuditEntry``).
+``key`` is the entry's stable id: a retried write leaves one row."""
+
+payment_ledger = sa.Table(
+    "payment_ledger",
+    metadata,
+    sa.Column("payment_id", sa.String(300), primary_key=True),
+    sa.Column("workflow_id", sa.String(200), nullable=False, index=True),
+    sa.Column("region", sa.String(50), nullable=False, index=True),
+    sa.Column("trajectory_id", sa.String(100), nullable=False),
+    sa.Column("kind", sa.String(50), nullable=False),
+    sa.Column("payee", sa.String(200), nullable=False, index=True),
+    sa.Column("amount_cents", sa.BigInteger, nullable=False),
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("period_end", sa.Date, nullable=False),
+    sa.Column("due", sa.Date, nullable=False, index=True),
+    sa.Column("rule", sa.String(200), nullable=False),
+    sa.Column("ordered_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""Every payment order (``domain.payments.PaymentOrder``), kept beyond Temporal's retention: the finance officer's
+ledger. ``payment_id`` is the order's stable id: a retried write leaves one row; a row is never updated."""
