@@ -16,6 +16,7 @@ from temporalio import activity
 from domain.projection import Projection, ProjectionSummary
 from records import Records, open_records
 from records import audit as audit_rows
+from records import facts as fact_rows
 from records import payments as payment_rows
 
 PartWriter = Callable[[Connection, Projection, Any], int]
@@ -44,6 +45,11 @@ def write_audit(connection: Connection, projection: Projection, entries: list) -
 @part_writer("payments")
 def write_payments(connection: Connection, projection: Projection, orders: list) -> int:
     return sum(payment_rows.write_orders(connection, orders))
+
+
+@part_writer("facts")
+def write_facts(connection: Connection, projection: Projection, facts: list) -> int:
+    return fact_rows.write_facts(connection, facts)
 
 
 def write_projection(records: Records, projection: Projection) -> ProjectionSummary:

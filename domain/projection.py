@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from domain.facts import OutcomeFact
 from domain.messages import AuditEntry
 from domain.payments import PaymentOrder
 
@@ -25,6 +26,8 @@ class Projection(BaseModel):
     """Audit rows: accepted events and delivered or undeliverable notifications."""
     payments: list[PaymentOrder] = Field(default_factory=list)
     """Payment orders for the ledger (``payment_ledger``), keyed on the payment id."""
+    facts: list[OutcomeFact] = Field(default_factory=list)
+    """Outcome facts: the start and every accepted transition, for the figures (``domain.facts``)."""
 
     def parts(self) -> dict[str, Any]:
         """The parts that hold something, by field name (``key`` and ``workflow_id`` are not parts)."""

@@ -69,12 +69,17 @@ def test_an_audit_database_from_before_migrations_is_stamped_and_keeps_its_rows(
 
 def test_six_processes_opening_an_empty_database_at_once_all_succeed(tmp_path: Path):
     url = f"sqlite:///{tmp_path}/records.db"
-    script = (
-        "import sys; from activities.audit import AuditLog; from tests.test_records import entry; "
-        "print(AuditLog(sys.argv[1]).write(entry(f'trajectory-almere-x:event{sys.argv[2]}')))"
+    script = (  # what a worker, the API and the CLI do first: open the records database, then write to it
+        "import sys\n"
+        "from records import open_records\n"
+        "from records.audit import write_entries\n"
+        "from domain.messages import AuditEntry\n"
+        "row = AuditEntry.model_validate_json(sys.argv[2])\n"
+        "with open_records(sys.argv[1]).write() as connection:\n"
+        "    print(write_entries(connection, [row])[0])\n"
     )
     processes = [
-        subprocess.Popen([sys.executable, "-c", script, url, str(n)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen([sys.executable, "-c", script, url, entry(f"trajectory-almere-x:event{n}").model_dump_json()], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for n in range(6)
     ]
     results = [(process.wait(timeout=120), *process.communicate()) for process in processes]

@@ -27,7 +27,7 @@ from pathlib import Path
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from trajectories import codec_server, config, encryption, local_server, search_attributes
+from trajectories import codec_server, config, encryption, local_server, sample_year, search_attributes
 from trajectories.api import create_app
 from trajectories.api.auth import configured_tokens, ensure_local_token, read_token_file
 from trajectories.api.server import bind, serving
@@ -275,6 +275,11 @@ async def serve(stop: asyncio.Event) -> None:
             except Exception as error:  # samples are a convenience: keep serving
                 logger.error("sample trajectories not (all) started: %s: %s", type(error).__name__, error)
             await serve_api(stack, client, worker.task_queue)
+            history = sample_year.start_in_background(config.records_url(), config.state_dir() / "sample-year.log")
+            if history is not None:
+                stack.callback(local_server.stop, history, STOP_TIMEOUT)
+                logger.info("figures: a year of sample history runs in skipped time (log %s); then see /figures",
+                            config.state_dir() / "sample-year.log")  # fmt: skip
             logger.info("worker polling task queue %r; Web UI: %s", worker.task_queue, ui)
             logger.info("press Ctrl-C to stop the worker%s", " and the dev server" if server else "")
             stopping = asyncio.create_task(stop.wait())

@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.uwv import UwvActivities
     from domain.continuation import TrajectoryContinuation, TrajectoryInput, TrajectorySnapshot
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
+    from domain.facts import REFERRED, transition_fact
     from domain.messages import AuditEntry, NotificationMessage, PaymentOrder, UndeliverableNotice, UwvAdviceRequest
     from domain.payments import local_date
     from domain.policy import RegionPolicy, effective_policy
@@ -76,6 +77,11 @@ the Update's reply, instead of one activity per row. One write is in flight at a
 database in the order they were made; the main loop goes on meanwhile (deadlines fire while the database is
 down), and waits for the last write before the run closes or continues as new. Runs that started before keep
 their per-event audit activity (asked once, at the start of the run)."""
+
+OUTCOME_FACTS_PATCH = "outcome-facts"
+"""Every trajectory writes its milestones (its start, then each accepted transition) to the records database as
+outcome facts (``domain.facts``), in the same projection write as its audit rows, so the figures outlive
+Temporal's retention. Needs :data:`PROJECTION_PATCH`; decided once, at the start of a run."""
 
 LOCAL_EFFECTS_PATCH = "local-effects"
 """Notifications and payment orders run as local activities: one marker event each, in the workflow task
@@ -130,6 +136,7 @@ class TrajectoryWorkflow:
         self.payment_streams = False  # decided at the start of the run (PAYMENT_STREAMS_PATCH)
         self.effects: list[_Effect] = []
         self.local_effects = False  # decided at the start of the run (LOCAL_EFFECTS_PATCH)
+        self.record_facts = False  # decided at the start of the run (OUTCOME_FACTS_PATCH)
         self.projection: Projection | None = None  # this workflow task's rows, not yet handed to an activity
         self.projection_writes = 0
         self.projection_in_flight: asyncio.Task[None] | None = None
@@ -176,6 +183,9 @@ class TrajectoryWorkflow:
         }
         self.local_effects = workflow.patched(LOCAL_EFFECTS_PATCH)
         workflow.patched(PROJECTION_PATCH)  # decided for the whole run now; audit_event asks again (memoised)
+        self.record_facts = workflow.patched(PROJECTION_PATCH) and workflow.patched(OUTCOME_FACTS_PATCH)
+        if self.record_facts and workflow.info().continued_run_id is None:
+            self.project_fact(REFERRED, None, None)
         self.payment_streams = workflow.patched(PAYMENT_STREAMS_PATCH)
         self.run_started()
         while True:
@@ -257,6 +267,21 @@ class TrajectoryWorkflow:
         )
         if workflow.patched(AUDIT_EVENTS_PATCH):
             self.audit_event(name, source, target, actor)
+        if self.record_facts:
+            self.project_fact(name, payload, source)
+
+    def project_fact(self, event: str, payload: EventBase | None, source: str | None) -> None:
+        """The outcome fact of the start (``source`` ``None``) or of the transition just recorded."""
+        workflow_id = workflow.info().workflow_id
+        fact = transition_fact(
+            key=f"{workflow_id}:fact{len(self.history)}", workflow_id=workflow_id, region=self.policy.region,
+            trajectory_id=self.start.trajectory_id, at=workflow.now(), event=event, payload=payload, case=self.case,
+            from_state=source, to_state=self.route.state_id, closed=self.route.closed,
+            source=self.start.referral_source.value if source is None else None,
+        )  # fmt: skip
+        if source is None:  # the start: the provider is the start input's
+            fact = fact.model_copy(update={"provider_id": fact.provider_id or self.start.provider_id})
+        self.project("facts", fact)
 
     def view(self) -> TrajectoryView:
         return TrajectoryView(

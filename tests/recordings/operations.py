@@ -77,3 +77,9 @@ async def undeliverable(env, worker):
 async def provider_meeting_bounded(env, worker):
     """A provider-meeting reminder on the ``notification-undeliverable`` path (bounded retries)."""
     return await remind_providers(env, worker, "provider-meeting-replay-bounded")
+
+
+@recording("almere-outcome-facts")
+async def outcome_facts(env, worker):
+    """The start and every transition written as outcome facts in the same projection (``outcome-facts``)."""
+    return await audited_course(env, worker, "replay-outcome-facts")

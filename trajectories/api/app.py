@@ -14,6 +14,7 @@ from temporalio.client import Client
 from trajectories import config
 from trajectories.api import errors
 from trajectories.api.auth import check_tokens, configured_tokens
+from trajectories.api import figures
 from trajectories.api.routes import router
 from trajectories.client import connect
 
@@ -62,4 +63,5 @@ def create_app(
     app.state.view_timeout = view_timeout
     errors.install(app)
     app.include_router(router)
+    app.include_router(figures.router)
     return app

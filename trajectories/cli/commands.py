@@ -24,6 +24,7 @@ from trajectories import client as trajectories_client
 from trajectories import encryption
 from trajectories.api.errors import from_temporal, invalid_input
 from trajectories.audit import read_trail, undeliverable
+from trajectories.cli import figures as figures_cli
 from trajectories.cli import render
 from trajectories.cli.inputs import InputError, read_json
 from trajectories.listing import REGIONS, TrajectoryFilter, filter_params, list_trajectories
@@ -236,6 +237,8 @@ def parser() -> argparse.ArgumentParser:
     sub = command("undeliverable", undeliverable_command, "notifications that failed after their retries (for operations)")
     audit_database(sub)
     as_json(sub)
+
+    figures_cli.register(command, audit_database, as_json)
     return top
 
 

@@ -1,14 +1,14 @@
 """The payment ledger: every payment order, keyed on its stable id.
 
-Revision ID: 0002_payment_ledger
-Revises: 0001_audit_trail
+Revision ID: 0003_payment_ledger
+Revises: 0002_outcome_facts
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_payment_ledger"
-down_revision = "0001_audit_trail"
+revision = "0003_payment_ledger"
+down_revision = "0002_outcome_facts"
 branch_labels = None
 depends_on = None
 
