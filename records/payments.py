@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -15,7 +15,7 @@ from records.schema import payment_ledger
 
 def write_orders(connection: Connection, orders: Iterable[PaymentOrder]) -> list[bool]:
     """Insert each order unless its id is there; per order, whether this call wrote it."""
-    recorded_at = datetime.now(timezone.utc)
+    recorded_at = datetime.now(UTC)
     rows = [
         {
             "payment_id": order.id,
@@ -64,7 +64,7 @@ def orders(
 def _order(row: sa.RowMapping) -> PaymentOrder:
     ordered_at = row["ordered_at"]
     if ordered_at.tzinfo is None:  # SQLite returns naive datetimes: they were written in UTC
-        ordered_at = ordered_at.replace(tzinfo=timezone.utc)
+        ordered_at = ordered_at.replace(tzinfo=UTC)
     return PaymentOrder(
         id=row["payment_id"], kind=row["kind"], region=row["region"], trajectory_id=row["trajectory_id"],
         payee=row["payee"], amount=euros(row["amount_cents"]), amount_cents=row["amount_cents"],

@@ -6,17 +6,21 @@ import csv
 import io
 import json
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
 
 from activities.projection import write_projection
 from domain.dates import add_months, start_of_day
 from domain.payments import PaymentOrder
 from domain.projection import Projection
 from records import open_records
+from records.schema import payment_ledger
 from tests.api_client import api
 from tests.cli_runner import point_at, run
-from tests.scenario import Trajectory
+from tests.scenario import Trajectory, terminate_started
 from trajectories.payments import PaymentFilter, read_ledger
+from worker import build_worker
 
 
 def order(n: int, payee: str = "employer-x") -> PaymentOrder:
@@ -24,7 +28,7 @@ def order(n: int, payee: str = "employer-x") -> PaymentOrder:
         id=f"trajectory-almere-t1:pay:supervision_fee:2027-0{n}-01", kind="supervision_fee", region="almere",
         trajectory_id="t1", payee=payee, amount="1900.00", amount_cents=190_000, period_start=date(2027, n, 1),
         period_end=date(2027, n, 28), due=date(2027, n + 1, 1), rule="almere.supervision_fee@2019-01-01",
-        ordered_at=datetime(2027, n + 1, 1, tzinfo=timezone.utc),
+        ordered_at=datetime(2027, n + 1, 1, tzinfo=UTC),
     )  # fmt: skip
 
 
@@ -88,3 +92,37 @@ async def test_the_ledger_holds_every_order_and_the_api_csv_and_cli_show_it(env,
     assert result.code == 2 and "to" in result.err
 
 
+
+
+def ledger_rows(url: str) -> list[dict]:
+    records = open_records(url)
+    with records.read() as connection:
+        found = connection.execute(sa.select(payment_ledger).order_by(payment_ledger.c.payment_id)).mappings().all()
+    return [
+        {**{k: v for k, v in row.items() if k != "recorded_at"},
+         "ordered_at": row["ordered_at"].replace(tzinfo=row["ordered_at"].tzinfo or UTC)}
+        for row in found
+    ]  # fmt: skip
+
+
+async def test_sqlite_and_postgresql_hold_the_same_ledger_rows(env, outbox, postgres, tmp_path):
+    """One worker writes a year of Almere orders to a real PostgreSQL through the projection; the same
+    projections written to SQLite (and written again: retries) give the same rows."""
+    postgresql = postgres.database()
+    async with build_worker(env.client, f"test-{uuid.uuid4()}", outbox=outbox, audit=postgresql) as worker:
+        t = await Trajectory.start(env, worker)
+        await t.to_employed()
+        begin = start_of_day(await t.today())
+        await t.sleep_until(add_months(begin, 12))
+        view = await t.view()
+        await terminate_started(env.client)
+    on_postgresql = ledger_rows(postgresql)
+    assert sorted(row["payment_id"] for row in on_postgresql) == sorted(p.id for p in view.payments)
+    assert sum(row["amount_cents"] for row in on_postgresql if row["kind"] == "supervision_fee") == 760_000
+
+    sqlite = f"sqlite:///{tmp_path}/records.db"
+    orders = read_ledger(PaymentFilter(), postgresql)
+    for retry in (False, True):
+        written = write_projection(open_records(sqlite), Projection(workflow_id=t.handle.id, key="copy", payments=orders))
+        assert written.written == {"payments": 0 if retry else len(orders)}
+    assert ledger_rows(sqlite) == on_postgresql

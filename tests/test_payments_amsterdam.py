@@ -9,7 +9,12 @@ from fractions import Fraction
 from domain.amsterdam import AMSTERDAM
 from domain.dates import add_months, start_of_day
 from domain.payments import local_date, round_cents
-from tests.amsterdam_steps import decide, start, start_internship, to_sheltered_seeking_work
+from tests.amsterdam_steps import (
+    decide,
+    start,
+    start_internship,
+    to_sheltered_seeking_work,
+)
 
 QUARTER = 190_000
 

@@ -20,7 +20,6 @@ from trajectories import config
 from trajectories.listing import Region
 
 
-
 class PaymentFilter(BaseModel):
     """What finance filters on; every field narrows the result (AND). ``from``/``to`` bound the due date."""
 
