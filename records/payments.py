@@ -71,3 +71,13 @@ def _order(row: sa.RowMapping) -> PaymentOrder:
         period_start=row["period_start"], period_end=row["period_end"], due=row["due"], rule=row["rule"],
         ordered_at=ordered_at,
     )  # fmt: skip
+
+
+def ledger_lines(connection: Connection, *, region: str | None = None) -> list[dict[str, object]]:
+    """Every order's region, payee, kind, amount and due date (``domain.figures.LedgerLine``): what the outcome
+    figures sum per quarter and payee."""
+    columns = [payment_ledger.c[name] for name in ("region", "payee", "kind", "amount_cents", "due")]
+    query = sa.select(*columns).order_by(payment_ledger.c.due, payment_ledger.c.payment_id)
+    if region is not None:
+        query = query.where(payment_ledger.c.region == region)
+    return [dict(row) for row in connection.execute(query).mappings()]

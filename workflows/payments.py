@@ -129,6 +129,9 @@ class PaymentBook:
 
     def fire(self, key: str) -> None:
         """The stream's deadline fired: order its period, arm the next."""
+        stream = self.streams.get(key)
+        if stream is None or stream.closed:
+            return
         if self.order_next(key):
             self.arm(key)
 
