@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ def entry(n: int, workflow_id: str = "trajectory-almere-x") -> AuditEntry:
     return AuditEntry(
         key=f"{workflow_id}:event{n}", workflow_id=workflow_id, kind="event", name="observation_started",
         actor="coach-anna", result="accepted", origin="update submit_event u-1",
-        at=datetime(2027, 1, 4, 9, n, tzinfo=timezone.utc), detail="referred -> observation",
+        at=datetime(2027, 1, 4, 9, n, tzinfo=UTC), detail="referred -> observation",
     )  # fmt: skip
 
 
@@ -96,10 +96,11 @@ EXPECTED_EVENTS = [
 
 
 async def test_each_workflow_task_writes_its_rows_with_one_activity(env, tmp_path: Path):
-    """Three accepted events in three workflow tasks: three ``project`` activities, no per-event audit activity."""
+    """The start (its outcome fact) and three accepted events, each in its own workflow task: four ``project``
+    activities, no per-event audit activity."""
     url, handle = await run_course(env, tmp_path)
     activities_run = await scheduled_activities(handle)
-    assert activities_run.count("project") == 3 and "record_event" not in activities_run
+    assert activities_run.count("project") == 4 and "record_event" not in activities_run
     trail = AuditLog(url).trail(handle.id)
     assert [(row.name, row.detail) for row in trail if row.kind == "event"] == EXPECTED_EVENTS
 

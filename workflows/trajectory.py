@@ -113,7 +113,7 @@ class TrajectoryWorkflow:
     route_class: ClassVar[type[Route]]
     case_class: ClassVar[type[BaseModel]]
     events: ClassVar[EventCatalog]
-    policy: ClassVar[RegionPolicy]
+    policy: RegionPolicy  # the region's, on the class; each run's own (test overrides applied) on the instance
 
     def __init__(self, input: TrajectoryInput) -> None:
         # The region's policy, unless this worker process runs with test overrides (``domain.policy``).
@@ -224,7 +224,7 @@ class TrajectoryWorkflow:
                 timeout=(upcoming.due - now) if upcoming else None,
                 timeout_summary=upcoming.summary if upcoming else None,
             )
-        except asyncio.TimeoutError:
+        except TimeoutError:  # asyncio.TimeoutError is this since Python 3.11
             self.fire_due(workflow.now())
 
     def validate_event(self, payload: Any) -> None:
@@ -470,6 +470,7 @@ class TrajectoryWorkflow:
         if not self.projection_due():
             return
         projection, self.projection = self.projection, None
+        assert projection is not None  # projection_due() said so
         summary = f"records: {', '.join(f'{len(v) if isinstance(v, list) else 1} {k}' for k, v in projection.parts().items())}"
 
         async def write() -> None:

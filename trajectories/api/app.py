@@ -12,9 +12,8 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from trajectories import config
-from trajectories.api import errors
+from trajectories.api import errors, figures
 from trajectories.api.auth import check_tokens, configured_tokens
-from trajectories.api import figures
 from trajectories.api.routes import router
 from trajectories.client import connect
 

@@ -16,8 +16,8 @@ from domain.records import TrajectoryView
 from domain.start import TrajectoryStart
 from trajectories import client as trajectories_client
 from trajectories.api.auth import require_token
-from trajectories.audit import read_trail
 from trajectories.api.errors import RESPONSES, ErrorBody, NotFound
+from trajectories.audit import read_trail
 from trajectories.payments import PaymentFilter, PaymentLedger, read_ledger, to_csv
 from trajectories.payments import totals as ledger_totals
 from trajectories.listing import REGIONS, STATES, TrajectoryFilter, TrajectorySummary, list_trajectories
