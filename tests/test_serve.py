@@ -88,8 +88,9 @@ def test_codec_sign_in_as_the_readme_says_shows_a_decoded_timer_summary(serving:
     ui, codec = f"http://localhost:{serving.port('DEV_UI')}", f"http://localhost:{serving.port('CODEC')}"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.set_default_timeout(60_000)  # a busy machine (the suite runs beside it) renders the UI slowly
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
             # 1. sign in at the codec server's /login with the token from var/codec-tokens
             page.goto(f"{codec}/login")
             page.get_by_label("Codec token").fill(codec_token(serving.state_dir))
