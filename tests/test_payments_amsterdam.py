@@ -69,22 +69,26 @@ async def test_wage_cost_subsidy_for_sheltered_work_but_not_for_wajong(env, work
     assert "payment:supervision_fee" in view.deadlines and view.case["wajong"] is True
 
 
-async def test_fees_stop_the_day_the_placement_closes_with_a_last_pro_rata_order(env, worker):
+async def test_fees_run_through_the_follow_up_and_stop_the_day_the_trajectory_closes(env, worker):
     t = await start(env, worker)
     await employed(t)
     begin = await t.today()
     await t.sleep(timedelta(days=100))
     await t.send("work_split_changed", since=(await t.today()).isoformat(), employer_days=5, day_activities_days=0)
-    await t.sleep_until(start_of_day(add_months(begin, 4)) + timedelta(hours=12), plus=timedelta(0))
+    await t.sleep_until(start_of_day(add_months(begin, 7)) + timedelta(hours=12), plus=timedelta(0))
     view = await t.send("placement_completed")
+    assert view.state == "follow_up" and "payment:supervision_fee" in view.deadlines, "fees go on in the follow-up"
+    await t.sleep_until(start_of_day(add_months(begin, 8)) + timedelta(hours=12), plus=timedelta(0))
+    view = await t.send("withdrawn", reason="moves out of Amsterdam")
     closed_on = local_date(view.history[-1].at)
     await t.settle()
     view = await t.view()
     assert view.closed
     fees = paid(view, "supervision_fee")
-    assert fees[-1].period_end == closed_on and fees[-1].period_start == add_months(begin, 3)
-    days = (closed_on - add_months(begin, 3)).days + 1
-    quarter_days = (add_months(begin, 6) - add_months(begin, 3)).days
+    assert [f.period_start for f in fees] == [add_months(begin, 3 * q) for q in range(3)]
+    assert fees[-1].period_end == closed_on and fees[-1].period_start == add_months(begin, 6)
+    days = (closed_on - add_months(begin, 6)).days + 1
+    quarter_days = (add_months(begin, 9) - add_months(begin, 6)).days
     assert fees[-1].amount_cents == round_cents(Fraction(QUARTER * days, quarter_days))
     assert paid(view, "wage_cost_subsidy")[-1].period_end == closed_on
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, st
 from pydantic import BaseModel
 from temporalio.client import Client
 
-from domain.identifiers import TrajectoryId
+from domain.identifiers import OrganisationId, TrajectoryId
 from domain.messages import AuditEntry
 from domain.records import TrajectoryView
 from domain.start import TrajectoryStart
@@ -20,6 +20,7 @@ from trajectories.api.errors import RESPONSES, ErrorBody, NotFound
 from trajectories.audit import read_trail
 from trajectories.payments import PaymentFilter, PaymentLedger, read_ledger, to_csv
 from trajectories.payments import totals as ledger_totals
+from trajectories.commitments import CommitmentChange, ProviderCommitments, read_commitments, set_commitment
 from trajectories.listing import REGIONS, STATES, TrajectoryFilter, TrajectorySummary, list_trajectories
 from workflows import WORKFLOWS
 from workflows.trajectory import workflow_id_for
@@ -176,3 +177,23 @@ def payments_csv(selection: Annotated[PaymentFilter, Query()], request: Request)
         to_csv(orders), media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="payments.csv"'},
     )  # fmt: skip
+
+
+ProviderIdPath = Annotated[OrganisationId, Path(description="The day-activities provider's organisation id.")]
+
+
+@router.put(
+    "/providers/{provider_id}/commitments",
+    summary="Set a provider's commitment for a year (Meewerken-plus); earlier values stay in the history",
+)
+def put_commitment(
+    provider_id: ProviderIdPath, change: CommitmentChange, request: Request
+) -> ProviderCommitments:
+    """For operations: the number of trajectories the provider signs up for in ``year``. Each call is recorded
+    (who, when, why); the latest per year is current."""
+    return set_commitment(provider_id, change, request.app.state.audit_url)
+
+
+@router.get("/providers/{provider_id}/commitments", summary="A provider's commitments per year, with their history")
+def get_commitments(provider_id: ProviderIdPath, request: Request) -> ProviderCommitments:
+    return read_commitments(provider_id, request.app.state.audit_url)

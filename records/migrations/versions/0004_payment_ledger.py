@@ -1,14 +1,14 @@
 """The payment ledger: every payment order, keyed on its stable id.
 
-Revision ID: 0003_payment_ledger
-Revises: 0002_outcome_facts
+Revision ID: 0004_payment_ledger
+Revises: 0003_provider_commitments
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_payment_ledger"
-down_revision = "0002_outcome_facts"
+revision = "0004_payment_ledger"
+down_revision = "0003_provider_commitments"
 branch_labels = None
 depends_on = None
 
