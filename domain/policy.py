@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.payments import PaymentRule
 from domain.rates import ALMERE_PAYMENTS
 
+from domain.calendar import Roll, WorkingDays
+
 
 class RegionPolicy(BaseModel):
     """What every region's policy has."""
@@ -35,11 +37,17 @@ class RegionPolicy(BaseModel):
     notification_retry_max_interval: timedelta = timedelta(hours=1)
     payment_rules: dict[str, PaymentRule] = Field(default_factory=dict)
     """What the region pays, by rule name, with rates and the dates they take effect (``domain/rates.py``)."""
+    working_days: WorkingDays | None = None
+    """Deadlines fall due at the start of a working day in Europe/Amsterdam (``domain.calendar``); ``None``:
+    at the moment the route's arithmetic gives (midnight UTC for a date). Almere's policy switches it on; each
+    other route switches it on in its policy once its tests expect working-day moments."""
     escalation_to: Literal["team_lead", "other_advisor"] = "team_lead"
     """Who hears of a missed deadline: the team lead, or (a region where two advisors own every trajectory and
     stand in for each other) the advisor who is not the trajectory's coach, named in ``advisor_ids``. A coach
     outside the pair escalates to the first of them."""
     advisor_ids: tuple[str, ...] = ()
+    """Also each other's default stand-in when two are named (``POST /coaches/{id}/absences`` without ``stand_in``;
+    read when an absence is registered, never by a workflow)."""
 
 
 class EmploymentPolicy(RegionPolicy):
@@ -105,6 +113,9 @@ class AlmerePolicy(EmploymentPolicy):
     """(default) An unrenewed contract has ended: the coach decides (renew, permanent, end) within this."""
     contract_end_decision_escalation_after: timedelta = timedelta(weeks=1)
     """(default) …and the team lead is told when nobody decided this long after that."""
+    working_days: WorkingDays | None = WorkingDays(roll={"supervision_fee": Roll.PREVIOUS})
+    """Deadlines at 08:30 on working days in Amsterdam; the quarterly fee due on a weekend or holiday is ordered
+    on the working day before it, not after."""
 
 
 ALMERE = AlmerePolicy()

@@ -20,7 +20,14 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows.deadlines import DeadlineBook
 from workflows.payments import PAYMENT_STREAMS_PATCH, PaymentBook
-from workflows.visibility import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, REGION, TRAJECTORY_STATE
+from workflows.visibility import (
+    COACH_ID,
+    MATCH_ATTEMPTS,
+    NEXT_DEADLINE,
+    NEXT_DEADLINE_KIND,
+    REGION,
+    TRAJECTORY_STATE,
+)
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
@@ -30,6 +37,8 @@ with workflow.unsafe.imports_passed_through():
     from activities.payments import PaymentActivities
     from activities.projection import ProjectionActivities
     from activities.uwv import UwvActivities
+    from domain.agenda import AgendaEntry, AgendaSnapshot
+    from domain.agenda import uid_for as agenda_uid
     from domain.continuation import TrajectoryContinuation, TrajectoryInput, TrajectorySnapshot
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
     from domain.facts import REFERRED, transition_fact
@@ -78,6 +87,11 @@ database in the order they were made; the main loop goes on meanwhile (deadlines
 down), and waits for the last write before the run closes or continues as new. Runs that started before keep
 their per-event audit activity (asked once, at the start of the run)."""
 
+STAND_INS_PATCH = "stand-ins"
+"""Notifications go through ``deliver_notification``, which sends to the stand-in while the recipient is absent
+(the roster in the records database, read when sending) and returns who received it, which the view records.
+Runs from before keep ``send_notification`` (recipient as addressed) for the notifications they had."""
+
 OUTCOME_FACTS_PATCH = "outcome-facts"
 """Every trajectory writes its milestones (its start, then each accepted transition) to the records database as
 outcome facts (``domain.facts``), in the same projection write as its audit rows, so the figures outlive
@@ -88,6 +102,20 @@ LOCAL_EFFECTS_PATCH = "local-effects"
 that queued them, instead of three events and a further workflow task per activity (a steady year of
 employment went from about 60 events to about 30; see BENCHMARKS.md). Runs that started before this
 change keep regular activities to their end (``workflow.patched`` is asked once, at the start of a run)."""
+
+WORKING_DAYS_PATCH = "working-days"
+"""Deadlines fall due at the start of a working day in Europe/Amsterdam, off weekends and Dutch public holidays
+(``policy.working_days``, computed by the deadline book); runs from before keep midnight-UTC and exact-interval
+deadlines to their end. Asked once, when the run is constructed, before the first hook arms a deadline."""
+
+NEXT_DEADLINE_KIND_PATCH = "next-deadline-kind"
+"""``NextDeadlineKind`` says what is due at ``NextDeadline``; it goes into the upsert that moves
+``NextDeadline`` (or that changes another attribute) only when it changed, so it adds no upsert of its own
+(a quarterly fee whose successor is again a fee changes the date, not the kind)."""
+
+AGENDA_PATCH = "agenda"
+"""The trajectory's open deadlines go to the agenda in the records database (``domain.agenda``): a snapshot in
+the task's one projection write whenever they (or the coach) changed. Needs :data:`PROJECTION_PATCH`."""
 
 LEGACY_CONTINUE_AS_NEW_AFTER = 500
 """History length at which runs from before :data:`LOCAL_EFFECTS_PATCH` continue as new, as they always did;
@@ -127,7 +155,8 @@ class TrajectoryWorkflow:
             resumed = TrajectorySnapshot(case={}, deadlines={}, history=[], notifications=[], payments=[], sequence=0)
         self.start = start
         self.case = case
-        self.deadlines = DeadlineBook(resumed.deadlines)
+        calendar = self.policy.working_days if workflow.patched(WORKING_DAYS_PATCH) else None
+        self.deadlines = DeadlineBook(resumed.deadlines, calendar)
         self.history = list(resumed.history)
         self.notifications = list(resumed.notifications)
         self.payments = list(resumed.payments)
@@ -136,6 +165,9 @@ class TrajectoryWorkflow:
         self.payment_streams = False  # decided at the start of the run (PAYMENT_STREAMS_PATCH)
         self.effects: list[_Effect] = []
         self.local_effects = False  # decided at the start of the run (LOCAL_EFFECTS_PATCH)
+        self.publish_kind = False  # decided at the start of the run (NEXT_DEADLINE_KIND_PATCH)
+        self.record_agenda = False  # decided at the start of the run (AGENDA_PATCH)
+        self.agenda_projected: AgendaSnapshot | None = None
         self.escalation_by_policy = False  # region workflows set it from their patch at the start of a run
         self.record_facts = False  # decided at the start of the run (OUTCOME_FACTS_PATCH)
         self.projection: Projection | None = None  # this workflow task's rows, not yet handed to an activity
@@ -183,14 +215,17 @@ class TrajectoryWorkflow:
             pair.key.name: pair.value for pair in workflow.info().typed_search_attributes.search_attributes
         }
         self.local_effects = workflow.patched(LOCAL_EFFECTS_PATCH)
+        self.publish_kind = workflow.patched(NEXT_DEADLINE_KIND_PATCH)
         workflow.patched(PROJECTION_PATCH)  # decided for the whole run now; audit_event asks again (memoised)
         self.record_facts = workflow.patched(PROJECTION_PATCH) and workflow.patched(OUTCOME_FACTS_PATCH)
         if self.record_facts and workflow.info().continued_run_id is None:
             self.project_fact(REFERRED, None, None)
+        self.record_agenda = workflow.patched(PROJECTION_PATCH) and workflow.patched(AGENDA_PATCH)
         self.payment_streams = workflow.patched(PAYMENT_STREAMS_PATCH)
         self.run_started()
         while True:
             self.publish()
+            self.project_agenda()
             self.flush_projection()
             if self.effects:
                 batch, self.effects = self.effects, []
@@ -298,9 +333,16 @@ class TrajectoryWorkflow:
             notifications=self.notifications,
             payments=self.payments,
             case=self.case.model_dump(mode="json", exclude={"state"}),
+            due=self.deadlines.due_list(),
         )
 
     # --- events ---------------------------------------------------------------------------------------
+
+    @classmethod
+    def reassignment(cls, case: dict[str, Any], coach_id: str, actor: str) -> dict[str, Any]:
+        """The route's ordinary event that hands a trajectory (its view's ``case``) to ``coach_id``; the caseload
+        hand-over (``activities/caseload.py``) sends it. Pure: no workflow state, no Temporal calls."""
+        return {"event": "coach_reassigned", "actor": actor, "coach_id": coach_id}
 
     def allowed_events(self) -> list[str]:
         """Events a backend may send now: the machine's, less internal events (not in the catalogue)."""
@@ -328,12 +370,14 @@ class TrajectoryWorkflow:
     def fire_due(self, now: datetime) -> None:
         for deadline in self.deadlines.pop_due(now):
             action = deadline.action
+            # A payment's period starts on its nominal date, also when the order goes out on the working day before.
+            period_start = (deadline.nominal or deadline.due).date()
             if isinstance(action, Notify):
                 self.notify(action.kind, action.recipient, due=deadline.due, summary=deadline.summary)
             elif isinstance(action, PaySupervisionFee):
-                self.pay("supervision_fee", action.amount, period_start=deadline.due.date())
+                self.pay("supervision_fee", action.amount, period_start=period_start)
             elif isinstance(action, Pay):
-                self.pay(action.kind, action.amount, period_start=deadline.due.date())
+                self.pay(action.kind, action.amount, period_start=period_start)
             elif isinstance(action, PayStream):
                 self.money.fire(action.key)
             elif isinstance(action, SendEvent) and action.event in self.route.allowed_now():
@@ -411,7 +455,13 @@ class TrajectoryWorkflow:
             maximum_attempts=self.policy.notification_attempts,
         )
         try:
-            await self.short_activity(NotificationActivities.send_notification, message, summary, retry_policy=bounded)
+            if workflow.patched(STAND_INS_PATCH):
+                delivery = await self.short_activity(
+                    NotificationActivities.deliver_notification, message, summary, retry_policy=bounded
+                )
+                record = record.model_copy(update={"recipient": delivery.recipient, "stand_in_for": delivery.stand_in_for})
+            else:
+                await self.short_activity(NotificationActivities.send_notification, message, summary, retry_policy=bounded)
         except (ActivityError, ApplicationError) as failure:
             # An ActivityError wraps the cause; a local activity whose last retry followed a timer backoff
             # raises its ApplicationError directly.
@@ -471,6 +521,30 @@ class TrajectoryWorkflow:
                 workflow_id=info.workflow_id, key=f"{info.workflow_id}:{info.run_id}:projection{self.projection_writes}"
             )
         self.projection.add(part, item)
+
+    def project_agenda(self) -> None:
+        """Project the open deadlines when they (or the coach) changed since the last snapshot."""
+        if not self.record_agenda:
+            return
+        info = workflow.info()
+        snapshot = AgendaSnapshot(
+            workflow_id=info.workflow_id,
+            region=self.policy.region,
+            trajectory_id=self.start.trajectory_id,
+            coach_id=self.coach_id,
+            entries=[
+                AgendaEntry(
+                    uid=agenda_uid(info.workflow_id, d.name), deadline=d.name, kind=d.kind, summary=d.summary,
+                    due=d.due, moved=d.moved,
+                    recipient=self.recipient_id(d.action.recipient) if isinstance(d.action, Notify) else None,
+                )  # fmt: skip
+                for d in self.deadlines.running()
+                if not d.private
+            ],
+        )
+        if snapshot != self.agenda_projected:
+            self.project("agenda", snapshot)
+            self.agenda_projected = snapshot
 
     def project_audit(self, entry: AuditEntry) -> None:
         self.project("audit", entry)
@@ -598,11 +672,16 @@ class TrajectoryWorkflow:
             updates.append(NEXT_DEADLINE.value_set(upcoming.due))
         elif upcoming is None and self.visible.get(NEXT_DEADLINE.name) is not None:
             updates.append(NEXT_DEADLINE.value_unset())
+        kind = upcoming.kind if upcoming else None
+        if self.publish_kind and self.visible.get(NEXT_DEADLINE_KIND.name) != kind:
+            updates.append(NEXT_DEADLINE_KIND.value_set(kind) if kind else NEXT_DEADLINE_KIND.value_unset())
         if updates:
             workflow.upsert_search_attributes(updates)
             for pair in wanted:
                 self.visible[pair.key.name] = pair.value
             self.visible[NEXT_DEADLINE.name] = upcoming.due if upcoming else None
+            if self.publish_kind:
+                self.visible[NEXT_DEADLINE_KIND.name] = kind
         workflow.set_current_details(self.details(upcoming))
 
     def details(self, upcoming: Deadline | None) -> str:
@@ -612,6 +691,8 @@ class TrajectoryWorkflow:
         ]
         if upcoming is not None:
             lines.append(f"next deadline: {upcoming.summary} on {upcoming.due:%Y-%m-%d %H:%M} UTC")
+            if upcoming.moved:
+                lines.append(f"({upcoming.moved})")
         undeliverable = sum(1 for n in self.notifications if n.status == "undeliverable")
         if undeliverable:
             lines.append(f"⚠ {undeliverable} undeliverable notification(s): see the view and the audit trail")

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from trajectories import config
-from trajectories.api import errors, figures
+from trajectories.api import agenda, coaches, errors, figures
 from trajectories.api.auth import check_tokens, configured_tokens
 from trajectories.api.routes import router
 from trajectories.client import connect
@@ -62,5 +62,7 @@ def create_app(
     app.state.view_timeout = view_timeout
     errors.install(app)
     app.include_router(router)
+    app.include_router(coaches.router)
     app.include_router(figures.router)
+    app.include_router(agenda.router)
     return app

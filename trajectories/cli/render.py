@@ -15,6 +15,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from domain.absences import Absence
+from domain.handover import HandoverProgress
 from domain.messages import AuditEntry
 from domain.payments import euros
 from domain.records import TrajectoryView
@@ -46,6 +48,8 @@ def relative(moment: datetime, now: datetime) -> str:
 
 
 WHOLE = {
+    "absence",
+    "stand-in",
     "trajectory",
     "coach",
     "deadline",
@@ -104,7 +108,8 @@ def trajectory(console: Console, view: TrajectoryView, now: datetime) -> None:
 
     notifications = _table("Notifications", "at (UTC)", "kind", "recipient", "due (UTC)")
     for note in view.notifications:
-        notifications.add_row(when(note.at), note.kind, note.recipient, when(note.due))
+        recipient = f"{note.recipient} (stand-in for {note.stand_in_for})" if note.stand_in_for else note.recipient
+        notifications.add_row(when(note.at), note.kind, recipient, when(note.due))
     _show(console, notifications, empty="Notifications: none sent")
 
     if view.payments:
@@ -118,10 +123,11 @@ def trajectory(console: Console, view: TrajectoryView, now: datetime) -> None:
 
 def listing(console: Console, rows: list[TrajectorySummary]) -> None:
     with_status = any(row.status != "running" for row in rows)  # a column only when it tells something
-    columns = ["region", "trajectory", "state", "coach", "next deadline"] + (["status"] if with_status else [])
+    columns = ["region", "trajectory", "state", "coach", "next deadline", "what"] + (["status"] if with_status else [])
     table = _table(f"{len(rows)} trajectories", *columns)
     for row in rows:
-        cells = [row.region, row.trajectory_id, row.state or "", row.coach_id or "", when(row.next_deadline)]
+        cells = [row.region, row.trajectory_id, row.state or "", row.coach_id or "", when(row.next_deadline),
+                 row.next_deadline_kind or ""]  # fmt: skip
         table.add_row(*cells, *([row.status] if with_status else []))
     _show(console, table)
 
@@ -132,12 +138,13 @@ def overdue_report(console: Console, rows: list[TrajectorySummary], as_of: datet
     for region, coaches in group_overdue(rows).items():
         console.rule(f"[bold]{region}[/bold]", align="left")
         for coach, items in coaches.items():
-            table = _table(f"{coach} ({len(items)})", "trajectory", "state", "deadline (UTC)", "")
+            table = _table(f"{coach} ({len(items)})", "trajectory", "state", "deadline (UTC)", "", "what")
             for item in items:
                 assert item.next_deadline is not None
                 table.add_row(
-                    item.trajectory_id, item.state or "", when(item.next_deadline), relative(item.next_deadline, as_of)
-                )
+                    item.trajectory_id, item.state or "", when(item.next_deadline), relative(item.next_deadline, as_of),
+                    item.next_deadline_kind or "",
+                )  # fmt: skip
             _show(console, table)
 
 
@@ -187,6 +194,35 @@ def payment_ledger(console: Console, ledger: Any, *, with_orders: bool = False) 
         if totals:
             table.add_row("total", euros(ledger.totals.total_cents), style="bold")
         _show(console, table, empty=f"{title}: no payments")
+
+
+def handover(console: Console, progress: HandoverProgress) -> None:
+    """A caseload hand-over: who to whom, how far, and each trajectory left as it was with the reason."""
+    scope = ", ".join(f"{k} {v}" for k, v in (("region", progress.region), ("state", progress.state)) if v)
+    console.print(
+        f"hand-over [bold]{progress.handover_id}[/bold]: {progress.from_coach} → {progress.to_coach}"
+        + (f" ({scope})" if scope else "")
+    )
+    if progress.status == "listing":
+        console.print("status: listing the open trajectories")
+        return
+    console.print(
+        f"status: {progress.status} · {progress.done} of {progress.total} done · {progress.reassigned} reassigned"
+        f" · {len(progress.not_reassigned)} left as they were"
+    )
+    table = _table("Left as they were", "trajectory", "result", "why")
+    for outcome in progress.not_reassigned:
+        table.add_row(outcome.workflow_id, outcome.result, outcome.detail)
+    _show(console, table)
+
+
+def absences(console: Console, coach_id: str, rows: list[Absence]) -> None:
+    """A coach's absences: the days (Europe/Amsterdam, last day included) and who stands in."""
+    table = _table(f"Absences of {coach_id}", "absence", "from", "to", "stand-in", "status")
+    for row in rows:
+        status = f"cancelled {when(row.cancelled_at)}" if row.cancelled_at else "registered"
+        table.add_row(row.id, str(row.first_day), str(row.last_day), row.stand_in, status)
+    _show(console, table, empty=f"{coach_id}: no absences")
 
 
 def commitments(out: Console, shown: Any) -> None:

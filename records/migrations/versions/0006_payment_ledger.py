@@ -1,14 +1,14 @@
 """The payment ledger: every payment order, keyed on its stable id.
 
-Revision ID: 0004_payment_ledger
-Revises: 0003_provider_commitments
+Revision ID: 0006_payment_ledger
+Revises: 0005_agenda
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_payment_ledger"
-down_revision = "0003_provider_commitments"
+revision = "0006_payment_ledger"
+down_revision = "0005_agenda"
 branch_labels = None
 depends_on = None
 
