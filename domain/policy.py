@@ -13,10 +13,9 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.calendar import Roll, WorkingDays
 from domain.payments import PaymentRule
 from domain.rates import ALMERE_PAYMENTS
-
-from domain.calendar import Roll, WorkingDays
 
 
 class RegionPolicy(BaseModel):

@@ -157,6 +157,8 @@ class Deadline(BaseModel):
             return action.event
         if isinstance(action, PaySupervisionFee):
             return "supervision_fee"
+        if isinstance(action, PayStream):
+            return action.key
         return action.kind
 
 

@@ -25,7 +25,7 @@ def kind(view, name: str) -> list:
 def assert_contiguous(payments, first: date, last: date) -> None:
     """The orders cover every day from ``first`` to ``last`` exactly once."""
     assert payments[0].period_start == first
-    for before, after in zip(payments, payments[1:]):
+    for before, after in zip(payments, payments[1:], strict=False):
         assert after.period_start == before.period_end + timedelta(days=1)
     assert payments[-1].period_end == last
 

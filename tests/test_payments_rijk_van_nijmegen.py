@@ -43,7 +43,7 @@ async def test_a_year_of_development_arrangement_pays_3414_72_monthly(env, worke
     assert len(months) == 12 and {p.payee for p in months} == {PROVIDER}
     assert abs(sum(p.amount_cents for p in months) - YEAR) <= 1, "within a cent"
     assert months[0].period_start == start and months[-1].period_end == add_months(start, 12) - timedelta(days=1)
-    for before, after in zip(months, months[1:]):
+    for before, after in zip(months, months[1:], strict=False):
         assert after.period_start == before.period_end + timedelta(days=1)
     for month in months:  # each month earns its days of the year
         days = (month.period_end - month.period_start).days + 1

@@ -62,11 +62,9 @@ def load_figures(start: date | None, end: date | None, region: str | None = None
 
 
 def _ledger(connection: Any, region: str | None) -> list[dict[str, Any]]:
-    """The payment ledger's lines, once the ledger exists (issue 15); none before."""
-    try:
-        from records import payments as payment_rows  # type: ignore[attr-defined]
-    except ImportError:
-        return []
+    """The payment ledger's lines (issue 15), as the figures count money."""
+    from records import payments as payment_rows
+
     return payment_rows.ledger_lines(connection, region=region)
 
 

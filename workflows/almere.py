@@ -16,8 +16,8 @@ with workflow.unsafe.imports_passed_through():
 
     from domain.almere import ALMERE_EVENTS, AlmereCase
     from domain.dates import add_months, start_of_day
-    from domain.policy import ALMERE
     from domain.payments import DateSpan
+    from domain.policy import ALMERE
     from domain.records import Escalation, Notify, Recipient, SendEvent, TrajectoryView
     from domain.start import ReferralSource, TrajectoryStart
     from statemachines.almere import AlmereRoute

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from domain.dates import start_of_day
-
 from tests.recordings import recording
 from tests.scenario import Trajectory
 

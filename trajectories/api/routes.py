@@ -18,10 +18,10 @@ from trajectories import client as trajectories_client
 from trajectories.api.auth import require_token
 from trajectories.api.errors import RESPONSES, ErrorBody, NotFound
 from trajectories.audit import read_trail
-from trajectories.payments import PaymentFilter, PaymentLedger, read_ledger, to_csv
-from trajectories.payments import totals as ledger_totals
 from trajectories.commitments import CommitmentChange, ProviderCommitments, read_commitments, set_commitment
 from trajectories.listing import REGIONS, STATES, TrajectoryFilter, TrajectorySummary, list_trajectories
+from trajectories.payments import PaymentFilter, PaymentLedger, read_ledger, to_csv
+from trajectories.payments import totals as ledger_totals
 from workflows import WORKFLOWS
 from workflows.trajectory import workflow_id_for
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
 from datetime import UTC, datetime
 from typing import Any
 
@@ -180,8 +179,8 @@ def payment_ledger(console: Console, ledger: Any, *, with_orders: bool = False) 
             period = f"{order.period_start:%Y-%m-%d}…{order.period_end:%m-%d}" if order.period_end else "—"
             table.add_row(order.due.isoformat() if order.due else "—", order.payee, order.kind, period,
                           euros(order.amount_cents or 0))
-        for column in table.columns[-1:]:
-            column.justify = "right"
+        for last in table.columns[-1:]:
+            last.justify = "right"
         _show(console, table, empty="Payment orders: none")
     for title, column, totals in (
         ("Totals per payee", "payee", ledger.totals.by_payee),
