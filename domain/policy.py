@@ -112,9 +112,9 @@ class AlmerePolicy(EmploymentPolicy):
     """(default) An unrenewed contract has ended: the coach decides (renew, permanent, end) within this."""
     contract_end_decision_escalation_after: timedelta = timedelta(weeks=1)
     """(default) …and the team lead is told when nobody decided this long after that."""
-    working_days: WorkingDays | None = WorkingDays(roll={"supervision_fee": Roll.PREVIOUS})
-    """Deadlines at 08:30 on working days in Amsterdam; the quarterly fee due on a weekend or holiday is ordered
-    on the working day before it, not after."""
+    working_days: WorkingDays | None = WorkingDays(roll={"supervision_fee": Roll.PREVIOUS, "payment:*": Roll.PREVIOUS})
+    """Deadlines at 08:30 on working days in Amsterdam; a payment due on a weekend or holiday (the quarterly fee of
+    runs from before ``payment-streams``, every payment stream since) is ordered on the working day before it."""
 
 
 ALMERE = AlmerePolicy()

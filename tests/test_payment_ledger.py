@@ -18,7 +18,7 @@ from records import open_records
 from records.schema import payment_ledger
 from tests.api_client import api
 from tests.cli_runner import point_at, run
-from tests.scenario import Trajectory, terminate_started
+from tests.scenario import Trajectory, terminate_started, working_due
 from trajectories.payments import PaymentFilter, read_ledger
 from worker import build_worker
 
@@ -47,7 +47,7 @@ async def test_the_ledger_holds_every_order_and_the_api_csv_and_cli_show_it(env,
     await t.start_trial(employer=employer)
     await t.sign_contract()
     begin = start_of_day(await t.today())
-    await t.sleep_until(add_months(begin, 12))
+    await t.sleep_until(working_due(add_months(begin, 12), "payment:supervision_fee"))
     view = await t.view()
     ledger = read_ledger(PaymentFilter(payee=employer))
     assert [(o.id, o.kind, o.amount_cents, o.period_start, o.period_end, o.due, o.rule) for o in ledger] == sorted(
@@ -113,7 +113,7 @@ async def test_sqlite_and_postgresql_hold_the_same_ledger_rows(env, outbox, post
         t = await Trajectory.start(env, worker)
         await t.to_employed()
         begin = start_of_day(await t.today())
-        await t.sleep_until(add_months(begin, 12))
+        await t.sleep_until(working_due(add_months(begin, 12), "payment:supervision_fee"))
         view = await t.view()
         await terminate_started(env.client)
     on_postgresql = ledger_rows(postgresql)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from fractions import Fraction
 
 import pytest
 
 from domain.dates import add_months, start_of_day
+from domain.payments import AMSTERDAM_TIME as AMSTERDAM
 from domain.payments import Rate, local_date, minimum_wage_per_month, round_cents
 from domain.policy import ALMERE, override_policies
 from domain.rates import ALMERE_PAYMENTS, MINIMUM_WAGE_PER_HOUR
-from tests.scenario import COACH, TEAM_LEAD, Trajectory, notifications
+from tests.scenario import COACH, TEAM_LEAD, Trajectory, notifications, working_due
 from workflows import WORKFLOWS
 
 POLICIES = {region: workflow.policy for region, workflow in WORKFLOWS.items()}
@@ -20,6 +21,12 @@ POLICIES = {region: workflow.policy for region, workflow in WORKFLOWS.items()}
 
 def kind(view, name: str) -> list:
     return [p for p in view.payments if p.kind == name]
+
+
+def fee_due(nominal) -> object:
+    """When the quarterly fee whose period ends the day before ``nominal`` is ordered: 08:30 in Amsterdam, on the
+    working day before when ``nominal`` is no working day (Almere's policy rolls payments back)."""
+    return working_due(start_of_day(nominal), "payment:supervision_fee")
 
 
 def assert_contiguous(payments, first: date, last: date) -> None:
@@ -34,12 +41,37 @@ async def test_a_full_employed_year_orders_exactly_7600_in_supervision_fees(env,
     t = await Trajectory.start(env, worker)
     await t.to_employed()
     begin = start_of_day(await t.today())
-    await t.sleep_until(add_months(begin, 12))
+    fourth = fee_due(add_months(begin, 12))
+    await t.sleep_until(fourth - timedelta(minutes=2))
+    assert len(kind(await t.view(), "supervision_fee")) == 3, "the fourth quarter is not ordered before it is due"
+    await t.sleep_until(fourth)
     fees = kind(await t.view(), "supervision_fee")
     assert sum(p.amount_cents for p in fees) == 760_000
+    assert timedelta(0) <= fees[-1].at - fourth < timedelta(seconds=1)
+    assert fees[-1].due == local_date(fourth), "due on the working day it is ordered; the period stays the quarter"
     assert [p.amount_cents for p in fees] == [190_000] * 4
     assert_contiguous(fees, begin.date(), add_months(begin, 12).date() - timedelta(days=1))
     assert {p.rule for p in fees} == {"almere.supervision_fee@2019-01-01"}
+
+
+async def test_a_fee_due_on_a_saturday_is_ordered_on_the_friday_before_for_the_whole_quarter(env, worker):
+    t = await Trajectory.start(env, worker)
+    await t.to_trial()
+    today = await t.today()
+    begin = next(d for d in (today + timedelta(days=n) for n in range(1, 15)) if add_months(d, 3).weekday() == 5)
+    await t.sleep_until(start_of_day(begin) + timedelta(hours=9))
+    await t.sign_contract()
+    saturday = add_months(begin, 3)
+    ordered = working_due(start_of_day(saturday), "payment:supervision_fee")
+    assert local_date(ordered) < saturday and ordered.astimezone(AMSTERDAM).time() == time(8, 30)
+    await t.sleep_until(ordered - timedelta(minutes=2))
+    assert kind(await t.view(), "supervision_fee") == []
+    await t.sleep_until(ordered)
+    (fee,) = kind(await t.view(), "supervision_fee")
+    assert timedelta(0) <= fee.at - ordered < timedelta(seconds=1)
+    assert (fee.period_start, fee.period_end, fee.due, fee.amount_cents) == (
+        begin, saturday - timedelta(days=1), local_date(ordered), 190_000,
+    )  # fmt: skip
 
 
 async def test_an_unrenewed_contract_pays_up_to_its_end_date_then_puts_a_decision_to_the_coach(env, worker):
@@ -47,10 +79,11 @@ async def test_an_unrenewed_contract_pays_up_to_its_end_date_then_puts_a_decisio
     view = await t.to_employed()
     begin = await t.today()
     end = date.fromisoformat(view.case["contract_end"])
-    day_after = start_of_day(end + timedelta(days=1))
-    await t.sleep_until(day_after)
+    expired = working_due(start_of_day(end + timedelta(days=1)), "contract_expiry")
+    await t.sleep_until(expired)
     view = await t.view()
     assert view.state == "contract_ended", "it does not stay silently employed"
+    assert timedelta(0) <= view.history[-1].at - expired < timedelta(seconds=1)
     fees = kind(view, "supervision_fee")
     assert_contiguous(fees, begin, end)
     last_quarter = (add_months(begin, 15) - add_months(begin, 12)).days
@@ -59,11 +92,11 @@ async def test_an_unrenewed_contract_pays_up_to_its_end_date_then_puts_a_decisio
     subsidy = kind(view, "wage_cost_subsidy")
     assert_contiguous(subsidy, begin, end)
     assert [n.recipient for n in notifications(view, "contract_ended_unrenewed")] == [COACH]
-    decision_due = day_after + ALMERE.contract_end_decision_within
+    decision_due = working_due(view.history[-1].at + ALMERE.contract_end_decision_within)
     assert timedelta(0) <= view.deadlines["contract_end_decision"] - decision_due < timedelta(seconds=1)
     assert "payment:supervision_fee" not in view.deadlines and "payment:wage_cost_subsidy" not in view.deadlines
 
-    await t.sleep_until(decision_due + ALMERE.contract_end_decision_escalation_after + timedelta(seconds=1))
+    await t.sleep_until(working_due(view.deadlines["contract_end_decision"] + ALMERE.contract_end_decision_escalation_after))
     view = await t.view()
     assert [n.recipient for n in notifications(view, "contract_end_decision_due")] == [COACH]
     assert [n.recipient for n in notifications(view, "contract_end_decision_overdue")] == [TEAM_LEAD]
@@ -76,10 +109,11 @@ async def test_a_contract_renewed_after_it_ended_pays_on_without_a_gap(env, work
     view = await t.to_employed()
     begin = await t.today()
     end = date.fromisoformat(view.case["contract_end"])
-    await t.sleep_until(start_of_day(end + timedelta(days=3)))
+    await t.sleep_until(working_due(start_of_day(end + timedelta(days=1)), "contract_expiry") + timedelta(days=1))
+    assert (await t.view()).state == "contract_ended"
     view = await t.send("contract_renewed", end_date=add_months(end, 12))
     assert view.state == "employed"
-    await t.sleep_until(start_of_day(add_months(begin, 18)))
+    await t.sleep_until(fee_due(add_months(begin, 18)))
     fees = kind(await t.view(), "supervision_fee")
     assert_contiguous(fees, begin, add_months(begin, 18) - timedelta(days=1))
     assert sum(p.amount_cents for p in fees) == 6 * 190_000, "the short end period and its rest make a full quarter"

@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
         PaymentStream,
         advance,
         euros,
+        local_date,
         next_order,
         rule_label,
     )
@@ -157,6 +158,13 @@ class PaymentBook:
             PayStream(key=key), stream.runs_in + stream.paused_in,
         )  # fmt: skip
 
+    def due_date(self, key: str, through: date) -> date:
+        """The date an order covering up to ``through`` is due: the day after, in arrears, on the policy's
+        working-day calendar when it has one (Almere's moves a payment off a weekend to the working day before).
+        The period it covers stays the calendar period; only the due date moves."""
+        placed = self.engine.deadlines.placed(self.deadline_name(key), start_of_day(through + timedelta(days=1)))
+        return local_date(placed["due"])
+
     def order_next(self, key: str) -> bool:
         """Order the next period of ``key`` if it has one; ``False`` when everything up to its end is ordered."""
         stream = self.streams[key]
@@ -169,7 +177,7 @@ class PaymentBook:
         if cents > 0:
             order = self.new_order(
                 f"{key}:{period.end.isoformat()}", stream.kind, stream.payee, period, cents,
-                rule_label(self.region, stream.rule, rate), due=period.end + timedelta(days=1),
+                rule_label(self.region, stream.rule, rate), due=self.due_date(key, period.end),
             )  # fmt: skip
             self.engine.order_payment(order)
         return True
