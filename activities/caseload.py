@@ -22,7 +22,7 @@ from domain.handover import CaseloadQuery, Reassignment, ReassignOutcome, Trajec
 from domain.records import TrajectoryView
 from trajectories.listing import TrajectoryFilter
 from workflows import WORKFLOWS
-from workflows.visibility import COACH_ID, REGION, TRAJECTORY_STATE
+from workflows.contract import COACH_ID, REGION, TRAJECTORY_STATE
 
 QUERY_TIMEOUT = timedelta(seconds=10)
 REFUSALS = {"EventNotAllowed", "EventUnknown", "EventInvalid"}

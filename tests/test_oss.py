@@ -13,7 +13,7 @@ from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError
 
 from domain.dates import add_months, start_of_day
 from tests.scenario import COACH, Trajectory, notifications, settle
-from workflows.visibility import COACH_ID, NEXT_DEADLINE
+from workflows.contract import COACH_ID, NEXT_DEADLINE
 
 TEAM_LEAD = "oss-team-lead"
 AD = "ad-joris"

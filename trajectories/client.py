@@ -18,7 +18,7 @@ from domain.records import TrajectoryView
 from domain.start import TrajectoryStart
 from trajectories import config, encryption
 from workflows import WORKFLOWS
-from workflows.trajectory import TRAJECTORY_CLOSED, initial_search_attributes, workflow_id_for
+from workflows.contract import TRAJECTORY_CLOSED, initial_search_attributes, workflow_id_for
 
 
 async def connect(*, keys: Sequence[encryption.CodecKey] | None = None, **overrides: Any) -> Client:

@@ -15,7 +15,7 @@ from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
 
 from domain.identifiers import StaffId
 from workflows import WORKFLOWS
-from workflows.visibility import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, NEXT_DEADLINE_KIND, REGION, TRAJECTORY_STATE
+from workflows.contract import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, NEXT_DEADLINE_KIND, REGION, TRAJECTORY_STATE
 
 REGIONS: tuple[str, ...] = tuple(WORKFLOWS)
 STATES: dict[str, tuple[str, ...]] = {

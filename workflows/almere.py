@@ -228,8 +228,7 @@ class AlmereTrajectory(TrajectoryWorkflow):
 
     def after_travel_costs_claimed(self, payload: Any) -> None:
         period = DateSpan(start=payload.period_start, end=payload.period_end)
-        key = f"travel_costs:{self.sequence + 1}"
-        self.sequence += 1
+        key = f"travel_costs:{self.state.next_sequence()}"
         self.money.order_once(key, "travel_costs", f"participant:{self.start.participant_ref}", period,
                               cents=payload.amount_cents)  # fmt: skip
 

@@ -11,24 +11,15 @@ import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError
 
-from workflows.trajectory import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, STAND_INS_PATCH, UNDELIVERABLE_PATCH
+from workflows.effects import NOTIFICATION_RETRY, activity, send_or_report
+from workflows.patches import STAND_INS_PATCH, UNDELIVERABLE_PATCH
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
     from activities.notifications import NotificationActivities
-    from domain.messages import NotificationMessage, UndeliverableNotice
-    from domain.policy import RegionPolicy
-
-NOTIFICATION_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    maximum_interval=RegionPolicy.model_fields["notification_retry_max_interval"].default,
-    maximum_attempts=RegionPolicy.model_fields["notification_attempts"].default,
-)
-"""The trajectories' default notification retry: a reminder is not retried for ever either."""
+    from domain.messages import NotificationMessage
 
 
 class ProviderMeetingInput(BaseModel):
@@ -68,25 +59,11 @@ class ProviderMeetingReminder:
     async def remind(self, message: NotificationMessage, bounded: bool) -> None:
         summary = f"notify {message.recipient}: provider meeting"
         if not bounded:  # runs from before the patch retry without limit
-            await workflow.execute_activity_method(
-                NotificationActivities.send_notification, message,
-                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary=summary,
-            )  # fmt: skip
+            await activity(NotificationActivities.send_notification, message, summary)
             return
-        # Since ``stand-ins``: a consultant's reminder reaches their stand-in during an absence.
-        send = (
-            NotificationActivities.deliver_notification
-            if workflow.patched(STAND_INS_PATCH)
-            else NotificationActivities.send_notification
-        )
-        try:
-            await workflow.execute_activity_method(
-                send, message, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=NOTIFICATION_RETRY, summary=summary,
-            )  # fmt: skip
-        except ActivityError as failure:
-            notice = UndeliverableNotice(message=message, error=str(failure.cause or failure), noticed_at=workflow.now())
-            await workflow.execute_activity_method(
-                NotificationActivities.report_undeliverable, notice,
-                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-                summary=f"report undeliverable: provider meeting for {message.recipient}",
-            )  # fmt: skip
+        # Since ``stand-ins``: a consultant's reminder reaches their stand-in during an absence. The trajectories'
+        # default notification retry: a reminder is not retried for ever either.
+        await send_or_report(
+            message, summary, f"report undeliverable: provider meeting for {message.recipient}",
+            retry_policy=NOTIFICATION_RETRY, stand_ins=workflow.patched(STAND_INS_PATCH),
+        )  # fmt: skip
