@@ -17,7 +17,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.calendar import WorkingDays
     from domain.dates import add_months
-    from domain.records import Deadline, DeadlineAction, DueDeadline, Escalation, Notify, Recipient
+    from domain.records import Deadline, DeadlineAction, DueDeadline, Escalation
 
 
 class DeadlineBook:
@@ -58,30 +58,6 @@ class DeadlineBook:
             every_months=every_months,
             anchor=due if every_months else None,
             private=private,
-        )
-
-    def arm_escalating(
-        self,
-        name: str,
-        due: datetime,
-        summary: str,
-        kind: str,
-        scope: Iterable[str],
-        *,
-        escalate_after: timedelta,
-        escalation_summary: str,
-        escalation_kind: str | None = None,
-        **options: Any,
-    ) -> None:
-        """Deadline ``name`` tells the coach (the owner) ``kind``; if nobody acted ``escalate_after`` later, the
-        team lead is told (``escalation_kind``, default ``kind``) by deadline ``<name>_escalation``."""
-        self.arm(
-            name, due, summary, Notify(kind=kind, recipient=Recipient.COACH), scope,
-            escalation=Escalation(
-                name=f"{name}_escalation", after=escalate_after, summary=escalation_summary,
-                notify=Notify(kind=escalation_kind or kind, recipient=Recipient.TEAM_LEAD),
-            ),
-            **options,
         )
 
     def clear(self, *names: str) -> None:

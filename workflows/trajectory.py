@@ -11,12 +11,13 @@ Region workflows add only what differs: their machine, events, policy and the ho
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
+from workflows.arming import TrajectoryDeadlines
 from workflows.contract import TRAJECTORY_CLOSED, workflow_id_for
 from workflows.deadlines import DeadlineBook
 from workflows.effects import Effect, TrajectoryEffects
@@ -34,24 +35,14 @@ with workflow.unsafe.imports_passed_through():
     from domain.facts import REFERRED
     from domain.payments import local_date
     from domain.policy import RegionPolicy, effective_policy
-    from domain.records import (
-        Escalation,
-        Notify,
-        Pay,
-        PayStream,
-        PaySupervisionFee,
-        Recipient,
-        SendEvent,
-        TrajectoryView,
-        TransitionRecord,
-    )
+    from domain.records import Notify, Pay, PayStream, PaySupervisionFee, SendEvent, TrajectoryView, TransitionRecord
     from domain.start import TrajectoryStart
     from statemachines.route import Route
 
 __all__ = ["TrajectoryInput", "TrajectoryWorkflow"]
 
 
-class TrajectoryWorkflow(TrajectoryEffects, TrajectoryProjection, TrajectoryVisibility):
+class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProjection, TrajectoryVisibility):
     """Base of the region workflows; not registered itself."""
 
     route_class: ClassVar[type[Route]]
@@ -278,25 +269,6 @@ class TrajectoryWorkflow(TrajectoryEffects, TrajectoryProjection, TrajectoryVisi
                 self.money.fire(action.key)
             elif isinstance(action, SendEvent) and action.event in self.route.allowed_now():
                 self.apply(action.event, None, actor="system:deadline")
-
-    def arm_after(
-        self, name: str, after: timedelta, summary: str, notify: Notify, scope: str | tuple[str, ...], **kw: Any
-    ) -> None:
-        """Arm deadline ``name`` ``after`` from now, belonging to state ``scope`` (or to each of several)."""
-        self.deadlines.arm(name, workflow.now() + after, summary, notify, (scope,) if isinstance(scope, str) else scope, **kw)
-
-    def await_uwv_advice(self, scope: str | tuple[str, ...] = "awaiting_advice") -> None:
-        """Request UWV's sheltered-work advice; a missing answer goes to the coach, then the team lead."""
-        self.request_uwv_advice()
-        self.arm_after(
-            "uwv_advice", self.policy.uwv_answer_within, "UWV advice answer",
-            Notify(kind="uwv_advice_overdue", recipient=Recipient.COACH), scope,
-            escalation=Escalation(
-                name="uwv_advice_escalation", after=self.policy.uwv_escalation_after,
-                summary="UWV advice still missing",
-                notify=Notify(kind="uwv_advice_overdue", recipient=Recipient.TEAM_LEAD),
-            ),
-        )
 
     # --- facts every route has ------------------------------------------------------------------------
 

@@ -1,0 +1,81 @@
+"""The one way a trajectory arms a deadline: a rule of its route's table (``domain.deadline_rules``).
+
+The engine arms the table's rules by themselves: on entering a state, on taking an event, and clears those an
+event meets. A region's hook arms a rule itself only for what the table cannot say (``arm(rule, at=…)`` with a
+computed moment, ``summary=`` with a computed text, ``scope=`` for runs from before a patch); the deadline book
+computes the due moment either way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.dates import add_months
+    from domain.deadline_rules import DeadlineRule, DeadlineTable
+    from domain.records import Escalation, Notify, SendEvent
+
+if TYPE_CHECKING:
+    from workflows.trajectory import TrajectoryWorkflow
+
+
+class TrajectoryDeadlines:
+    """Arms and clears a route's deadlines from its table; mixed into the engine."""
+
+    deadline_table: ClassVar[DeadlineTable] = DeadlineTable([])
+
+    def arm(
+        self: TrajectoryWorkflow, rule: DeadlineRule, *, at: datetime | None = None, summary: str | None = None,
+        scope: tuple[str, ...] | None = None,
+    ) -> None:  # fmt: skip
+        """Open deadline ``rule`` (replacing it if open), due ``at`` or the rule's policy interval from now; not
+        while the rule's ``when`` flag is false."""
+        if not self.applies(rule):
+            return
+        policy = self.policy
+        if at is not None:
+            due = at
+        elif rule.after_months:
+            due = add_months(workflow.now(), getattr(policy, rule.after_months))
+        else:
+            due = workflow.now() + getattr(policy, str(rule.after))
+        action = Notify(kind=rule.kind, recipient=rule.recipient) if rule.kind else SendEvent(event=str(rule.event))
+        summary = summary or rule.summary
+        escalation = None
+        if rule.escalate is not None:
+            escalate = rule.escalate
+            escalation = Escalation(
+                name=str(rule.escalation_name), after=getattr(policy, escalate.after),
+                summary=escalate.summary.format(summary=summary),
+                notify=Notify(kind=escalate.kind or str(rule.kind), recipient=escalate.recipient),
+            )  # fmt: skip
+        every = getattr(policy, rule.every_months) if rule.every_months else None
+        self.deadlines.arm(
+            rule.name, due, summary, action, scope or rule.scope or rule.on_enter, escalation=escalation,
+            every_months=every, private=rule.private,
+        )  # fmt: skip
+
+    def clear(self: TrajectoryWorkflow, *rules: DeadlineRule) -> None:
+        """Close deadlines ``rules`` and their escalations: they were met (or are moot)."""
+        for rule in rules:
+            self.deadlines.clear(rule.name, *([rule.escalation_name] if rule.escalation_name else []))
+
+    def applies(self: TrajectoryWorkflow, rule: DeadlineRule) -> bool:
+        return rule.when is None or bool(getattr(self, rule.when))
+
+    # python-statemachine calls these on its listener, the workflow: generic callbacks, before the specific
+    # ``on_enter_<state>`` hooks of a region (and ``on_transition`` before any ``after_<event>``).
+
+    def on_transition(self: TrajectoryWorkflow, event: Any) -> None:
+        table = self.deadline_table
+        self.clear(*table.met_by(str(event)))
+        for rule in table.taking(str(event)):
+            self.arm(rule)
+
+    def on_enter_state(self: TrajectoryWorkflow, state: Any) -> None:
+        entered = str(state.id)
+        for rule in self.deadline_table.entering(entered):
+            self.arm(rule, scope=None if rule.scope else (entered,))
