@@ -19,7 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.records import Escalation, Notify, SendEvent
 
 if TYPE_CHECKING:
-    from workflows.trajectory import TrajectoryWorkflow
+    from workflows.state import Engine
 
 
 class TrajectoryDeadlines:
@@ -28,7 +28,7 @@ class TrajectoryDeadlines:
     deadline_table: ClassVar[DeadlineTable] = DeadlineTable([])
 
     def arm(
-        self: TrajectoryWorkflow, rule: DeadlineRule, *, at: datetime | None = None, summary: str | None = None,
+        self: Engine, rule: DeadlineRule, *, at: datetime | None = None, summary: str | None = None,
         scope: tuple[str, ...] | None = None,
     ) -> None:  # fmt: skip
         """Open deadline ``rule`` (replacing it if open), due ``at`` or the rule's policy interval from now; not
@@ -58,24 +58,24 @@ class TrajectoryDeadlines:
             every_months=every, private=rule.private,
         )  # fmt: skip
 
-    def clear(self: TrajectoryWorkflow, *rules: DeadlineRule) -> None:
+    def clear(self: Engine, *rules: DeadlineRule) -> None:
         """Close deadlines ``rules`` and their escalations: they were met (or are moot)."""
         for rule in rules:
             self.deadlines.clear(rule.name, *([rule.escalation_name] if rule.escalation_name else []))
 
-    def applies(self: TrajectoryWorkflow, rule: DeadlineRule) -> bool:
+    def applies(self: Engine, rule: DeadlineRule) -> bool:
         return rule.when is None or bool(getattr(self, rule.when))
 
     # python-statemachine calls these on its listener, the workflow: generic callbacks, before the specific
     # ``on_enter_<state>`` hooks of a region (and ``on_transition`` before any ``after_<event>``).
 
-    def on_transition(self: TrajectoryWorkflow, event: Any) -> None:
+    def on_transition(self: Engine, event: Any) -> None:
         table = self.deadline_table
         self.clear(*table.met_by(str(event)))
         for rule in table.taking(str(event)):
             self.arm(rule)
 
-    def on_enter_state(self: TrajectoryWorkflow, state: Any) -> None:
+    def on_enter_state(self: Engine, state: Any) -> None:
         entered = str(state.id)
         for rule in self.deadline_table.entering(entered):
             self.arm(rule, scope=None if rule.scope else (entered,))

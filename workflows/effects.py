@@ -30,7 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.records import NotificationRecord, PaymentRecord, Recipient
 
 if TYPE_CHECKING:
-    from workflows.trajectory import TrajectoryWorkflow
+    from workflows.state import Engine
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=5))
@@ -106,10 +106,10 @@ class Effect:
 class TrajectoryEffects:
     """The effects a trajectory's hooks and deadlines queue; mixed into the engine, whose state they read."""
 
-    def next_id(self: TrajectoryWorkflow, prefix: str) -> str:
+    def next_id(self: Engine, prefix: str) -> str:
         return f"{workflow.info().workflow_id}:{prefix}{self.state.next_sequence()}"
 
-    def recipient_id(self: TrajectoryWorkflow, recipient: Recipient) -> str:
+    def recipient_id(self: Engine, recipient: Recipient) -> str:
         """The coach of this trajectory, its employer, or the policy's ``<recipient>_id`` (``team_lead_id``, …).
 
         Escalations (``TEAM_LEAD``) go where the policy's ``escalation_to`` says, once the region's workflow
@@ -128,18 +128,18 @@ class TrajectoryEffects:
         return str(getattr(self.policy, f"{recipient.value}_id"))
 
     def short_activity(
-        self: TrajectoryWorkflow, method: Callable[..., Any], argument: Any, summary: str, *,
+        self: Engine, method: Callable[..., Any], argument: Any, summary: str, *,
         retry_policy: RetryPolicy = ACTIVITY_RETRY,
     ) -> Any:  # fmt: skip
         """A short, idempotent effect (an outbox write, an e-mail or webhook call, an audit row, all keyed on a
         stable id): a local activity on the new path, a regular one for runs from before ``local-effects``."""
         return activity(method, argument, summary, retry_policy=retry_policy, local=self.patches.local_effects)
 
-    def queue(self: TrajectoryWorkflow, run: Callable[[], Any], done: Callable[[], None] = lambda: None) -> None:
+    def queue(self: Engine, run: Callable[[], Any], done: Callable[[], None] = lambda: None) -> None:
         self.effects.append(Effect(run=run, done=done))
 
     def notify(
-        self: TrajectoryWorkflow, kind: str, recipient: Recipient, *, due: datetime | None = None, summary: str = ""
+        self: Engine, kind: str, recipient: Recipient, *, due: datetime | None = None, summary: str = ""
     ) -> None:
         """Queue a notification; it is recorded in the view once the channel has it."""
         message = NotificationMessage(
@@ -159,7 +159,7 @@ class TrajectoryEffects:
         record = NotificationRecord(id=message.id, kind=kind, recipient=message.recipient, at=workflow.now(), due=due)
         self.queue(lambda: self.deliver(message, record))
 
-    async def deliver(self: TrajectoryWorkflow, message: NotificationMessage, record: NotificationRecord) -> None:
+    async def deliver(self: Engine, message: NotificationMessage, record: NotificationRecord) -> None:
         """Send ``message``; since ``notification-undeliverable``, after ``policy.notification_attempts`` failed
         tries it is recorded undeliverable and reported to operations instead of being retried for ever."""
         summary = f"notify {message.recipient}: {message.kind}"
@@ -178,7 +178,7 @@ class TrajectoryEffects:
             await self.short_activity(NotificationActivities.send_notification, message, summary)
         self.notifications.append(record)
 
-    def audit_event(self: TrajectoryWorkflow, name: str, source: str, target: str, actor: str) -> None:
+    def audit_event(self: Engine, name: str, source: str, target: str, actor: str) -> None:
         """Queue the audit row of an accepted event: ids and states only, never the event's notes."""
         workflow_id = workflow.info().workflow_id
         update = workflow.current_update_info()
@@ -200,7 +200,7 @@ class TrajectoryEffects:
             )
         )
 
-    def pay(self: TrajectoryWorkflow, kind: str, amount: Any, *, period_start: date) -> None:
+    def pay(self: Engine, kind: str, amount: Any, *, period_start: date) -> None:
         """Queue a payment order to the current employer (runs from before ``payment-streams``)."""
         payee = str(getattr(self.case, "employer_id", None) or "unknown-employer")
         order = PaymentOrder(
@@ -215,7 +215,7 @@ class TrajectoryEffects:
             lambda: self.payments.append(record),
         )
 
-    def order_payment(self: TrajectoryWorkflow, order: PaymentOrder) -> None:
+    def order_payment(self: Engine, order: PaymentOrder) -> None:
         """Queue a payment order made by the payment book; it is in the view once the payments system has it."""
         record = PaymentRecord(
             id=order.id, kind=order.kind, payee=order.payee, amount=order.amount, period_start=order.period_start,
@@ -230,7 +230,7 @@ class TrajectoryEffects:
             lambda: self.payments.append(record),
         )
 
-    def request_uwv_advice(self: TrajectoryWorkflow, kind: str = "sheltered_work_advice") -> None:
+    def request_uwv_advice(self: Engine, kind: str = "sheltered_work_advice") -> None:
         """File a request with UWV: the sheltered-work advice, or (``reexamination``) a re-examination."""
         request = UwvAdviceRequest(
             id=self.next_id("uwv"), kind=kind, region=self.policy.region, trajectory_id=self.start.trajectory_id,

@@ -25,7 +25,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.records import Notify
 
 if TYPE_CHECKING:
-    from workflows.trajectory import TrajectoryWorkflow
+    from workflows.state import Engine
 
 
 class TrajectoryProjection:
@@ -36,7 +36,7 @@ class TrajectoryProjection:
     projection_in_flight: asyncio.Task[None] | None = None
     agenda_projected: AgendaSnapshot | None = None
 
-    def project(self: TrajectoryWorkflow, part: str, item: Any) -> None:
+    def project(self: Engine, part: str, item: Any) -> None:
         """Add ``item`` to part ``part`` of this workflow task's projection (a field of ``Projection``: a list
         part gains the item, a single-valued part is replaced); the main loop writes it after the task."""
         if self.projection is None:
@@ -47,7 +47,7 @@ class TrajectoryProjection:
             )
         self.projection.add(part, item)
 
-    def project_fact(self: TrajectoryWorkflow, event: str, payload: EventBase | None, source: str | None) -> None:
+    def project_fact(self: Engine, event: str, payload: EventBase | None, source: str | None) -> None:
         """The outcome fact of the start (``source`` ``None``) or of the transition just recorded."""
         workflow_id = workflow.info().workflow_id
         fact = transition_fact(
@@ -60,7 +60,7 @@ class TrajectoryProjection:
             fact = fact.model_copy(update={"provider_id": fact.provider_id or self.start.provider_id})
         self.project("facts", fact)
 
-    def project_agenda(self: TrajectoryWorkflow) -> None:
+    def project_agenda(self: Engine) -> None:
         """Project the open deadlines when they (or the coach) changed since the last snapshot (patch ``agenda``)."""
         if not self.patches.record_agenda:
             return

@@ -22,7 +22,7 @@ def overdue(kind: str, after: str = "escalation_after") -> Escalate:
 def step(name: str, state: str, within: str, summary: str, **rule: object) -> DeadlineRule:
     """A step of the route: on entering ``state`` the owner has ``within`` to do it, then it is escalated."""
     return DeadlineRule(
-        name=name, summary=summary, kind=f"{name}_due", on_enter=state, after=within,
+        name=name, summary=summary, kind=f"{name}_due", on_enter=(state,), after=within,
         escalate=overdue(f"{name}_overdue"), **rule,  # type: ignore[arg-type]
     )  # fmt: skip
 
@@ -52,11 +52,11 @@ RIJK_VAN_NIJMEGEN_DEADLINES = DeadlineTable(
                      scope=ARRANGEMENT, escalate=overdue("evaluation_overdue", after="evaluation_grace")),
         DeadlineRule(name="pause_review", summary="pause to be reviewed", kind="pause_review_due",
                      on_event="arrangement_paused", after="max_pause", scope=("paused",)),
-        UWV_ADVICE.placed(on_enter="awaiting_advice"),
+        UWV_ADVICE.placed(on_enter=("awaiting_advice",)),
         step("work_step", "seeking_work", "placement_search_within", "trial place, learning workplace or contract"),
         step("work_step_review", "one_leg_in_each", "work_step_review_after", "is the step to work complete?"),
         DeadlineRule(name="job_coach_check", summary="job coach check-in", kind="job_coach_check_due",
-                     on_enter="in_work", after_months="job_coach_check_every_months",
+                     on_enter=("in_work",), after_months="job_coach_check_every_months",
                      every_months="job_coach_check_every_months"),
         DeadlineRule(name="fallback_decision", summary="fallback decision", kind="fallback_decision_due",
                      on_event="fell_back", after="fallback_decision_within", scope=("fallback",),

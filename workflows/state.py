@@ -8,8 +8,10 @@ or out field by field anywhere else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
 
 from temporalio import workflow
 
@@ -68,3 +70,52 @@ class StateField:
 
     def __get__(self, engine: Any, owner: type | None = None) -> Any:
         return self if engine is None else getattr(engine.state, self.name)
+
+
+class Engine(Protocol):
+    """What the engine's parts (``arming``, ``effects``, ``projection``, ``visibility``) read of the trajectory
+    they are mixed into, and of each other: the self-type of their methods."""
+
+    policy: Any
+    start: Any
+    state: TrajectoryState
+    route: Any
+    patches: Any
+    effects: list[Any]
+    visible: dict[str, Any]
+    escalation_by_policy: bool
+    deadline_table: ClassVar[Any]
+    projection: Any
+    projection_writes: int
+    projection_in_flight: Any
+    agenda_projected: Any
+
+    @property
+    def case(self) -> Any: ...
+    @property
+    def deadlines(self) -> DeadlineBook: ...
+    @property
+    def history(self) -> list[TransitionRecord]: ...
+    @property
+    def notifications(self) -> list[NotificationRecord]: ...
+    @property
+    def payments(self) -> list[PaymentRecord]: ...
+    @property
+    def coach_id(self) -> str: ...
+    @property
+    def match_attempts(self) -> int: ...
+
+    def project(self, part: str, item: Any) -> None: ...
+    def next_id(self, prefix: str) -> str: ...
+    def recipient_id(self, recipient: Any) -> str: ...
+    def queue(self, run: Callable[[], Any], done: Callable[[], None] = ...) -> None: ...
+    def short_activity(
+        self, method: Callable[..., Any], argument: Any, summary: str, *, retry_policy: Any = ...
+    ) -> Any: ...
+    async def deliver(self, message: Any, record: Any) -> None: ...
+    def details(self, upcoming: Any) -> str: ...
+    def applies(self, rule: Any) -> bool: ...
+    def arm(
+        self, rule: Any, *, at: datetime | None = ..., summary: str | None = ..., scope: tuple[str, ...] | None = ...
+    ) -> None: ...
+    def clear(self, *rules: Any) -> None: ...

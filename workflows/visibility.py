@@ -18,7 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.records import Deadline
 
 if TYPE_CHECKING:
-    from workflows.trajectory import TrajectoryWorkflow
+    from workflows.state import Engine
 
 LEGACY_CONTINUE_AS_NEW_AFTER = 500
 """History length at which runs from before ``local-effects`` continue as new, as they always did; newer runs,
@@ -28,7 +28,7 @@ with histories half as long per year, use the policy's (smaller) threshold."""
 class TrajectoryVisibility:
     """Search attributes, current details and the continue-as-new threshold; mixed into the engine."""
 
-    def publish(self: TrajectoryWorkflow) -> None:
+    def publish(self: Engine) -> None:
         """Upsert the search attributes that changed, and refresh the UI's current details."""
         upcoming = self.deadlines.next_public()
         wanted: list[SearchAttributePair[Any]] = [
@@ -55,7 +55,7 @@ class TrajectoryVisibility:
                 self.visible[NEXT_DEADLINE_KIND.name] = kind
         workflow.set_current_details(self.details(upcoming))
 
-    def details(self: TrajectoryWorkflow, upcoming: Deadline | None) -> str:
+    def details(self: Engine, upcoming: Deadline | None) -> str:
         lines = [
             f"**{self.policy.region}** trajectory `{self.start.trajectory_id}` — state **{self.route.state_id}**",
             f"coach `{self.coach_id}` · match attempts {self.match_attempts}",
@@ -69,7 +69,7 @@ class TrajectoryVisibility:
             lines.append(f"⚠ {undeliverable} undeliverable notification(s): see the view and the audit trail")
         return "\n\n".join(lines)
 
-    def continue_as_new_due(self: TrajectoryWorkflow) -> bool:
+    def continue_as_new_due(self: Engine) -> bool:
         info = workflow.info()
         after = (
             self.policy.history_events_before_continue_as_new
