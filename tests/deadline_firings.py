@@ -10,12 +10,14 @@ from __future__ import annotations
 
 ALMERE_TIMERS = "tests/test_almere_timers.py"
 ALMERE_STEPS = "tests/test_almere_seed_steps.py"
+ALMERE_EMPLOYMENT = "tests/test_almere_employment.py"
 AMSTERDAM = "tests/test_amsterdam.py"
 OSS = "tests/test_oss.py"
 OSS_STEPS = "tests/test_oss_seed_steps.py"
 NIJMEGEN = "tests/test_rijk_van_nijmegen.py"
 NIJMEGEN_STEPS = "tests/test_rijk_van_nijmegen_seed_steps.py"
 TABLE_STEPS = "tests/test_table_steps_fire.py::test_a_step_is_due_to_the_owner_then_overdue_to_the_team_lead"
+AMSTERDAM_CONTRACT = "tests/test_table_steps_fire.py::test_an_amsterdam_contract_s_renewal_is_due_then_its_end_escalated"
 
 FIRINGS: dict[str, dict[str, str]] = {
     "almere": {
@@ -41,6 +43,12 @@ FIRINGS: dict[str, dict[str, str]] = {
         "long_absence": f"{ALMERE_STEPS}::test_absence_is_followed_up_and_a_long_one_reaches_the_employer",
         "reexamination": f"{ALMERE_STEPS}::test_reexamination_for_regular_work_is_chased_and_ends_the_placement",
         "reexamination_escalation": f"{ALMERE_STEPS}::test_reexamination_for_regular_work_is_chased_and_ends_the_placement",
+        "contract_renewal": f"{ALMERE_EMPLOYMENT}::test_contract_renewal_due_six_weeks_before_the_end_then_escalated",
+        "contract_end": f"{ALMERE_EMPLOYMENT}::test_contract_renewal_due_six_weeks_before_the_end_then_escalated",
+        "aftercare_visit": f"{ALMERE_EMPLOYMENT}::test_aftercare_visit_due_every_six_months_and_reset_by_a_visit",
+        "permanent_hire": f"{ALMERE_EMPLOYMENT}::test_permanent_hire_due_before_two_years_and_escalated_at_two_years",
+        "permanent_hire_deadline": f"{ALMERE_EMPLOYMENT}::"
+        "test_permanent_hire_due_before_two_years_and_escalated_at_two_years",
     },
     "amsterdam": {
         "check_in": f"{AMSTERDAM}::test_quarterly_check_ins_over_two_years",
@@ -54,6 +62,8 @@ FIRINGS: dict[str, dict[str, str]] = {
         "follow_up_end_escalation": "tests/test_amsterdam_seed_steps.py::"
         "test_a_durable_placement_is_followed_then_closed_by_the_consultant",
         "fallback_decision": f"{AMSTERDAM}::test_fallback_is_an_explicit_escalated_decision",
+        "contract_renewal": AMSTERDAM_CONTRACT,
+        "contract_end": AMSTERDAM_CONTRACT,
     },
     "oss": {
         "screening": f"{OSS}::test_screening_deadline_notifies_the_wmo_consultant_then_the_team_lead",

@@ -1,12 +1,14 @@
-"""Steps of Rijk van Nijmegen's table whose deadline and escalation no region test drove to their moment: each
-fires at its exact virtual time, to the owner, then to the team lead (the firing registry, tests/deadline_firings.py,
-points here)."""
+"""Table rows whose deadline and escalation no region test drove to their moment: each fires at its exact virtual
+time, to the owner, then to the team lead (the firing registry, tests/deadline_firings.py, points here)."""
 
 from __future__ import annotations
 
 import pytest
 
+from domain.amsterdam import AMSTERDAM
+from domain.dates import add_months, start_of_day
 from domain.rijk_van_nijmegen import RIJK_VAN_NIJMEGEN as POLICY
+from tests import amsterdam_steps
 from tests.rijk_van_nijmegen_steps import TEAM_LEAD, NijmegenTrajectory
 from tests.scenario import COACH, assert_fired_at, working_due
 
@@ -45,3 +47,18 @@ async def test_a_step_is_due_to_the_owner_then_overdue_to_the_team_lead(
     await assert_fired_at(t, due_kind, COACH, due)
     escalated = working_due(due + POLICY.escalation_after, f"{deadline}_escalation", POLICY)
     await assert_fired_at(t, overdue_kind, TEAM_LEAD, escalated)
+
+
+async def test_an_amsterdam_contract_s_renewal_is_due_then_its_end_escalated(env, worker):
+    t = await amsterdam_steps.start(env, worker)
+    await amsterdam_steps.to_sheltered_seeking_work(t)
+    today = await t.today()
+    await t.send(
+        "employment_started", employer_id="employer-albert", start_date=today, end_date=add_months(today, 12),
+        employer_days=3, day_activities_days=2,
+    )  # fmt: skip
+    nominal = start_of_day(add_months(today, 12)) - AMSTERDAM.contract_renewal_notice
+    due = working_due(nominal, "contract_renewal", AMSTERDAM)
+    await assert_fired_at(t, "contract_renewal_due", COACH, due)
+    ending = working_due(due + AMSTERDAM.contract_renewal_notice, "contract_end", AMSTERDAM)
+    await assert_fired_at(t, "contract_ending_unrenewed", amsterdam_steps.TEAM_LEAD, ending)

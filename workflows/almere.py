@@ -47,7 +47,7 @@ class AlmereTrajectory(TrajectoryWorkflow):
     @workflow.init
     def __init__(self, input: TrajectoryInput) -> None:
         super().__init__(input)
-        self.employment = EmploymentSchedule(self.deadlines, self.policy)
+        self.employment = EmploymentSchedule(self)
 
     @workflow.run
     async def run(self, input: TrajectoryInput) -> TrajectoryView:

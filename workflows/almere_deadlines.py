@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from domain.deadline_rules import UWV_ADVICE, DeadlineRule, DeadlineTable, Escalate
 from domain.records import Recipient
+from workflows.employment import employment_rules
 
 BEFORE_TRIAL = ("referred", "observation", "awaiting_advice", "seeking_placement")
 """The candidate is still in day activities: the hours build up and school leavers are discussed."""
@@ -60,5 +61,6 @@ ALMERE_DEADLINES = DeadlineTable(
                      on_event="reexamination_requested", after="uwv_answer_within", scope=IN_WORK,
                      met_by=("reexamination_decided",),
                      escalate=Escalate(after="uwv_escalation_after", summary="UWV re-examination still missing")),
+        *employment_rules(),
     ]
 )  # fmt: skip

@@ -8,7 +8,7 @@ from typing import Any
 
 from temporalio import workflow
 
-from workflows.amsterdam_deadlines import AMSTERDAM_DEADLINES, OPEN_STATES
+from workflows.amsterdam_deadlines import AMSTERDAM_DEADLINES, IN_WORK, OPEN_STATES
 from workflows.employment import EmploymentSchedule
 from workflows.trajectory import TrajectoryInput, TrajectoryWorkflow
 
@@ -26,9 +26,6 @@ COACH, TEAM_LEAD, SPECIALIST = Recipient.COACH, Recipient.TEAM_LEAD, Recipient.W
 
 DEADLINES = AMSTERDAM_DEADLINES
 
-IN_WORK = ("employed", "fallback_review", "follow_up")
-"""Employment (fees, contract) runs on while the consultant decides on a reported fallback, and through the
-durable placement's follow-up period."""
 
 AMSTERDAM_STEPS_PATCH = "amsterdam-seed-steps"
 """Issue 16's steps: the follow-up period of a durable placement (completing the transition no longer closes) and
@@ -57,9 +54,7 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
     @workflow.init
     def __init__(self, input: TrajectoryInput) -> None:
         super().__init__(input)
-        self.employment = EmploymentSchedule(
-            self.deadlines, self.policy, employed=IN_WORK, temporary_contract=IN_WORK
-        )
+        self.employment = EmploymentSchedule(self, employed=IN_WORK)
 
     @workflow.run
     async def run(self, input: TrajectoryInput) -> TrajectoryView:

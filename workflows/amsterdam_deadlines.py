@@ -1,8 +1,8 @@
 """Amsterdam's deadlines as data: what each step of the route from day activities into work arms.
 
 Rows without an interval, or whose text depends on the case, are armed by a hook of ``workflows.amsterdam``;
-the deadlines of employment (fees, aftercare, contract renewal) are the shared schedule's
-(``workflows.employment``).
+employment's rows (contract renewal; Amsterdam's policy has no aftercare visits nor permanent-hire mark) are the
+shared schedule's (``workflows.employment``).
 """
 
 from __future__ import annotations
@@ -10,9 +10,14 @@ from __future__ import annotations
 from domain.deadline_rules import UWV_ADVICE, DeadlineRule, DeadlineTable, Escalate
 from domain.records import Recipient
 from statemachines.amsterdam import AmsterdamRoute
+from workflows.employment import employment_rules
 
 OPEN_STATES = tuple(str(state.id) for state in AmsterdamRoute.states if not state.final)
 """The quarterly check-in runs for as long as the trajectory does."""
+
+IN_WORK = ("employed", "fallback_review", "follow_up")
+"""Employment (fees, contract) runs on while the consultant decides on a reported fallback, and through the
+durable placement's follow-up period."""
 
 AMSTERDAM_DEADLINES = DeadlineTable(
     [
@@ -31,5 +36,6 @@ AMSTERDAM_DEADLINES = DeadlineTable(
                      escalate=Escalate(after="follow_up_closing_grace", summary="follow-up closing overdue")),
         DeadlineRule(name="fallback_decision", summary="fallback decision", kind="fallback_decision_overdue",
                      recipient=Recipient.TEAM_LEAD, on_enter=("fallback_review",), after="fallback_decision_within"),
+        *employment_rules(IN_WORK, IN_WORK, aftercare=False, permanent_hire=False),
     ]
 )  # fmt: skip
