@@ -38,6 +38,9 @@ def test_every_table_entry_names_real_states_events_and_policy_fields(region):
         where = f"{region} deadline {rule.name!r}"
         assert set(rule.on_enter) | set(rule.scope) <= states, f"{where}: not a state of the machine"
         assert rule.states, f"{where} belongs to no state"
+        assert not rule.on_event or rule.scope, f"{where} is armed on an event: it names the states it belongs to"
+        initial = str(workflow.route_class.initial_state.id)
+        assert initial not in rule.on_enter, f"{where}: the initial state is entered by no event (arm it at the start)"
         named_events = set(rule.met_by) | {e for e in (rule.on_event, rule.event) if e}
         assert named_events <= events, f"{where}: {sorted(named_events - events)} not events of the machine"
         assert (rule.kind is None) != (rule.event is None), f"{where} notifies or sends an event, one of the two"

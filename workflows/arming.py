@@ -1,7 +1,7 @@
 """The one way a trajectory arms a deadline: a rule of its route's table (``domain.deadline_rules``).
 
 The engine arms the table's rules by themselves: on entering a state, on taking an event, and clears those an
-event meets. A region's hook arms a rule itself only for what the table cannot say (``arm(rule, at=…)`` with a
+event meets (after the transition's hooks: a hook sees the deadlines as they were). A region's hook arms a rule itself only for what the table cannot say (``arm(rule, at=…)`` with a
 computed moment, ``summary=`` with a computed text, ``scope=`` for runs from before a patch); the deadline book
 computes the due moment either way.
 """
@@ -9,7 +9,7 @@ computes the due moment either way.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from temporalio import workflow
 
@@ -66,16 +66,14 @@ class TrajectoryDeadlines:
     def applies(self: Engine, rule: DeadlineRule) -> bool:
         return rule.when is None or bool(getattr(self, rule.when))
 
-    # python-statemachine calls these on its listener, the workflow: generic callbacks, before the specific
-    # ``on_enter_<state>`` hooks of a region (and ``on_transition`` before any ``after_<event>``).
+    def follow_table(self: Engine, event: str, entered: str | None) -> None:
+        """After the machine took ``event`` (into ``entered``, a state it was not in): clear the rows the event
+        meets, arm the rows it triggers and those of the state entered.
 
-    def on_transition(self: Engine, event: Any) -> None:
+        Called by the engine once the transition's hooks ran, rather than as python-statemachine's generic
+        ``on_transition``/``on_enter_state`` callbacks: those would be bound for every state and transition each
+        time a run builds its machine (about half as much again of its construction cost)."""
         table = self.deadline_table
-        self.clear(*table.met_by(str(event)))
-        for rule in table.taking(str(event)):
-            self.arm(rule)
-
-    def on_enter_state(self: Engine, state: Any) -> None:
-        entered = str(state.id)
-        for rule in self.deadline_table.entering(entered):
-            self.arm(rule, scope=None if rule.scope else (entered,))
+        self.clear(*table.met_by(event))
+        for rule in [*table.taking(event), *(table.entering(entered) if entered else [])]:
+            self.arm(rule, scope=None if rule.scope or not entered else (entered,))

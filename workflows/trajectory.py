@@ -191,10 +191,12 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         return self.view()
 
     def apply(self, name: str, payload: EventBase | None, actor: str) -> None:
-        """Send ``name`` to the machine, drop deadlines of the states left, and record the transition."""
+        """Send ``name`` to the machine, arm and clear what its table says, drop deadlines of the states left, and
+        record the transition."""
         source = self.route.state_id
         self.route.send(name, payload=payload)
         target = self.route.state_id
+        self.follow_table(name, entered=target if target != source else None)
         self.deadlines.keep_in_scope(target)
         if self.payment_streams:
             self.money.follow(target)
