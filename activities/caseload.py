@@ -20,9 +20,9 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.handover import CaseloadQuery, Reassignment, ReassignOutcome, TrajectoryRef
 from domain.records import TrajectoryView
-from trajectories.listing import TrajectoryFilter
 from workflows import WORKFLOWS
 from workflows.contract import COACH_ID, REGION, TRAJECTORY_STATE
+from workflows.search import TrajectoryFilter
 
 QUERY_TIMEOUT = timedelta(seconds=10)
 REFUSALS = {"EventNotAllowed", "EventUnknown", "EventInvalid"}

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 from temporalio import workflow
 
-from workflows.payments import PAYMENT_STREAMS_PATCH
+from workflows.payments import PAYMENT_CORRECTIONS_PATCH, PAYMENT_STREAMS_PATCH
+
+with workflow.unsafe.imports_passed_through():
+    from domain.policy import WORKING_DAYS_PATCH
 
 UNDELIVERABLE_PATCH = "notification-undeliverable"
 """Notifications get a bounded retry policy; one that still fails is recorded undeliverable and reported."""
@@ -50,10 +53,11 @@ that queued them, instead of three events and a further workflow task per activi
 employment went from about 60 events to about 30; see BENCHMARKS.md). Runs that started before this
 change keep regular activities to their end (``workflow.patched`` is asked once, at the start of a run)."""
 
-WORKING_DAYS_PATCH = "working-days"
-"""Deadlines fall due at the start of a working day in Europe/Amsterdam, off weekends and Dutch public holidays
-(``policy.working_days``, computed by the deadline book); runs from before keep midnight-UTC and exact-interval
-deadlines to their end. Asked once, when the run is constructed, before the first hook arms a deadline."""
+# WORKING_DAYS_PATCH ("working-days", in domain.policy): deadlines fall due at the start of a working day in
+# Europe/Amsterdam, off weekends and Dutch public holidays (``policy.working_days``, computed by the deadline book);
+# runs from before keep midnight-UTC and exact-interval deadlines to their end. Asked once, when the run is
+# constructed, before the first hook arms a deadline; a region whose working days came later (``policy
+# .working_days_patch``, e.g. ``working-days-every-route``) asks its own patch too.
 
 NEXT_DEADLINE_KIND_PATCH = "next-deadline-kind"
 """``NextDeadlineKind`` says what is due at ``NextDeadline``; it goes into the upsert that moves
@@ -75,6 +79,7 @@ class RunPatches:
     record_facts: bool = False
     record_agenda: bool = False
     payment_streams: bool = False
+    payment_corrections: bool = False
 
     @classmethod
     def decide(cls) -> RunPatches:
@@ -83,7 +88,9 @@ class RunPatches:
         projection = workflow.patched(PROJECTION_PATCH)
         record_facts = projection and workflow.patched(OUTCOME_FACTS_PATCH)
         record_agenda = projection and workflow.patched(AGENDA_PATCH)
+        payment_streams = workflow.patched(PAYMENT_STREAMS_PATCH)
+        payment_corrections = payment_streams and workflow.patched(PAYMENT_CORRECTIONS_PATCH)
         return cls(
             local_effects=local_effects, publish_kind=publish_kind, projection=projection, record_facts=record_facts,
-            record_agenda=record_agenda, payment_streams=workflow.patched(PAYMENT_STREAMS_PATCH),
+            record_agenda=record_agenda, payment_streams=payment_streams, payment_corrections=payment_corrections,
         )  # fmt: skip

@@ -62,13 +62,11 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         self.policy = effective_policy(type(self).policy)
         if isinstance(input, TrajectoryContinuation):
             self.start = input.start
-            calendar = self.policy.working_days if workflow.patched(WORKING_DAYS_PATCH) else None
-            self.state = TrajectoryState.resume(input.snapshot, self.case_class, calendar)
+            self.state = TrajectoryState.resume(input.snapshot, self.case_class, self.working_days())
         else:
             self.start = input
             case = self.new_case(input)
-            calendar = self.policy.working_days if workflow.patched(WORKING_DAYS_PATCH) else None
-            self.state = TrajectoryState(case=case, deadlines=DeadlineBook({}, calendar))
+            self.state = TrajectoryState(case=case, deadlines=DeadlineBook({}, self.working_days()))
         self.money = PaymentBook(self, self.state.streams)
         self.patches = RunPatches()  # decided at the start of the run; until then, as before every patch
         self.escalation_by_policy = False  # region workflows set it from their patch at the start of a run
@@ -77,6 +75,12 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         # The workflow listens from construction on, so hooks of the initial activation (and of eventless
         # transitions it takes) arm their deadlines too.
         self.route = self.route_class(self.case, self.policy, listeners=[self])
+
+    def working_days(self) -> Any:
+        """The calendar deadlines fall due on: the policy's working days, once this run has the region's patch
+        for them (Almere's since ``working-days``, the other routes' since ``working-days-every-route``)."""
+        on_working_days = workflow.patched(WORKING_DAYS_PATCH) and workflow.patched(self.policy.working_days_patch)
+        return self.policy.working_days if on_working_days else None
 
     # --- what region workflows provide -------------------------------------------------------------
 
@@ -120,6 +124,7 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
             pair.key.name: pair.value for pair in workflow.info().typed_search_attributes.search_attributes
         }
         self.patches = RunPatches.decide()
+        self.money.corrections = self.patches.payment_corrections
         if self.patches.record_facts and workflow.info().continued_run_id is None:
             self.project_fact(REFERRED, None, None)
         self.run_started()
