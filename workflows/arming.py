@@ -1,9 +1,9 @@
 """The one way a trajectory arms a deadline: a rule of its route's table (``domain.deadline_rules``).
 
-The engine arms the table's rules by themselves: on entering a state, on taking an event, and clears those an
-event meets (after the transition's hooks: a hook sees the deadlines as they were). A region's hook arms a rule itself only for what the table cannot say (``arm(rule, at=…)`` with a
-computed moment, ``summary=`` with a computed text, ``scope=`` for runs from before a patch); the deadline book
-computes the due moment either way.
+The engine arms the table's rules by themselves, on entering a state or taking an event, and clears those an
+event meets, after the transition's hooks (a hook sees the deadlines as they were). A region's hook arms a rule
+itself only for what the table cannot say (``arm(rule, at=…)`` with a computed moment, ``summary=`` with a
+computed text, ``scope=`` for runs from before a patch); the deadline book computes the due moment either way.
 """
 
 from __future__ import annotations

@@ -14,9 +14,6 @@ from temporalio import workflow
 
 from workflows.payments import PAYMENT_CORRECTIONS_PATCH, PAYMENT_STREAMS_PATCH
 
-with workflow.unsafe.imports_passed_through():
-    from domain.policy import WORKING_DAYS_PATCH
-
 UNDELIVERABLE_PATCH = "notification-undeliverable"
 """Notifications get a bounded retry policy; one that still fails is recorded undeliverable and reported."""
 
@@ -53,7 +50,7 @@ that queued them, instead of three events and a further workflow task per activi
 employment went from about 60 events to about 30; see BENCHMARKS.md). Runs that started before this
 change keep regular activities to their end (``workflow.patched`` is asked once, at the start of a run)."""
 
-# WORKING_DAYS_PATCH ("working-days", in domain.policy): deadlines fall due at the start of a working day in
+# WORKING_DAYS_PATCH ("working-days", in domain.policy with the policies that name their own): deadlines fall due at the start of a working day in
 # Europe/Amsterdam, off weekends and Dutch public holidays (``policy.working_days``, computed by the deadline book);
 # runs from before keep midnight-UTC and exact-interval deadlines to their end. Asked once, when the run is
 # constructed, before the first hook arms a deadline; a region whose working days came later (``policy

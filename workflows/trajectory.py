@@ -21,7 +21,7 @@ from workflows.arming import TrajectoryDeadlines
 from workflows.contract import TRAJECTORY_CLOSED, workflow_id_for
 from workflows.deadlines import DeadlineBook
 from workflows.effects import Effect, TrajectoryEffects
-from workflows.patches import AUDIT_EVENTS_PATCH, WORKING_DAYS_PATCH, RunPatches
+from workflows.patches import AUDIT_EVENTS_PATCH, RunPatches
 from workflows.payments import PaymentBook
 from workflows.projection import TrajectoryProjection
 from workflows.state import StateField, TrajectoryState
@@ -34,7 +34,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
     from domain.facts import REFERRED
     from domain.payments import local_date
-    from domain.policy import RegionPolicy, effective_policy
+    from domain.policy import WORKING_DAYS_PATCH, RegionPolicy, effective_policy
     from domain.records import Notify, Pay, PayStream, PaySupervisionFee, SendEvent, TrajectoryView, TransitionRecord
     from domain.start import TrajectoryStart
     from statemachines.route import Route
