@@ -32,6 +32,7 @@ audit_trail = sa.Table(
     sa.Column("origin", sa.String(200), nullable=False),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("detail", sa.Text, nullable=False, default=""),
+    sa.Column("client", sa.String(100), nullable=False, default=""),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
 )
 

@@ -23,6 +23,7 @@ from temporalio.envconfig import ClientConfig
 from trajectories import client as trajectories_client
 from trajectories import encryption
 from trajectories.api.errors import from_temporal, invalid_input
+from trajectories.cli import security
 from trajectories.audit import read_trail, undeliverable
 from trajectories.cli import render
 from trajectories.cli.inputs import InputError, read_json
@@ -211,6 +212,7 @@ def parser() -> argparse.ArgumentParser:
     sub = command("undeliverable", undeliverable_command, "notifications that failed after their retries (for operations)")
     audit_database(sub)
     as_json(sub)
+    security.add_commands(command)
     return top
 
 
@@ -220,6 +222,8 @@ def _failure(error: Exception) -> Failed | None:
         return error
     if isinstance(error, InputError):
         return Failed(EXIT_INVALID, "InvalidInput", str(error))
+    if (refused := security.failure(error)) is not None:
+        return Failed(EXIT_INVALID, *refused)
     if isinstance(error, encryption.KeyConfigurationError):
         return Failed(EXIT_INVALID, "Configuration", str(error))
     if isinstance(error, ValidationError):

@@ -1,0 +1,50 @@
+"""The security commands: ``clients add`` (an API client and its token, shown once) and ``keys status``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from temporalio.client import Client
+
+from trajectories.api.clients import ALL_REGIONS, SCOPES, ClientConfigurationError, add_client, clients_file
+
+
+class ClientsError(Exception):
+    """A refused ``clients`` command (exit code 2, like other invalid input)."""
+
+
+async def clients_command(args: argparse.Namespace, client: Client | None, out: Console) -> None:
+    """Add an API client: its token's SHA-256 goes into the clients file, the token is printed once."""
+    path = Path(args.file) if args.file else clients_file()
+    try:
+        token = add_client(path, args.name, args.scope, args.region)
+    except ClientConfigurationError as error:
+        raise ClientsError(str(error)) from None
+    out.print(f"client {args.name!r} added to {path}", highlight=False)
+    out.print("its token (shown only now; the file holds its SHA-256): ", end="", highlight=False)
+    print(token, flush=True)  # plain stdout: no wrapping or markup at any width
+
+
+def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """Register the commands with the CLI's ``command(name, function, help)``."""
+    sub = command("clients", clients_command, "manage API clients: `clients add NAME --scope ... --region ...`")
+    sub.add_argument("action", choices=["add"], help="add: a new client and its token (printed once)")
+    sub.add_argument("name", metavar="NAME", help="the client's name, recorded in the audit trail (e.g. almere-backend)")
+    sub.add_argument("--scope", action="append", required=True, choices=SCOPES, help="repeat for each scope")
+    sub.add_argument("--region", action="append", required=True, help=f"a region, or '{ALL_REGIONS}'; repeat for each")
+    sub.add_argument("--file", default=None, help="the clients file (default: TRAJECTORIES_API_CLIENTS or var/api-clients.toml)")
+    sub.set_defaults(temporal=False)
+
+
+def failure(error: Exception) -> tuple[str, str] | None:
+    """(error type, message) for this module's errors, else None."""
+    if isinstance(error, ClientsError):
+        return "InvalidInput", str(error)
+    return None
+
+
+__all__: list[Any] = ["add_commands", "failure"]
