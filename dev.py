@@ -4,9 +4,11 @@
     python3 dev.py serve            # dev server + worker + samples (python -m trajectories.run)
     python3 dev.py test [args...]   # python -m pytest [args...], exiting with pytest's code
     python3 dev.py bench [args...]  # the benchmark suite (python -m benchmarks [args...]; --help)
+    python3 dev.py lint             # ruff check and mypy, as .ci/run runs them
 
-Creates ``.venv`` if missing and runs ``pip install -e '.[test,bench]'`` only when pyproject.toml changed since
-the last install (its hash is kept in ``.venv/.pyproject-installed``), so repeated runs start at once.
+Creates ``.venv`` if missing and runs ``pip install -e '.[test,bench,lint]'`` only when pyproject.toml changed
+since the last install (its hash is kept in ``.venv/.pyproject-installed``), so repeated runs start at once.
+The install shows pip's progress (a few minutes the first time; silence there looked like a hang).
 Then it replaces itself with the venv's Python. Standard library only; never reads stdin (safe in CI).
 """
 
@@ -22,7 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".pyproject-installed"
-COMMANDS = {"serve": ["-m", "trajectories.run"], "test": ["-m", "pytest"], "bench": ["-m", "benchmarks"]}
+EXTRAS = "test,bench,lint"
+COMMANDS = {"serve": ["-m", "trajectories.run"], "test": ["-m", "pytest"], "bench": ["-m", "benchmarks"], "lint": []}
+LINT = [["-m", "ruff", "check", "."], ["-m", "mypy"]]
+"""ruff's rules and mypy's modules are configured in pyproject.toml."""
 
 
 def venv_python() -> Path:
@@ -44,16 +49,28 @@ def ensure_venv() -> Path:
             sys.exit(f"dev.py: could not create {VENV} ({error}); on Debian/Ubuntu install python3-venv")
     wanted = pyproject_hash()
     if not STAMP.exists() or STAMP.read_text().strip() != wanted:
-        print("dev.py: installing the project and its test tools (pip install -e '.[test,bench]')", file=sys.stderr, flush=True)
+        print(f"dev.py: installing the project and its tools into {VENV} (pip install -e '.[{EXTRAS}]'); "
+              "this takes a few minutes the first time", file=sys.stderr, flush=True)  # fmt: skip
         env = {**os.environ, "PIP_NO_INPUT": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+        # pip's own progress (one line per package, a bar on a terminal) on stderr, so stdout stays the command's
         result = subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", "--editable", ".[test,bench]"],
-            cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+            [str(python), "-m", "pip", "install", "--progress-bar", "on", "--editable", f".[{EXTRAS}]"],
+            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=sys.stderr,
         )  # fmt: skip
         if result.returncode != 0:
             sys.exit(f"dev.py: pip install failed (exit code {result.returncode})")
         STAMP.write_text(wanted + "\n")
     return python
+
+
+def lint(python: Path, extra: list[str]) -> None:
+    """Each linter in turn over the whole tree; exits with the first failure's code."""
+    for tool in LINT:
+        print(f"dev.py: {' '.join(tool[1:])}", file=sys.stderr, flush=True)
+        result = subprocess.run([str(python), *tool, *extra], cwd=ROOT, stdin=subprocess.DEVNULL)
+        if result.returncode != 0:
+            sys.exit(result.returncode)
+    sys.exit(0)
 
 
 def main(argv: list[str]) -> None:
@@ -63,6 +80,8 @@ def main(argv: list[str]) -> None:
         sys.exit(f"usage: python3 dev.py {{{'|'.join(COMMANDS)}}} [args...]")
     command, extra = argv[0], argv[1:]
     python = ensure_venv()
+    if command == "lint":
+        lint(python, extra)
     args = [str(python), *COMMANDS[command], *(extra if command in ("test", "bench") else [])]
     bin_dir = str(python.parent)
     env = {**os.environ, "VIRTUAL_ENV": str(VENV), "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}

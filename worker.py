@@ -15,6 +15,7 @@ from activities.channels import channel_from_config
 from activities.notifications import NotificationActivities, NotificationChannel
 from activities.outbox import Outbox
 from activities.payments import PaymentActivities
+from activities.projection import ProjectionActivities
 from activities.uwv import UwvActivities
 from domain.policy import override_policies
 from trajectories import config, encryption
@@ -40,19 +41,20 @@ def build_worker(
     """Build the worker for ``client`` on ``task_queue``: every route's workflow and every activity.
 
     The notification channel comes from ``TRAJECTORIES_NOTIFY_CHANNEL`` unless ``channel`` is given; the
-    audit trail from ``TRAJECTORIES_AUDIT_URL`` unless ``audit`` (a log or a URL) is given. The worker uses the
+    records database (audit trail, ...) from ``TRAJECTORIES_RECORDS_URL`` unless ``audit`` (a log or a URL) is given. The worker uses the
     client's data converter, so it refuses a client without the payload codec: no worker may ever write personal
     data to Temporal in plain text (``trajectories.client.connect`` adds it)."""
     if not encryption.is_encrypting(client.data_converter):
         raise ValueError("build_worker needs a client whose data converter encrypts payloads (trajectories.client.connect)")
     box = Outbox(outbox or config.outbox_dir())
-    audit_log = audit if isinstance(audit, AuditLog) else AuditLog(audit or config.audit_url())
+    audit_log = audit if isinstance(audit, AuditLog) else AuditLog(audit or config.records_url())
     notifications = NotificationActivities(
         channel or channel_from_config(box), outbox=box, audit=audit_log, operations=config.operations_recipient()
     )
     uwv = UwvActivities(box)
     payments = PaymentActivities(box)
     audit_activities = AuditActivities(audit_log)
+    projection = ProjectionActivities(audit_log.records)
     return Worker(
         client,
         task_queue=task_queue or config.task_queue(),
@@ -61,6 +63,7 @@ def build_worker(
             notifications.send_notification,
             notifications.report_undeliverable,
             audit_activities.record_event,
+            projection.project,
             uwv.request_sheltered_work_advice,
             payments.order_payment,
         ],

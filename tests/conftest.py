@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,8 @@ from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from tests.postgres import PostgresCluster
+from tests.postgres import cluster as postgres_cluster
 from tests.scenario import terminate_started
 from trajectories import config, encryption, search_attributes
 from trajectories.local_server import packaged_binary
@@ -34,6 +36,7 @@ def state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("state")
     os.environ["TRAJECTORIES_STATE_DIR"] = str(path)
     os.environ.pop("TRAJECTORIES_AUDIT_URL", None)
+    os.environ.pop("TRAJECTORIES_RECORDS_URL", None)
     os.environ.pop("TRAJECTORIES_NOTIFY_CHANNEL", None)
     return path
 
@@ -101,3 +104,9 @@ async def worker(env: WorkflowEnvironment, outbox: Path) -> AsyncIterator[Worker
             yield running
         finally:
             await terminate_started(env.client)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    """A real PostgreSQL cluster for the session (tests/postgres.py); ``postgres.database()`` gives a fresh one."""
+    yield from postgres_cluster()

@@ -340,15 +340,17 @@ def test_documented_examples_are_valid_events():
     """Every JSON example in docs/amsterdam.md parses; every event is documented."""
     import json
     import re
-    from datetime import date
     from pathlib import Path
 
     from domain.amsterdam import AMSTERDAM_EVENTS, AmsterdamCase
     from domain.events import EventContext
 
+    from tests import doc_dates
+
     text = (Path(__file__).resolve().parent.parent / "docs" / "amsterdam.md").read_text(encoding="utf-8")
+    text = doc_dates.substitute(text)  # relative dates, filled in as a reader would on the day
     case = AmsterdamCase(coach_id=COACH, outflow="sheltered_work", wage_value_percent=40, stabilising={"debts": "mee"})
-    context = EventContext(today=date(2026, 6, 1), policy=AMSTERDAM, case=case)
+    context = EventContext(today=doc_dates.today(), policy=AMSTERDAM, case=case)
     documented = [json.loads(m) for m in re.findall(r'`(\{"event".*?\})`', text)]
     for payload in documented:
         AMSTERDAM_EVENTS.parse(payload, AMSTERDAM_EVENTS.names, context)

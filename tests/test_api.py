@@ -119,11 +119,29 @@ async def test_invalid_start_is_422_naming_the_field(env, http, overrides, field
     assert f"field '{field}'" in body["message"]
 
 
-async def test_malformed_json_is_422(http):
-    response = await http.post(
-        "/regions/almere/trajectories", content=b"{not json", headers={"Content-Type": "application/json"}
-    )
-    assert response.status_code == 422 and response.json()["error"] == "InvalidInput"
+async def test_malformed_json_is_422_saying_so_with_the_position(http):
+    headers = {"Content-Type": "application/json"}
+    response = await http.post("/regions/almere/trajectories", content=b'{"trajectory_id": 32,,}', headers=headers)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "InvalidJson" and body["fields"] == ["(body)"]
+    assert body["message"].startswith("the request body is not valid JSON: ")
+    assert body["message"].endswith("at character 21 (counted from 0)") and "field '" not in body["message"]
+
+
+async def test_a_body_not_sent_as_json_is_415_naming_the_content_type(http):
+    """curl's ``-d`` without ``-H 'Content-Type: application/json'`` sends a form; some clients send none."""
+    for content_type, said in [
+        ("application/x-www-form-urlencoded", "not 'application/x-www-form-urlencoded'"),
+        ("text/plain", "not 'text/plain'"),
+        (None, "no Content-Type was sent"),
+    ]:
+        headers = {"Content-Type": content_type} if content_type else {}
+        response = await http.post("/regions/almere/trajectories", content=b'{"a": 1}', headers=headers)
+        assert response.status_code == 415, content_type
+        body = response.json()
+        assert body["error"] == "UnsupportedMediaType"
+        assert "'Content-Type: application/json'" in body["message"] and said in body["message"]
 
 
 async def test_unknown_region_and_trajectory_are_404(env, http):

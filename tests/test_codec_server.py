@@ -112,7 +112,7 @@ async def test_cors_answers_the_web_ui_origin_only():
 async def test_web_ui_session_cookie_after_signing_in_with_the_token(caplog):
     """The UI cannot send our token (it passes only its own login token, and only over HTTPS): staff sign in
     once and the UI's 'Include cross-origin credentials' sends the session cookie."""
-    caplog.set_level(logging.INFO, logger="trajectories.codec_server")
+    caplog.set_level(logging.DEBUG, logger="trajectories.codec_server")
     body = await encrypted_body()
     async with codec_http() as http:
         assert "Codec token" in (await http.get("/login")).text
@@ -152,6 +152,20 @@ def test_failed_sign_ins_leave_the_window_after_a_minute():
     assert failures.retry_after("10.0.0.1") == 1
     now[0] += 1
     assert failures.retry_after("10.0.0.1") is None
+
+
+async def test_decodes_are_not_logged_at_info_but_refusals_are(caplog):
+    """Browsing the Web UI decodes on every page: the console keeps sign-ins and refusals, not each decode."""
+    caplog.set_level(logging.INFO, logger="trajectories.codec_server")
+    body = await encrypted_body()
+    async with codec_http() as http:
+        for _ in range(3):
+            decoded = await http.post("/decode", content=body, headers={**AUTH, "Origin": UI})
+            assert decoded.status_code == 200
+        assert caplog.records == []
+        assert (await http.post("/decode", content=body, headers={"Origin": UI})).status_code == 401
+    [refusal] = caplog.records
+    assert refusal.levelno == logging.WARNING and "refused" in refusal.getMessage() and TOKEN not in caplog.text
 
 
 def test_the_server_never_runs_without_a_token():

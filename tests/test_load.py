@@ -28,7 +28,7 @@ from tests.processes import WorkerProcess
 from tests.scenario import Trajectory, start_input
 from trajectories.client import start_trajectory
 
-pytestmark = pytest.mark.load
+pytestmark = [pytest.mark.load, pytest.mark.timeout(900)]  # its own TIME_LIMIT for driving, plus start-up
 
 TRAJECTORIES = 1_000
 CONCURRENCY = 48

@@ -77,8 +77,10 @@ async def test_schedule_exists_is_idempotent_and_its_action_notifies_the_consult
                 if described.info.recent_actions and len(sent(outbox)) == len(POLICY.provider_meeting_consultants):
                     break
                 await asyncio.sleep(0.1)
-        run = described.info.recent_actions[-1].action
-        result = await local.client.get_workflow_handle(run.workflow_id, run_id=run.first_execution_run_id).result()
+            run = described.info.recent_actions[-1].action
+            # awaited while the worker still runs: after it stops, nothing could complete the run
+            reminder = local.client.get_workflow_handle(run.workflow_id, run_id=run.first_execution_run_id)
+            result = await asyncio.wait_for(reminder.result(), timeout=30)
         messages = sent(outbox)
         assert sorted(m["recipient"] for m in messages) == sorted(POLICY.provider_meeting_consultants)
         assert sorted(m["id"] for m in messages) == sorted(result)

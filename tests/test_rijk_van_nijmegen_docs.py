@@ -13,9 +13,12 @@ from domain.events import EventContext
 from domain.rijk_van_nijmegen import RIJK_VAN_NIJMEGEN, RIJK_VAN_NIJMEGEN_EVENTS, RijkVanNijmegenCase
 from domain.start import TrajectoryStart
 from statemachines.diagram import render
+from tests import doc_dates
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "rijk-van-nijmegen.md"
-BLOCKS = [json.loads(b) for b in re.findall(r"```json\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)]
+# relative dates ({{today-6}}) filled in as a reader would on the day, so an example never goes stale
+TEXT = doc_dates.substitute(DOC.read_text(encoding="utf-8"))
+BLOCKS = [json.loads(b) for b in re.findall(r"```json\n(.*?)```", TEXT, re.DOTALL)]
 EVENTS = [b for b in BLOCKS if "event" in b]
 
 
@@ -26,7 +29,7 @@ def test_every_event_has_an_example():
 @pytest.mark.parametrize("example", EVENTS, ids=[e["event"] for e in EVENTS])
 def test_event_examples_are_valid(example):
     case = RijkVanNijmegenCase(coach_id="consultant-linking-3")
-    context = EventContext(today=date(2027, 9, 20), policy=RIJK_VAN_NIJMEGEN, case=case)
+    context = EventContext(today=doc_dates.today(), policy=RIJK_VAN_NIJMEGEN, case=case)
     RIJK_VAN_NIJMEGEN_EVENTS.models[example["event"]].model_validate(example, context=context)
 
 

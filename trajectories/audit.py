@@ -8,18 +8,10 @@ from trajectories import config
 
 
 def read_trail(workflow_id: str, url: str | None = None) -> list[AuditEntry]:
-    """A trajectory's audit rows, oldest first, from ``url`` (default ``TRAJECTORIES_AUDIT_URL``)."""
-    log = AuditLog(url or config.audit_url())
-    try:
-        return log.trail(workflow_id)
-    finally:
-        log.dispose()
+    """A trajectory's audit rows, oldest first, from ``url`` (default: the records database, ``config.records_url``)."""
+    return AuditLog(url or config.records_url()).trail(workflow_id)
 
 
 def undeliverable(url: str | None = None) -> list[AuditEntry]:
     """Every notification recorded undeliverable: what operations must follow up."""
-    log = AuditLog(url or config.audit_url())
-    try:
-        return log.by_result("undeliverable")
-    finally:
-        log.dispose()
+    return AuditLog(url or config.records_url()).by_result("undeliverable")

@@ -9,9 +9,14 @@ encode/decode needs authorisation:
 * ``Authorization: Bearer <token>`` with a configured token (``TRAJECTORIES_CODEC_TOKENS``), as the CLI
   sends it (``--codec-endpoint ... --codec-auth "Bearer <token>"``);
 * or a session cookie, for the Web UI. The UI can only pass *its own* login (OIDC) token, and only to an
-  HTTPS endpoint ("Pass the user access token"), so staff sign in once at ``/login`` with their codec token
-  and turn on "Include cross-origin credentials" in the UI's codec settings. The cookie is ``HttpOnly``,
-  ``SameSite=Strict`` and holds a random session id, never the token.
+  HTTPS endpoint ("Pass the user access token"), so staff sign in once at ``/login`` with their codec token,
+  then in the UI's codec settings choose "Use my browser setting", type this server's endpoint and turn on
+  "Include cross-origin credentials" (the cluster-level setting offers no credentials toggle). The cookie is
+  ``HttpOnly``, ``SameSite=Strict`` and holds a random session id, never the token, so the UI must be opened
+  under the same site as the endpoint (``localhost``; from ``127.0.0.1`` the browser withholds the cookie).
+
+Each decode is logged at DEBUG only (browsing the UI decodes constantly); sign-ins are logged at INFO and
+refusals at WARNING, naming the caller as ``token #n``, never the token or the content.
 """
 
 from __future__ import annotations
@@ -123,6 +128,8 @@ def create_app(
         if signed_in is not None:
             request.state.caller = f"session of {signed_in}"
             return
+        logger.warning("%s %s refused: no valid bearer token or codec session (origin %s)", request.method,
+                       request.url.path, request.headers.get("origin", "-"))  # fmt: skip
         raise HTTPException(401, "a bearer token or a codec session is required", {"WWW-Authenticate": "Bearer"})
 
     app = FastAPI(title="trajectories codec server", docs_url=None, redoc_url=None, openapi_url=None)
@@ -154,15 +161,20 @@ def create_app(
         try:
             converted = await getattr(codec, operation)(payloads.payloads)
         except PayloadDecryptionError as error:
+            logger.warning("%s refused for %s: %s", operation, request.state.caller, error)
             raise HTTPException(422, str(error)) from None
-        # the access log: who decrypted how much, where (never payload content)
-        logger.info("%s %d payload(s) in namespace %s for %s", operation, len(converted),
+        # who decrypted how much, where (never payload content); DEBUG: the UI decodes on every page
+        logger.debug("%s %d payload(s) in namespace %s for %s", operation, len(converted),
                     request.headers.get("x-namespace", "-"), request.state.caller)  # fmt: skip
         return Response(json_format.MessageToJson(Payloads(payloads=converted)), media_type="application/json")
 
+    def page(request: Request, message: str) -> str:
+        return LOGIN_PAGE.format(message=message, endpoint=str(request.base_url).rstrip("/"),
+                                 ui=(list(ui_origins) or ["the Web UI"])[0])  # fmt: skip
+
     @app.get("/login", response_class=HTMLResponse)
-    async def login_form() -> str:
-        return LOGIN_PAGE.format(message="")
+    async def login_form(request: Request) -> str:
+        return page(request, "")
 
     @app.post("/login", response_class=HTMLResponse)
     async def login(request: Request) -> HTMLResponse:
@@ -170,14 +182,15 @@ def create_app(
         if (wait := failures.retry_after(address)) is not None:
             logger.warning("codec sign-in refused: too many failures from one address")
             message = f"<p role='alert'>Too many invalid tokens: try again in {wait} seconds.</p>"
-            return HTMLResponse(LOGIN_PAGE.format(message=message), 429, headers={"Retry-After": str(wait)})
+            return HTMLResponse(page(request, message), 429, headers={"Retry-After": str(wait)})
         token = parse_qs((await request.body()).decode(errors="replace")).get("token", [""])[0].strip()
         number = matching_token(token, tokens) if token else None
         if number is None:
             failures.failed(address)
-            return HTMLResponse(LOGIN_PAGE.format(message="<p role='alert'>That token is not valid.</p>"), 401)
-        response = HTMLResponse(LOGIN_PAGE.format(message=f"<p>Signed in for {SESSION_SECONDS // 3600} hours: "
-                                                           "reload the Web UI.</p>"))  # fmt: skip
+            logger.warning("codec sign-in refused: the token is not valid")
+            return HTMLResponse(page(request, "<p role='alert'>That token is not valid.</p>"), 401)
+        response = HTMLResponse(page(request, f"<p role='status'>Signed in for {SESSION_SECONDS // 3600} hours: "
+                                              "reload the Web UI.</p>"))  # fmt: skip
         response.set_cookie(
             SESSION_COOKIE, sessions.open(f"token #{number}"), max_age=SESSION_SECONDS, httponly=True,
             samesite="strict", path="/",
@@ -197,7 +210,9 @@ LOGIN_PAGE = """<!doctype html>
 <label>Codec token <input type="password" name="token" autocomplete="off" required></label>
 <button type="submit">Sign in</button>
 </form>
-<p>Then, in the Web UI's codec server settings, keep this server as the endpoint and turn on
-"Include cross-origin credentials".</p>
+<p>Then open the Web UI at <a href="{ui}">{ui}</a> (the same host name as this page), open its codec
+server settings (the data-encoder icon in the top bar), choose "Use my browser setting and ignore
+Cluster-level setting", type <code>{endpoint}</code> as the endpoint, turn on "Include cross-origin
+credentials" and apply.</p>
 </body></html>
 """

@@ -108,9 +108,18 @@ def operations_recipient() -> str:
     return os.environ.get("TRAJECTORIES_OPERATIONS_RECIPIENT") or "operations"
 
 
-def audit_url() -> str:
-    """``TRAJECTORIES_AUDIT_URL``: SQLAlchemy URL of the audit trail (default a SQLite file under the state dir)."""
-    return os.environ.get("TRAJECTORIES_AUDIT_URL") or f"sqlite:///{state_dir() / 'audit.db'}"
+def records_url() -> str:
+    """``TRAJECTORIES_RECORDS_URL``: SQLAlchemy URL of the records database (audit trail, ledger, agenda, ...);
+    the older ``TRAJECTORIES_AUDIT_URL`` is still honoured; default a SQLite file ``records.db`` in the state dir."""
+    return (
+        os.environ.get("TRAJECTORIES_RECORDS_URL")
+        or os.environ.get("TRAJECTORIES_AUDIT_URL")
+        or f"sqlite:///{state_dir() / 'records.db'}"
+    )
+
+
+audit_url = records_url
+"""The audit trail lives in the records database (the name from before it held more)."""
 
 
 CODEC_KEYS_VARIABLE = "TRAJECTORIES_CODEC_KEYS"

@@ -82,7 +82,8 @@ async def connect_when_ready(
         try:
             client = await Client.connect(address, namespace=NAMESPACE, data_converter=data_converter)
             await search_attributes.register(client)  # the flags registered them; this is a no-op
-            return client
+            if process.poll() is None:  # an answer from another server on the port is not ours
+                return client
         except Exception as error:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"dev server did not answer within {STARTUP_TIMEOUT:g}s: {error}") from error

@@ -4,14 +4,21 @@ Without ``TEMPORAL_ADDRESS`` it runs Temporal's dev server (from the ``temporal-
 downloaded) on a SQLite file under ``var/`` so trajectories survive restarts, then the worker and the
 sample trajectories. With ``TEMPORAL_ADDRESS`` (plus ``TEMPORAL_NAMESPACE``, TLS and API-key variables) it
 uses that cluster and starts no server. Logs carry ids and kinds only, never personal data.
+
+One instance per state directory (a lock file in it), and none on a dev-server port that is taken: a second
+``serve`` says which and exits with code 1 before starting anything, instead of attaching to the first one's
+server. The dev server's ports default to 7233 (gRPC) and 8233 (Web UI); ``TRAJECTORIES_DEV_PORT`` and
+``TRAJECTORIES_DEV_UI_PORT`` move them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 from contextlib import AsyncExitStack, suppress
@@ -20,7 +27,7 @@ from pathlib import Path
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from trajectories import codec_server, config, encryption, local_server, search_attributes
+from trajectories import codec_server, config, encryption, local_server, sample_year, search_attributes
 from trajectories.api import create_app
 from trajectories.api.auth import configured_tokens, ensure_local_token, read_token_file
 from trajectories.api.clients import clients_file, configured_clients
@@ -32,10 +39,70 @@ from worker import build_worker
 
 logger = logging.getLogger("trajectories.run")
 
-DEV_HOST, DEV_PORT, DEV_UI_PORT = local_server.HOST, 7233, 8233
-DEV_UI_URL = f"http://localhost:{DEV_UI_PORT}"
+DEV_HOST = local_server.HOST
+DEV_PORT = int(os.environ.get("TRAJECTORIES_DEV_PORT") or 7233)
+DEV_UI_PORT = int(os.environ.get("TRAJECTORIES_DEV_UI_PORT") or 8233)
 CODEC_HOST = "127.0.0.1"
 STOP_TIMEOUT = 5.0
+EXIT_NOT_STARTED = 1
+LOCK_FILE = "serve.lock"
+
+
+class NotStarted(Exception):
+    """Serving cannot start (another instance, a taken port): the message says what to do."""
+
+
+def dev_ui_url() -> str:
+    """``localhost``, not 127.0.0.1: the codec session cookie is sent only to the site the UI is opened on."""
+    return f"http://localhost:{DEV_UI_PORT}"
+
+
+def hold_instance_lock(state_dir: Path) -> object:
+    """An exclusive lock on ``<state dir>/serve.lock`` for this process's lifetime (the OS drops it when the
+    process ends, however it ends); raises :class:`NotStarted` naming the pid that holds it."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    path = state_dir / LOCK_FILE
+    file = open(path, "a+")
+    try:
+        import fcntl
+    except ImportError:  # Windows: the port check below still refuses a second instance
+        return file
+    try:
+        fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        file.seek(0)
+        holder = file.read().strip() or "unknown"
+        file.close()
+        raise NotStarted(
+            f"another `python3 dev.py serve` is already running with state directory {state_dir} (pid {holder}); "
+            f"use it (Web UI {dev_ui_url()}) or stop it first with Ctrl-C in its terminal"
+        ) from None
+    file.seek(0)
+    file.truncate()
+    file.write(f"{os.getpid()}\n")
+    file.flush()
+    return file
+
+
+def port_taken(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a port in TIME_WAIT is free to the server
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            return error.errno in (errno.EADDRINUSE, errno.EACCES)
+    return False
+
+
+def check_dev_ports() -> None:
+    """Refuse before starting anything when the dev server's ports are taken (another dev server, often)."""
+    taken = [f"{DEV_HOST}:{port}" for port in (DEV_PORT, DEV_UI_PORT) if port_taken(DEV_HOST, port)]
+    if taken:
+        raise NotStarted(
+            f"cannot start the dev server: {' and '.join(taken)} already in use (another Temporal dev server or "
+            f"`dev.py serve`?); stop it, or use it with TEMPORAL_ADDRESS={DEV_HOST}:{DEV_PORT}, or move this one "
+            "with TRAJECTORIES_DEV_PORT and TRAJECTORIES_DEV_UI_PORT"
+        )
 
 
 def dev_ui_origins() -> list[str]:
@@ -49,7 +116,7 @@ def codec_endpoint(port: int) -> str:
 
 
 def dev_server_command(state_dir: Path, codec_port: int | None = None) -> list[str]:
-    ui = ["--ui-port", str(DEV_UI_PORT)]
+    ui = ["--ui-port", str(DEV_UI_PORT), "--ui-disable-news-fetch"]  # the news feed fails offline
     ui_codec = ["--ui-codec-endpoint", codec_endpoint(codec_port)] if codec_port else []
     return local_server.dev_server_command(state_dir / "temporal.db", DEV_PORT, log_level="warn", extra=[*ui, *ui_codec])
 
@@ -181,6 +248,9 @@ async def serve_codec(stack: AsyncExitStack) -> int | None:
 
 async def serve(stop: asyncio.Event) -> None:
     server: subprocess.Popen[bytes] | None = None
+    lock = hold_instance_lock(config.state_dir())  # noqa: F841 (held until the process ends)
+    if not config.external_cluster():
+        check_dev_ports()
     ensure_codec_keys()
     codec = AsyncExitStack()
     try:
@@ -191,7 +261,7 @@ async def serve(stop: asyncio.Event) -> None:
         else:
             server, log_path = start_dev_server(config.state_dir(), codec_port)
             client = await connect_dev_server(server, log_path)
-            ui = DEV_UI_URL
+            ui = dev_ui_url()
             logger.info("dev server ready at %s:%d", DEV_HOST, DEV_PORT)
         if stop.is_set():
             return
@@ -210,6 +280,11 @@ async def serve(stop: asyncio.Event) -> None:
             except Exception as error:  # samples are a convenience: keep serving
                 logger.error("sample trajectories not (all) started: %s: %s", type(error).__name__, error)
             await serve_api(stack, client, worker.task_queue)
+            history = sample_year.start_in_background(config.records_url(), config.state_dir() / "sample-year.log")
+            if history is not None:
+                stack.callback(local_server.stop, history, STOP_TIMEOUT)
+                logger.info("figures: a year of sample history runs in skipped time (log %s); then see /figures",
+                            config.state_dir() / "sample-year.log")  # fmt: skip
             logger.info("worker polling task queue %r; Web UI: %s", worker.task_queue, ui)
             logger.info("press Ctrl-C to stop the worker%s", " and the dev server" if server else "")
             stopping = asyncio.create_task(stop.wait())
@@ -228,19 +303,35 @@ async def serve(stop: asyncio.Event) -> None:
 
 
 def main() -> None:
+    """Serve until Ctrl-C or SIGTERM; exit code 0 after a clean stop, 1 when serving could not start.
+
+    Ends with ``os._exit`` after flushing, like the ``trajectories`` command: the Temporal client's native
+    threads can abort a finishing interpreter (exit code 134 after Ctrl-C, temporalio/sdk-python#300).
+    """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     loop = asyncio.new_event_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError):  # Windows: Ctrl-C arrives as KeyboardInterrupt
             loop.add_signal_handler(signum, stop.set)
+    code = 0
     try:
         loop.run_until_complete(serve(stop))
+        logger.info("stopped")
     except KeyboardInterrupt:
-        pass
+        logger.info("stopped")
+    except NotStarted as error:
+        logger.error("%s", error)
+        code = EXIT_NOT_STARTED
+    except BaseException:
+        logger.exception("stopped by an error")
+        code = EXIT_NOT_STARTED
     finally:
         loop.close()
-    logger.info("stopped")
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

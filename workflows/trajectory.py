@@ -27,11 +27,14 @@ with workflow.unsafe.imports_passed_through():
     from activities.audit import AuditActivities
     from activities.notifications import NotificationActivities
     from activities.payments import PaymentActivities
+    from activities.projection import ProjectionActivities
     from activities.uwv import UwvActivities
     from domain.continuation import TrajectoryContinuation, TrajectoryInput, TrajectorySnapshot
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
+    from domain.facts import REFERRED, transition_fact
     from domain.messages import AuditEntry, NotificationMessage, PaymentOrder, UndeliverableNotice, UwvAdviceRequest
     from domain.policy import RegionPolicy, effective_policy
+    from domain.projection import Projection
     from domain.records import (
         Deadline,
         Escalation,
@@ -70,6 +73,19 @@ AUDIT_AFTER_REPLY_PATCH = "audit-events-after-reply"
 it the Update's reply, until the row is in the database (the round trip went from about 1.1x to 1.9x a bare
 Update; see BENCHMARKS.md). Temporal keeps the scheduled activity, so the row is written even if the worker
 or the database is down when the event is accepted."""
+
+PROJECTION_PATCH = "projection"
+"""What a workflow task adds to the records database (an accepted event's audit row, and whatever else a part of
+``domain.projection.Projection`` holds) is written by ONE regular ``project`` activity per workflow task, after
+the Update's reply, instead of one activity per row. One write is in flight at a time, so rows reach the
+database in the order they were made; the main loop goes on meanwhile (deadlines fire while the database is
+down), and waits for the last write before the run closes or continues as new. Runs that started before keep
+their per-event audit activity (asked once, at the start of the run)."""
+
+OUTCOME_FACTS_PATCH = "outcome-facts"
+"""Every trajectory writes its milestones (its start, then each accepted transition) to the records database as
+outcome facts (``domain.facts``), in the same projection write as its audit rows, so the figures outlive
+Temporal's retention. Needs :data:`PROJECTION_PATCH`; decided once, at the start of a run."""
 
 LOCAL_EFFECTS_PATCH = "local-effects"
 """Notifications and payment orders run as local activities: one marker event each, in the workflow task
@@ -122,6 +138,10 @@ class TrajectoryWorkflow:
         self.sequence = resumed.sequence
         self.effects: list[_Effect] = []
         self.local_effects = False  # decided at the start of the run (LOCAL_EFFECTS_PATCH)
+        self.record_facts = False  # decided at the start of the run (OUTCOME_FACTS_PATCH)
+        self.projection: Projection | None = None  # this workflow task's rows, not yet handed to an activity
+        self.projection_writes = 0
+        self.projection_in_flight: asyncio.Task[None] | None = None
         self.visible: dict[str, Any] = {}
         # The workflow listens from construction on, so hooks of the initial activation (and of eventless
         # transitions it takes) arm their deadlines too.
@@ -187,23 +207,32 @@ class TrajectoryWorkflow:
             pair.key.name: pair.value for pair in workflow.info().typed_search_attributes.search_attributes
         }
         self.local_effects = workflow.patched(LOCAL_EFFECTS_PATCH)
+        workflow.patched(PROJECTION_PATCH)  # decided for the whole run now; audit_event asks again (memoised)
+        self.record_facts = workflow.patched(PROJECTION_PATCH) and workflow.patched(OUTCOME_FACTS_PATCH)
+        if self.record_facts and workflow.info().continued_run_id is None:
+            self.project_fact(REFERRED, None, None)
         while True:
             self.publish()
+            self.flush_projection()
             if self.effects:
                 batch, self.effects = self.effects, []
                 await asyncio.gather(*(self.execute(effect) for effect in batch))
                 continue
             if self.route.closed:
-                await workflow.wait_condition(workflow.all_handlers_finished)
-                if not self.effects:
+                await workflow.wait_condition(self.settled)
+                if not self.effects and self.projection is None:
                     return self.view()
                 continue
             if self.continue_as_new_due():
-                await workflow.wait_condition(workflow.all_handlers_finished)
-                if not self.effects:
+                await workflow.wait_condition(self.settled)
+                if not self.effects and self.projection is None:
                     workflow.continue_as_new(TrajectoryContinuation(start=self.start, snapshot=self.snapshot()))
                 continue
             await self.wait_for_next_deadline()
+
+    def settled(self) -> bool:
+        """No handler running and no projection write in flight: the run may close or continue as new."""
+        return workflow.all_handlers_finished() and self.projection_in_flight is None
 
     async def wait_for_next_deadline(self) -> None:
         upcoming = self.deadlines.next()
@@ -214,7 +243,7 @@ class TrajectoryWorkflow:
         armed = upcoming.due if upcoming else None
         try:
             await workflow.wait_condition(
-                lambda: bool(self.effects) or self.route.closed or self.next_due() != armed,
+                lambda: bool(self.effects) or self.projection_due() or self.route.closed or self.next_due() != armed,
                 timeout=(upcoming.due - now) if upcoming else None,
                 timeout_summary=upcoming.summary if upcoming else None,
             )
@@ -269,6 +298,21 @@ class TrajectoryWorkflow:
         )
         if workflow.patched(AUDIT_EVENTS_PATCH):
             self.audit_event(name, source, target, actor, client)
+        if self.record_facts:
+            self.project_fact(name, payload, source)
+
+    def project_fact(self, event: str, payload: EventBase | None, source: str | None) -> None:
+        """The outcome fact of the start (``source`` ``None``) or of the transition just recorded."""
+        workflow_id = workflow.info().workflow_id
+        fact = transition_fact(
+            key=f"{workflow_id}:fact{len(self.history)}", workflow_id=workflow_id, region=self.policy.region,
+            trajectory_id=self.start.trajectory_id, at=workflow.now(), event=event, payload=payload, case=self.case,
+            from_state=source, to_state=self.route.state_id, closed=self.route.closed,
+            source=self.start.referral_source.value if source is None else None,
+        )  # fmt: skip
+        if source is None:  # the start: the provider is the start input's
+            fact = fact.model_copy(update={"provider_id": fact.provider_id or self.start.provider_id})
+        self.project("facts", fact)
 
     def view(self) -> TrajectoryView:
         return TrajectoryView(
@@ -413,6 +457,9 @@ class TrajectoryWorkflow:
             at=workflow.now(),
             detail=f"{source} -> {target}",
         )
+        if workflow.patched(PROJECTION_PATCH):
+            self.project_audit(entry)
+            return
         summary = f"audit {name} by {actor}"
         after_reply = workflow.patched(AUDIT_AFTER_REPLY_PATCH)
         self.effects.append(
@@ -428,6 +475,43 @@ class TrajectoryWorkflow:
                 done=lambda: None,
             )
         )
+
+    # --- the projection: this workflow task's rows for the records database (PROJECTION_PATCH) -------------
+
+    def project(self, part: str, item: Any) -> None:
+        """Add ``item`` to part ``part`` of this workflow task's projection (a field of ``Projection``: a list
+        part gains the item, a single-valued part is replaced); the main loop writes it after the task."""
+        if self.projection is None:
+            self.projection_writes += 1
+            info = workflow.info()
+            self.projection = Projection(
+                workflow_id=info.workflow_id, key=f"{info.workflow_id}:{info.run_id}:projection{self.projection_writes}"
+            )
+        self.projection.add(part, item)
+
+    def project_audit(self, entry: AuditEntry) -> None:
+        self.project("audit", entry)
+
+    def projection_due(self) -> bool:
+        return self.projection is not None and self.projection_in_flight is None
+
+    def flush_projection(self) -> None:
+        """Hand the collected rows to one ``project`` activity, unless one is still writing: they wait for it."""
+        if not self.projection_due():
+            return
+        projection, self.projection = self.projection, None
+        summary = f"records: {', '.join(f'{len(v) if isinstance(v, list) else 1} {k}' for k, v in projection.parts().items())}"
+
+        async def write() -> None:
+            try:
+                await workflow.execute_activity_method(
+                    ProjectionActivities.project, projection, start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=ACTIVITY_RETRY, summary=summary,
+                )  # fmt: skip
+            finally:
+                self.projection_in_flight = None
+
+        self.projection_in_flight = asyncio.create_task(write())
 
     def pay(self, kind: str, amount: Any, *, period_start: date) -> None:
         """Queue a payment order to the current employer."""

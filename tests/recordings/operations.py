@@ -37,8 +37,15 @@ async def audited(env, worker):
 
 @recording("almere-audited-after-reply")
 async def audited_after_reply(env, worker):
-    """The audit rows as regular activities (``audit-events-after-reply``)."""
+    """The audit rows as regular activities (``audit-events-after-reply``; recorded before the ``projection``
+    patch, re-recording it now takes the newer path)."""
     return await audited_course(env, worker, "replay-audited-after-reply")
+
+
+@recording("almere-projected")
+async def projected(env, worker):
+    """The audit rows of a workflow task written by one ``project`` activity (``projection``)."""
+    return await audited_course(env, worker, "replay-projected")
 
 
 class Unreachable:
@@ -70,3 +77,9 @@ async def undeliverable(env, worker):
 async def provider_meeting_bounded(env, worker):
     """A provider-meeting reminder on the ``notification-undeliverable`` path (bounded retries)."""
     return await remind_providers(env, worker, "provider-meeting-replay-bounded")
+
+
+@recording("almere-outcome-facts")
+async def outcome_facts(env, worker):
+    """The start and every transition written as outcome facts in the same projection (``outcome-facts``)."""
+    return await audited_course(env, worker, "replay-outcome-facts")

@@ -17,6 +17,7 @@ from trajectories.api import errors
 from trajectories.api.auth import api_clients, check_route_scopes
 from trajectories.api.clients import ApiClient
 from trajectories.api.limits import RequestLimits
+from trajectories.api import figures
 from trajectories.api.routes import router
 from trajectories.api.waits import DEFAULT_WAIT, Clock, wall_clock
 from trajectories.signins import FailedSignIns
@@ -76,6 +77,7 @@ def create_app(
     app.state.view_timeout = view_timeout or config_wait()
     errors.install(app)
     app.include_router(router)
+    app.include_router(figures.router)
     check_route_scopes(app.routes)
     app.add_middleware(RequestLimits)
     return app

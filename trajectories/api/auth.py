@@ -115,15 +115,38 @@ def requires(scope: str) -> Any:
         raise ValueError(f"unknown scope {scope!r}; scopes: {', '.join(SCOPES)}")
 
     def check_scope(request: Request, client: Authenticated) -> ApiClient:
-        if not client.may(scope):
-            raise Forbidden(f"client {client.name!r} lacks the scope {scope!r} this call needs", fields=[scope])
-        region = request.path_params.get("region")
-        if region is not None and not client.serves(region):
-            raise Forbidden(f"client {client.name!r} may not act in region {region!r}", fields=[region])
-        return client
+        return allowed(request, client, scope)
 
     check_scope.required_scope = scope  # type: ignore[attr-defined]  # read by ``route_scope``
     return Depends(check_scope)
+
+
+def allowed(request: Request, client: ApiClient, scope: str) -> ApiClient:
+    """``client`` if it holds ``scope`` and serves the path's ``{region}`` (if any); else 403 naming which."""
+    if not client.may(scope):
+        raise Forbidden(f"client {client.name!r} lacks the scope {scope!r} this call needs", fields=[scope])
+    region = request.path_params.get("region")
+    if region is not None and not client.serves(region):
+        raise Forbidden(f"client {client.name!r} may not act in region {region!r}", fields=[region])
+    return client
+
+
+def declares(scope: str) -> Any:
+    """For a route that checks its scope itself with :func:`authorise` (e.g. one that answers a page without a
+    token and data with one): declares the scope so that ``create_app`` sees it; checks nothing."""
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}; scopes: {', '.join(SCOPES)}")
+
+    def declared() -> None:
+        return None
+
+    declared.required_scope = scope  # type: ignore[attr-defined]
+    return Depends(declared)
+
+
+async def authorise(request: Request, scope: str) -> ApiClient:
+    """The imperative form of :func:`requires`: authenticate the caller and check ``scope``."""
+    return allowed(request, authenticate(request, await _bearer(request)), scope)
 
 
 def route_scope(route: APIRoute) -> str | None:

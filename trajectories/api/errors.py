@@ -63,6 +63,10 @@ class Unprocessable(ApiError):
     status_code = status.HTTP_422_UNPROCESSABLE_CONTENT
 
 
+class UnsupportedMediaType(ApiError):
+    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+
+
 RETRY_AFTER_SECONDS = 5
 """What a 503 tells a backend to wait before it retries (``Retry-After``)."""
 
@@ -144,6 +148,31 @@ def invalid_input(errors: list[dict[str, Any]]) -> Unprocessable:
     return Unprocessable("InvalidInput", message, fields=list(dict.fromkeys(fields)), detail=detail)
 
 
+def _is_json(content_type: str) -> bool:
+    media_type = content_type.partition(";")[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+def body_not_json(content_type: str | None, errors: list[dict[str, Any]]) -> ApiError | None:
+    """A body that is not JSON at all, said as such rather than as a field error ("field '32': JSON decode
+    error" named the character offset as if it were a field): 422 ``InvalidJson`` with the position, or
+    415 ``UnsupportedMediaType`` when the body was sent as something else or untyped (FastAPI reads a body as
+    JSON only with a JSON Content-Type; curl's ``-d`` sends a form)."""
+    for item in errors:
+        if item.get("type") == "json_invalid":
+            location = list(item.get("loc") or [])
+            position = location[1] if len(location) > 1 and isinstance(location[1], int) else None
+            reason = str((item.get("ctx") or {}).get("error") or "decode error")
+            where = f" at character {position} (counted from 0)" if position is not None else ""
+            return Unprocessable("InvalidJson", f"the request body is not valid JSON: {reason}{where}", fields=["(body)"])
+    if not _is_json(content_type or "") and any(list(item.get("loc") or [])[:1] == ["body"] for item in errors):
+        sent = f"not {content_type!r}" if content_type else "no Content-Type was sent"
+        return UnsupportedMediaType(
+            "UnsupportedMediaType", f"the request body must be JSON sent with 'Content-Type: application/json' ({sent})"
+        )
+    return None
+
+
 def from_rejected_event(error: WorkflowUpdateFailedError) -> ApiError:
     """The Update validator's ApplicationError: EventNotAllowed → 409, EventInvalid/EventUnknown → 422."""
     cause = error.cause
@@ -197,9 +226,10 @@ def install(app: FastAPI) -> None:
         assert isinstance(error, ApiError)
         return respond(error)
 
-    async def request_invalid(_: Request, error: Exception) -> JSONResponse:
+    async def request_invalid(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RequestValidationError)
-        return respond(invalid_input(list(error.errors())))
+        errors = list(error.errors())
+        return respond(body_not_json(request.headers.get("content-type"), errors) or invalid_input(errors))
 
     async def temporal_error(request: Request, error: Exception) -> JSONResponse:
         translated = from_temporal(error)

@@ -25,6 +25,7 @@ from trajectories import encryption
 from trajectories.api.errors import from_temporal, invalid_input
 from trajectories.cli import security
 from trajectories.audit import read_trail, undeliverable
+from trajectories.cli import figures as figures_cli
 from trajectories.cli import render
 from trajectories.cli.inputs import InputError, read_json
 from trajectories.listing import REGIONS, TrajectoryFilter, filter_params, list_trajectories
@@ -200,7 +201,7 @@ def parser() -> argparse.ArgumentParser:
     as_json(sub)
 
     def audit_database(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--audit-url", default=None, help="SQLAlchemy URL (default: TRAJECTORIES_AUDIT_URL or var/audit.db)")
+        sub.add_argument("--audit-url", default=None, help="SQLAlchemy URL (default: TRAJECTORIES_RECORDS_URL or var/records.db)")
         sub.set_defaults(temporal=False)  # reads the audit database only
 
     sub = command("audit", audit, "a trajectory's audit trail: accepted events and notifications, who, result, origin, time")
@@ -212,6 +213,8 @@ def parser() -> argparse.ArgumentParser:
     sub = command("undeliverable", undeliverable_command, "notifications that failed after their retries (for operations)")
     audit_database(sub)
     as_json(sub)
+
+    figures_cli.register(command, audit_database, as_json)
     security.add_commands(command)
     return top
 

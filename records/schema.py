@@ -1,0 +1,65 @@
+"""Every table of the records database, on one ``metadata`` (Alembic's ``target_metadata``).
+
+A table added here gets an Alembic revision in ``records/migrations/versions/`` (``python -m records revision
+--autogenerate -m "..."`` drafts one); the revisions, not ``metadata.create_all``, make the schema.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+audit_trail = sa.Table(
+    "audit_trail",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(300), nullable=False, unique=True),
+    sa.Column("workflow_id", sa.String(200), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("result", sa.String(100), nullable=False),
+    sa.Column("origin", sa.String(200), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False, default=""),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("client", sa.String(100), nullable=False, server_default=""),
+)
+"""Who did what on which trajectory, with what result, from where, when (``domain.messages.AuditEntry``).
+``key`` is the entry's stable id: a retried write leaves one row."""
+
+outcome_facts = sa.Table(
+    "outcome_facts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(300), nullable=False, unique=True),
+    sa.Column("workflow_id", sa.String(200), nullable=False, index=True),
+    sa.Column("region", sa.String(50), nullable=False, index=True),
+    sa.Column("trajectory_id", sa.String(100), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("event", sa.String(100), nullable=False),
+    sa.Column("from_state", sa.String(100), nullable=True),
+    sa.Column("to_state", sa.String(100), nullable=False),
+    sa.Column("closed", sa.Boolean, nullable=False),
+    sa.Column("source", sa.String(100), nullable=True),
+    sa.Column("provider_id", sa.String(100), nullable=True),
+    sa.Column("employer_id", sa.String(100), nullable=True),
+    sa.Column("employer_type", sa.String(50), nullable=True),
+    sa.Column("work_kind", sa.String(50), nullable=True),
+    sa.Column("value", sa.Integer, nullable=True),
+    sa.Column("attempt", sa.Integer, nullable=False),
+)
+"""The milestones of every trajectory (``domain.facts.OutcomeFact``), for the outcome figures; ``key`` is stable."""
+
+figure_targets = sa.Table(
+    "figure_targets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("region", sa.String(50), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("target", sa.Integer, nullable=False),
+    sa.Column("set_by", sa.String(100), nullable=False),
+    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""Placement targets per region and year, as operators set them; every change is a row, the newest counts."""

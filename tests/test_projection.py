@@ -1,0 +1,127 @@
+"""One projection write per workflow task: its rows in one transaction, exactly once however often it is retried."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from temporalio.testing import ActivityEnvironment
+
+import activities.projection
+from activities.audit import AuditLog
+from activities.projection import ProjectionActivities, part_writer, write_projection
+from domain.messages import AuditEntry
+from domain.projection import Projection
+from tests.scenario import OTHER_COACH, Trajectory
+from worker import build_worker
+
+
+def entry(n: int, workflow_id: str = "trajectory-almere-x") -> AuditEntry:
+    return AuditEntry(
+        key=f"{workflow_id}:event{n}", workflow_id=workflow_id, kind="event", name="observation_started",
+        actor="coach-anna", result="accepted", origin="update submit_event u-1",
+        at=datetime(2027, 1, 4, 9, n, tzinfo=timezone.utc), detail="referred -> observation",
+    )  # fmt: skip
+
+
+def projection(*entries: AuditEntry, key: str = "trajectory-almere-x:run:projection1") -> Projection:
+    return Projection(workflow_id="trajectory-almere-x", key=key, audit=list(entries))
+
+
+async def test_a_retried_projection_writes_its_rows_once(tmp_path: Path):
+    log = AuditLog(f"sqlite:///{tmp_path}/records.db")
+    environment, project = ActivityEnvironment(), ProjectionActivities(log.records).project
+    first = await environment.run(project, projection(entry(1), entry(2)))
+    again = await environment.run(project, projection(entry(1), entry(2)))
+    assert first.written == {"audit": 2} and again.written == {"audit": 0}
+    assert [row.key for row in log.trail("trajectory-almere-x")] == ["trajectory-almere-x:event1", "trajectory-almere-x:event2"]
+
+
+def test_a_projection_is_one_transaction(tmp_path: Path):
+    """A part that fails leaves none of the projection's rows behind: the retry writes them all."""
+    log = AuditLog(f"sqlite:///{tmp_path}/records.db")
+    registered = dict(activities.projection.PART_WRITERS)
+
+    @part_writer("audit")
+    def failing(connection, projection, entries):
+        registered["audit"](connection, projection, entries)
+        raise RuntimeError("the database went away after the first rows")
+
+    try:
+        with pytest.raises(RuntimeError):
+            write_projection(log.records, projection(entry(1)))
+    finally:
+        activities.projection.PART_WRITERS.update(registered)
+    assert log.trail("trajectory-almere-x") == []
+    assert write_projection(log.records, projection(entry(1))).written == {"audit": 1}
+
+
+def test_parts_are_what_holds_something_and_unknown_parts_are_refused():
+    assert projection().empty and projection().parts() == {}
+    filled = projection()
+    filled.add("audit", entry(1))
+    assert filled.parts() == {"audit": [entry(1)]} and not filled.empty
+    with pytest.raises(ValueError, match="unknown projection part 'ledger'"):
+        filled.add("ledger", entry(1))
+    with pytest.raises(ValueError, match="Projection has no part 'ledger'"):
+        part_writer("ledger")(lambda *_: 0)
+
+
+async def scheduled_activities(handle) -> list[str]:
+    return [
+        event.activity_task_scheduled_event_attributes.activity_type.name
+        async for event in handle.fetch_history_events()
+        if event.HasField("activity_task_scheduled_event_attributes")
+    ]
+
+
+async def run_course(env, tmp_path: Path) -> tuple[str, object]:
+    url = f"sqlite:///{tmp_path}/records.db"
+    async with build_worker(env.client, f"test-{uuid.uuid4()}", outbox=tmp_path / "outbox", audit=url) as worker:
+        t = await Trajectory.start(env, worker)
+        await t.send("observation_started")
+        await t.send("coach_reassigned", coach_id=OTHER_COACH)
+        await t.send("withdrawn", reason="moved")
+        await t.handle.result()
+    return url, t.handle
+
+
+EXPECTED_EVENTS = [
+    ("observation_started", "referred -> observation"),
+    ("coach_reassigned", "observation -> observation"),
+    ("withdrawn", "observation -> closed_withdrawn"),
+]
+
+
+async def test_each_workflow_task_writes_its_rows_with_one_activity(env, tmp_path: Path):
+    """The start (its outcome fact) and three accepted events, each in its own workflow task: four ``project``
+    activities, no per-event audit activity."""
+    url, handle = await run_course(env, tmp_path)
+    activities_run = await scheduled_activities(handle)
+    assert activities_run.count("project") == 4 and "record_event" not in activities_run
+    trail = AuditLog(url).trail(handle.id)
+    assert [(row.name, row.detail) for row in trail if row.kind == "event"] == EXPECTED_EVENTS
+
+
+async def test_a_write_retried_after_its_commit_leaves_each_row_once(env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The first write fails after its rows are in (a connection lost after the commit); Temporal retries it
+    with the same projection, and every row is there once. Rows made while a write is retried wait and go
+    with the next write, in order."""
+    attempts: list[str] = []
+    write = activities.projection.write_projection
+
+    def flaky(records, projection):
+        summary = write(records, projection)
+        attempts.append(projection.key)
+        if len(attempts) == 1:
+            raise ConnectionError("connection lost after commit")
+        return summary
+
+    monkeypatch.setattr(activities.projection, "write_projection", flaky)
+    url, handle = await run_course(env, tmp_path)
+    assert attempts[0] == attempts[1], "the failed write was retried with the same projection"
+    assert (await scheduled_activities(handle)).count("project") == len(attempts) - 1
+    trail = AuditLog(url).trail(handle.id)
+    assert [(row.name, row.detail) for row in trail if row.kind == "event"] == EXPECTED_EVENTS
