@@ -63,11 +63,11 @@ def ensure_venv() -> Path:
     return python
 
 
-def lint(python: Path, extra: list[str]) -> None:
+def lint(python: Path) -> None:
     """Each linter in turn over the whole tree; exits with the first failure's code."""
     for tool in LINT:
         print(f"dev.py: {' '.join(tool[1:])}", file=sys.stderr, flush=True)
-        result = subprocess.run([str(python), *tool, *extra], cwd=ROOT, stdin=subprocess.DEVNULL)
+        result = subprocess.run([str(python), *tool], cwd=ROOT, stdin=subprocess.DEVNULL)
         if result.returncode != 0:
             sys.exit(result.returncode)
     sys.exit(0)
@@ -81,7 +81,7 @@ def main(argv: list[str]) -> None:
     command, extra = argv[0], argv[1:]
     python = ensure_venv()
     if command == "lint":
-        lint(python, extra)
+        lint(python)
     args = [str(python), *COMMANDS[command], *(extra if command in ("test", "bench") else [])]
     bin_dir = str(python.parent)
     env = {**os.environ, "VIRTUAL_ENV": str(VENV), "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}

@@ -9,7 +9,7 @@ same activity, and a notification that still fails after its retries is reported
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Protocol
 
 from temporalio import activity
@@ -69,7 +69,7 @@ class DeliveryLedger:
         return self.outbox.has("delivered", message.id)
 
     def record(self, message: NotificationMessage) -> None:
-        receipt = DeliveryReceipt(id=message.id, channel=self.channel, delivered_at=datetime.now(timezone.utc))
+        receipt = DeliveryReceipt(id=message.id, channel=self.channel, delivered_at=datetime.now(UTC))
         self.outbox.put("delivered", message.id, receipt)
 
 
@@ -136,7 +136,7 @@ class NotificationActivities:
             actor="system",
             result=result,
             origin=origin,
-            at=datetime.now(timezone.utc),
+            at=datetime.now(UTC),
             detail=f"to {message.recipient}" + (f"; {detail}" if detail else ""),
         )
         await self.audit.write_async(entry)

@@ -72,7 +72,7 @@ def table(rows: list[Row]) -> str:
     right = {2, 3, 5}
 
     def fmt(line: list[str]) -> str:
-        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w) for i, (c, w) in enumerate(zip(line, widths)))
+        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w) for i, (c, w) in enumerate(zip(line, widths, strict=False)))
 
     return "\n".join([fmt(headers), fmt(["-" * w for w in widths]), *(fmt(line) for line in cells)])
 

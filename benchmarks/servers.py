@@ -24,7 +24,6 @@ from trajectories import config, encryption, search_attributes
 from trajectories.local_server import LocalDevServer, packaged_binary
 
 
-
 def data_converter() -> DataConverter:
     """The encrypting converter every client and worker of the project uses (a fresh key per run, handed to
     worker processes through the environment). Trajectories and bare twins share it, so the codec's cost is

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Annotated, TypeVar
 
 from pydantic import Field
@@ -21,7 +21,7 @@ def add_months(value: D, months: int) -> D:
 
 def start_of_day(value: date) -> datetime:
     """Midnight UTC at the start of ``value``: deadlines on a date fire when that day begins."""
-    return datetime.combine(value, time.min, tzinfo=timezone.utc)
+    return datetime.combine(value, time.min, tzinfo=UTC)
 
 
 EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)

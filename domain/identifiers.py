@@ -24,7 +24,7 @@ def passes_elfproef(digits: str) -> bool:
     if len(digits) != 9 or not digits.isdigit():
         return False
     weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-    return sum(weight * int(digit) for weight, digit in zip(weights, digits)) % 11 == 0
+    return sum(weight * int(digit) for weight, digit in zip(weights, digits, strict=True)) % 11 == 0
 
 
 def bsn_shaped(value: str) -> bool:

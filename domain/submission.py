@@ -14,7 +14,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
 SUBMISSION_FIELD = "submission"
 
 

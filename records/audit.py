@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -15,7 +15,7 @@ from records.schema import audit_trail
 
 def write_entries(connection: Connection, entries: Iterable[AuditEntry]) -> list[bool]:
     """Insert each entry unless its key is there; per entry, whether this call wrote it."""
-    recorded_at = datetime.now(timezone.utc)
+    recorded_at = datetime.now(UTC)
     rows = [{**entry.model_dump(), "recorded_at": recorded_at} for entry in entries]
     return insert_or_ignore(connection, audit_trail, rows, "key")
 
@@ -34,5 +34,5 @@ def by_result(connection: Connection, result: str) -> list[AuditEntry]:
 def _entry(row: sa.RowMapping) -> AuditEntry:
     values = {name: row[name] for name in AuditEntry.model_fields}
     if values["at"].tzinfo is None:  # SQLite returns naive datetimes: they were written in UTC
-        values["at"] = values["at"].replace(tzinfo=timezone.utc)
+        values["at"] = values["at"].replace(tzinfo=UTC)
     return AuditEntry.model_validate(values)

@@ -183,7 +183,7 @@ def migrate(engine: Engine) -> None:
         if path is not None:  # outside any transaction (pysqlite autocommit): a journal mode change needs that
             raw = engine.raw_connection()
             try:
-                raw.driver_connection.execute("PRAGMA journal_mode = WAL")
+                raw.driver_connection.execute("PRAGMA journal_mode = WAL")  # type: ignore[union-attr]  # open: not None
             finally:
                 raw.close()
         with engine.begin() as connection:
@@ -218,11 +218,16 @@ def insert_or_ignore(connection: Connection, table: sa.Table, rows: Iterable[Map
     Asked by ``RETURNING`` rather than ``rowcount``: with implicit RETURNING of the primary key, psycopg's
     ``rowcount`` for an ``INSERT ... ON CONFLICT DO NOTHING`` is not the number of rows written."""
     dialect = connection.dialect.name
+    statement: sa.Insert
     if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects import sqlite
+
+        statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=[key])
     elif dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects import postgresql
+
+        statement = postgresql.insert(table).on_conflict_do_nothing(index_elements=[key])
     else:  # pragma: no cover - normalised() refuses other backends
         raise RecordsUnavailable(f"unsupported backend {dialect!r}")
-    statement = insert(table).on_conflict_do_nothing(index_elements=[key]).returning(table.c[key])
+    statement = statement.returning(table.c[key])
     return [connection.execute(statement, dict(row)).first() is not None for row in rows]

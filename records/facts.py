@@ -8,7 +8,7 @@ target and when.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -36,7 +36,7 @@ def read_facts(connection: Connection, *, region: str | None = None, until: date
     for row in connection.execute(query).mappings():
         values = {name: row[name] for name in OutcomeFact.model_fields}
         if values["at"].tzinfo is None:  # SQLite returns naive datetimes: they were written in UTC
-            values["at"] = values["at"].replace(tzinfo=timezone.utc)
+            values["at"] = values["at"].replace(tzinfo=UTC)
         facts.append(OutcomeFact.model_validate(values))
     return facts
 
@@ -45,14 +45,14 @@ def newest(connection: Connection) -> datetime | None:
     """When the newest fact happened (UTC), or ``None`` before any."""
     value = connection.execute(sa.select(sa.func.max(outcome_facts.c.at))).scalar()
     if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value
 
 
 def set_target(connection: Connection, *, region: str, year: int, target: int, set_by: str) -> None:
     connection.execute(
         sa.insert(figure_targets).values(
-            region=region, year=year, target=target, set_by=set_by, set_at=datetime.now(timezone.utc)
+            region=region, year=year, target=target, set_by=set_by, set_at=datetime.now(UTC)
         )
     )
 

@@ -22,7 +22,6 @@ from trajectories.local_server import packaged_binary
 from worker import build_worker
 from workflows.visibility import SEARCH_ATTRIBUTES
 
-
 # Hypothesis explores new inputs on every developer run; in CI (``CI`` set) it replays a fixed sequence so a
 # red build always means the change, never the draw. A finding seen locally is kept by adding an @example.
 settings.register_profile("ci", derandomize=True)

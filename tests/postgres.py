@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -98,14 +99,14 @@ def server_certificate(ca_file: Path, cert_file: Path, key_file: Path) -> None:
     """A test CA (its certificate to ``ca_file``) and a server certificate for ``localhost`` and 127.0.0.1 signed by
     it, so clients can connect with ``sslmode=verify-full`` as the README documents."""
     import ipaddress
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
     def certificate(subject: str, key, issuer: str, issuer_key, *, ca: bool, names=()) -> x509.Certificate:
         builder = (

@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-
 from tests.conftest import encrypting_converter
 from trajectories import config
 from trajectories.local_server import LocalDevServer
+
 
 class DevServer(LocalDevServer):
     """``temporal server start-dev`` on ``database``, encrypting like the rest of the suite."""

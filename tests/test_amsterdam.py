@@ -344,7 +344,6 @@ def test_documented_examples_are_valid_events():
 
     from domain.amsterdam import AMSTERDAM_EVENTS, AmsterdamCase
     from domain.events import EventContext
-
     from tests import doc_dates
 
     text = (Path(__file__).resolve().parent.parent / "docs" / "amsterdam.md").read_text(encoding="utf-8")

@@ -13,7 +13,6 @@ from datetime import timedelta
 
 import httpx
 import pytest
-
 from temporalio.converter import PayloadCodec
 
 from tests.api_client import TOKEN, api, start

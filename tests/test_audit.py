@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from worker import build_worker
 def entry(key: str = "trajectory-almere-x:event1", **overrides) -> AuditEntry:
     fields = dict(
         key=key, workflow_id="trajectory-almere-x", kind="event", name="observation_started", actor="coach-anna",
-        result="accepted", origin="update submit_event u-1", at=datetime(2027, 1, 4, 9, tzinfo=timezone.utc),
+        result="accepted", origin="update submit_event u-1", at=datetime(2027, 1, 4, 9, tzinfo=UTC),
         detail="referred -> observation",
     )
     return AuditEntry(**{**fields, **overrides})
@@ -45,7 +45,7 @@ async def test_a_retried_activity_writes_one_row(audit: AuditLog):
 
 
 def test_the_trail_is_per_trajectory_and_in_time_order(audit: AuditLog):
-    later = entry("trajectory-almere-x:event2", name="observation_completed", at=datetime(2027, 2, 1, tzinfo=timezone.utc))
+    later = entry("trajectory-almere-x:event2", name="observation_completed", at=datetime(2027, 2, 1, tzinfo=UTC))
     audit.write(later)
     audit.write(entry())
     audit.write(entry("trajectory-almere-y:event1", workflow_id="trajectory-almere-y"))

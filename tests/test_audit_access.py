@@ -47,3 +47,13 @@ async def test_the_api_and_the_cli_show_the_audit_trail(env, worker, capsys, mon
     result = await run(capsys, "audit", "almere", trajectory_id)
     assert result.code == 0 and "coach_reassigned" in result.out and "backend:hr" in result.out
     assert "trajectory_assigned" in result.out and "delivered" in result.out
+
+    monkeypatch.setenv("COLUMNS", "80")  # a standard terminal: wrapped, nothing that matters cut off
+    result = await run(capsys, "audit", "almere", trajectory_id)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= 80 and "…" not in result.out
+    assert f"trajectory-almere-{trajectory_id}" in result.out
+    for entry in trail["entries"]:
+        for value in (entry["name"], entry["actor"], entry["result"], entry["origin"], entry["detail"]):
+            assert value in result.out, value

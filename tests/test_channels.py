@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,14 +20,14 @@ from tests.scenario import COACH, Trajectory
 from trajectories.config import SmtpSettings, WebhookSettings
 from worker import build_worker
 
-DUE = datetime(2027, 3, 1, tzinfo=timezone.utc)
+DUE = datetime(2027, 3, 1, tzinfo=UTC)
 
 
 def message(due: datetime | None = DUE, message_id: str = "trajectory-almere-x:n7") -> NotificationMessage:
     return NotificationMessage(
         id=message_id, kind="trial_end_due", recipient=COACH, region="almere", trajectory_id="x",
         workflow_id="trajectory-almere-x", subject="[almere] trial end due: trajectory x",
-        body="8-week trial — due 2027-03-01. State: trial.", due=due, created_at=datetime(2027, 2, 1, tzinfo=timezone.utc),
+        body="8-week trial — due 2027-03-01. State: trial.", due=due, created_at=datetime(2027, 2, 1, tzinfo=UTC),
     )
 
 
@@ -65,7 +65,7 @@ async def test_smtp_unreachable_raises_so_the_activity_retries(tmp_path: Path):
     from trajectories.local_server import free_port
 
     channel = SmtpChannel(SmtpSettings(host="127.0.0.1", port=free_port(), timeout=2), Outbox(tmp_path))
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 (whatever the SMTP client raises: the activity retries)
         await channel.deliver(message())
     assert not Outbox(tmp_path).has("delivered", message().id), "nothing is recorded as delivered"
 

@@ -89,7 +89,18 @@ async def test_invalid_filters_exit_2_naming_the_field(cli, capsys):
     result = await run(capsys, "list", "--coach", 'x" OR CoachId != "y')
     assert result.code == 2 and "field 'coach'" in result.err
     result = await run(capsys, "overdue", "--as-of", "2026-01-01T00:00:00")
-    assert result.code == 2 and "field 'as_of'" in result.err
+    assert result.code == 2 and "field 'as_of'" in result.err and "has no time zone" in result.err
+    result = await run(capsys, "overdue", "--as-of", "01-01-2027")
+    assert result.code == 2 and "2027-01-01 (the start of that day in Europe/Amsterdam)" in " ".join(result.err.split())
+    assert "2027-01-01T09:00:00+01:00" in result.err
+
+
+async def test_overdue_as_of_a_date_is_the_start_of_that_day_in_amsterdam(cli, capsys):
+    result = await run(capsys, "overdue", "--as-of", "2027-01-01", "--coach", "nobody-here")
+    assert result.code == 0, result.err
+    assert "(next deadline before 2026-12-31 23:00 UTC)" in result.out  # midnight CET
+    summer = await run(capsys, "overdue", "--as-of", "2027-07-01", "--coach", "nobody-here")
+    assert "(next deadline before 2027-06-30 22:00 UTC)" in summer.out  # midnight CEST
 
 
 async def script(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from pydantic import ValidationError
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
-from pydantic import ValidationError
 
 from tests.scenario import Trajectory, start_input
 from trajectories.client import start_trajectory

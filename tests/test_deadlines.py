@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from domain.records import Notify, Recipient
 from workflows.deadlines import DeadlineBook
 
-T0 = datetime(2027, 1, 4, tzinfo=timezone.utc)
+T0 = datetime(2027, 1, 4, tzinfo=UTC)
 NOTIFY = Notify(kind="due", recipient=Recipient.COACH)
 
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from statemachines import ROUTES
-from statemachines import diagram
+from statemachines import ROUTES, diagram
 from statemachines.diagram import SOURCE_MARK, dot, fingerprint, svg_is_current, svg_path
 
 REGIONS = sorted(ROUTES)

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from domain.figures import AMSTERDAM_TZ
+from records import facts as fact_rows
 from records import open_records
 from tests.api_client import TOKEN, api
 from tests.browser import browser_page
 from tests.cli_runner import run
-from records import facts as fact_rows
 from trajectories.cohort import Person, Stage, run_cohort, start_environment
 from trajectories.figures import load_figures
 

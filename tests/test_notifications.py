@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from activities.notifications import OutboxChannel
@@ -17,7 +17,7 @@ from worker import build_worker
 def message(message_id: str = "trajectory-almere-x:n1") -> NotificationMessage:
     return NotificationMessage(
         id=message_id, kind="absence_reported", recipient=COACH, region="almere", trajectory_id="x",
-        workflow_id="trajectory-almere-x", subject="s", body="b", created_at=datetime.now(timezone.utc),
+        workflow_id="trajectory-almere-x", subject="s", body="b", created_at=datetime.now(UTC),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ def entry(n: int, workflow_id: str = "trajectory-almere-x") -> AuditEntry:
     return AuditEntry(
         key=f"{workflow_id}:event{n}", workflow_id=workflow_id, kind="event", name="observation_started",
         actor="coach-anna", result="accepted", origin="update submit_event u-1",
-        at=datetime(2027, 1, 4, 9, n, tzinfo=timezone.utc), detail="referred -> observation",
+        at=datetime(2027, 1, 4, 9, n, tzinfo=UTC), detail="referred -> observation",
     )  # fmt: skip
 
 

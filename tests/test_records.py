@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -30,7 +30,7 @@ CREATE TABLE audit_trail (
 def entry(key: str = "trajectory-almere-x:event1") -> AuditEntry:
     return AuditEntry(
         key=key, workflow_id="trajectory-almere-x", kind="event", name="observation_started", actor="coach-anna",
-        result="accepted", origin="update submit_event u-1", at=datetime(2027, 1, 4, 9, tzinfo=timezone.utc),
+        result="accepted", origin="update submit_event u-1", at=datetime(2027, 1, 4, 9, tzinfo=UTC),
     )  # fmt: skip
 
 

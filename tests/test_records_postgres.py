@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ def entry(n: int, workflow_id: str = "trajectory-almere-x", **overrides) -> Audi
     fields = dict(
         key=f"{workflow_id}:event{n}", workflow_id=workflow_id, kind="event", name="observation_started",
         actor="coach-anna", result="accepted", origin=f"update submit_event u-{n}",
-        at=datetime(2027, 1, 4, 9, tzinfo=timezone.utc) + timedelta(minutes=n), detail="referred -> observation",
+        at=datetime(2027, 1, 4, 9, tzinfo=UTC) + timedelta(minutes=n), detail="referred -> observation",
     )  # fmt: skip
     return AuditEntry(**{**fields, **overrides})
 
@@ -45,7 +45,7 @@ def rows(url: str) -> list[dict]:
     with records.read() as connection:
         found = connection.execute(sa.select(audit_trail).order_by(audit_trail.c.key)).mappings().all()
     return [
-        {**row, "at": row["at"].replace(tzinfo=row["at"].tzinfo or timezone.utc)}
+        {**row, "at": row["at"].replace(tzinfo=row["at"].tzinfo or UTC)}
         for row in ({k: v for k, v in found_row.items() if k not in ("id", "recorded_at")} for found_row in found)
     ]
 

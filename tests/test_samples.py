@@ -49,6 +49,11 @@ async def test_samples_start_reach_their_states_and_are_not_duplicated(env: Work
             if view.history:
                 assert view.history[-1].to_state == state
     assert first[("almere", "sample-almere-3")].case["wage_value_percent"] == 60
+    now = await env.get_current_time()
+    past = {  # a sample shows a trajectory in progress: nothing in it is due before it was started
+        (key, name): due for key, view in first.items() for name, due in view.deadlines.items() if due < now
+    } | {(key, note.kind): note.due for key, view in first.items() for note in view.notifications if note.due and note.due < now}
+    assert past == {}
     assert first[("almere", "sample-almere-6")].closed
 
     assert await start_samples(env.client, worker.task_queue, today=today) == 0

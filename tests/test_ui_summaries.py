@@ -32,10 +32,10 @@ def test_timers_and_activities_carry_summaries(path: Path):
     recorded = events(path)
     without = [
         event["eventId"]
-        for previous, event in zip(recorded, recorded[1:])
+        for previous, event in zip(recorded, recorded[1:], strict=False)
         if needs_summary(event, previous) and "summary" not in event.get("userMetadata", {})
     ]
-    assert any(needs_summary(e, p) for p, e in zip(recorded, recorded[1:]))
+    assert any(needs_summary(e, p) for p, e in zip(recorded, recorded[1:], strict=False))
     assert not without, f"events without a summary: {without}"
 
 

@@ -13,8 +13,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from domain.figures import AMSTERDAM_TZ, Figures, LedgerLine, compute
-from records import open_records
 from records import facts as fact_rows
+from records import open_records
 from trajectories import config
 from workflows import WORKFLOWS
 

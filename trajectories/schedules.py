@@ -56,5 +56,5 @@ async def ensure_schedules(client: Client, task_queue: str) -> list[str]:
         try:
             await client.create_schedule(schedule_id, schedule)
         except ScheduleAlreadyRunningError:
-            await client.get_schedule_handle(schedule_id).update(lambda _: ScheduleUpdate(schedule=schedule))
+            await client.get_schedule_handle(schedule_id).update(lambda _: ScheduleUpdate(schedule=schedule))  # noqa: B023
     return list(SCHEDULES)

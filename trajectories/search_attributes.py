@@ -5,7 +5,6 @@ from __future__ import annotations
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
 from temporalio.client import Client
-from temporalio.common import SearchAttributeIndexedValueType
 from temporalio.service import RPCError, RPCStatusCode
 
 from workflows.visibility import SEARCH_ATTRIBUTES
@@ -15,7 +14,7 @@ def cli_flags() -> list[str]:
     """``--search-attribute Name=Type`` flags for ``temporal server start-dev``."""
     flags: list[str] = []
     for key in SEARCH_ATTRIBUTES:
-        kind = SearchAttributeIndexedValueType(key._indexed_value_type).name.title().replace("_", "")
+        kind = key.indexed_value_type.name.title().replace("_", "")
         flags += ["--search-attribute", f"{key.name}={kind}"]
     return flags
 
@@ -32,7 +31,9 @@ async def register(client: Client) -> list[str]:
             raise
         known = set()
     missing = {
-        key.name: IndexedValueType.ValueType(key._indexed_value_type) for key in SEARCH_ATTRIBUTES if key.name not in known
+        key.name: IndexedValueType.ValueType(key.indexed_value_type.value)
+        for key in SEARCH_ATTRIBUTES
+        if key.name not in known
     }
     if missing:
         await client.operator_service.add_search_attributes(

@@ -30,6 +30,7 @@ class AlmereTrajectory(TrajectoryWorkflow):
 
     route_class = AlmereRoute
     case_class = AlmereCase
+    case: AlmereCase  # the engine's case, as this route's model
     events = ALMERE_EVENTS
     policy = ALMERE
 

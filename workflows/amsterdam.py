@@ -33,6 +33,7 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
 
     route_class = AmsterdamRoute
     case_class = AmsterdamCase
+    case: AmsterdamCase  # the engine's case, as this route's model
     events = AMSTERDAM_EVENTS
     policy = AMSTERDAM
 

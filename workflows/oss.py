@@ -34,6 +34,7 @@ class OssTrajectory(TrajectoryWorkflow):
 
     route_class = OssRoute
     case_class = OssCase
+    case: OssCase  # the engine's case, as this route's model
     events = OSS_EVENTS
     policy = OSS
 

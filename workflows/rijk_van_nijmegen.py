@@ -29,6 +29,7 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
 
     route_class = RijkVanNijmegenRoute
     case_class = RijkVanNijmegenCase
+    case: RijkVanNijmegenCase  # the engine's case, as this route's model
     events = RIJK_VAN_NIJMEGEN_EVENTS
     policy = RIJK_VAN_NIJMEGEN
 
@@ -59,7 +60,8 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
             )
         self.deadlines.arm(name, due, summary, Notify(kind=kind, recipient=COACH), scope, escalation=escalation)
 
-    def arm_after(self, name: str, after: timedelta, summary: str, kind: str, scope: str, **kw: Any) -> None:
+    def arm_coach_after(self, name: str, after: timedelta, summary: str, kind: str, scope: str, **kw: Any) -> None:
+        """Like the engine's ``arm_after``, notifying the coach with ``kind`` (its own name: not an override)."""
         self.arm_due(name, workflow.now() + after, summary, kind, (scope,), **kw)
 
     # --- machine hooks: what each step arms. Names follow python-statemachine's conventions. ---------
@@ -79,7 +81,7 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
         )
 
     def on_enter_awaiting_case_meeting(self) -> None:
-        self.arm_after(
+        self.arm_coach_after(
             "case_meeting", self.policy.case_meeting_within, "case meeting of three consultants",
             "case_meeting_due", "awaiting_case_meeting", overdue="case_meeting_overdue",
         )
@@ -88,13 +90,13 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
         self.notify(f"indication_{payload.decision}", COACH, summary=f"arrangement: {payload.arrangement or 'none'}")
 
     def on_enter_plan_of_approach(self) -> None:
-        self.arm_after(
+        self.arm_coach_after(
             "plan_of_approach", self.policy.plan_of_approach_within, "plan of approach from provider and candidate",
             "plan_of_approach_due", "plan_of_approach", overdue="plan_of_approach_overdue",
         )
 
     def on_enter_plan_advice(self) -> None:
-        self.arm_after(
+        self.arm_coach_after(
             "plan_advice", self.policy.plan_advice_within, "WerkBedrijf's advice on the plan of approach",
             "plan_advice_due", "plan_advice", overdue="plan_advice_overdue",
         )
@@ -119,7 +121,7 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
         now = workflow.now()
         self.case.paused_since = now
         self.deadlines.pause("development", now)
-        self.arm_after("pause_review", self.policy.max_pause, "pause to be reviewed", "pause_review_due", "paused")
+        self.arm_coach_after("pause_review", self.policy.max_pause, "pause to be reviewed", "pause_review_due", "paused")
 
     def after_arrangement_resumed(self) -> None:
         now = workflow.now()
@@ -136,13 +138,13 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
         self.arm_arrangement_end()
 
     def on_enter_seeking_work(self) -> None:
-        self.arm_after(
+        self.arm_coach_after(
             "work_step", self.policy.placement_search_within, "trial place, learning workplace or contract",
             "work_step_due", "seeking_work", overdue="work_step_overdue",
         )
 
     def on_enter_one_leg_in_each(self) -> None:
-        self.arm_after(
+        self.arm_coach_after(
             "work_step_review", self.policy.work_step_review_after, "is the step to work complete?",
             "work_step_review_due", "one_leg_in_each", overdue="work_step_review_overdue",
         )
@@ -159,7 +161,7 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
 
     def after_fell_back(self) -> None:
         self.notify("fallback_decision_needed", COACH, summary="fallback: decide the next step")
-        self.arm_after(
+        self.arm_coach_after(
             "fallback_decision", self.policy.fallback_decision_within, "fallback decision",
             "fallback_decision_due", "fallback", overdue="fallback_decision_overdue",
         )

@@ -22,7 +22,7 @@ from workflows.deadlines import DeadlineBook
 from workflows.visibility import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, REGION, TRAJECTORY_STATE
 
 with workflow.unsafe.imports_passed_through():
-    from pydantic import BaseModel
+    from pydantic import BaseModel, ValidationError
 
     from activities.audit import AuditActivities
     from activities.notifications import NotificationActivities
@@ -49,8 +49,6 @@ with workflow.unsafe.imports_passed_through():
         TransitionRecord,
     )
     from domain.start import TrajectoryStart
-    from pydantic import ValidationError
-
     from domain.submission import SUBMISSION_FIELD, Submission, was_encrypted
     from statemachines.route import Route
 
@@ -117,7 +115,7 @@ class TrajectoryWorkflow:
     route_class: ClassVar[type[Route]]
     case_class: ClassVar[type[BaseModel]]
     events: ClassVar[EventCatalog]
-    policy: ClassVar[RegionPolicy]
+    policy: RegionPolicy  # the region's, on the class; each run's own (test overrides applied) on the instance
 
     def __init__(self, input: TrajectoryInput) -> None:
         # The region's policy, unless this worker process runs with test overrides (``domain.policy``).
@@ -247,7 +245,7 @@ class TrajectoryWorkflow:
                 timeout=(upcoming.due - now) if upcoming else None,
                 timeout_summary=upcoming.summary if upcoming else None,
             )
-        except asyncio.TimeoutError:
+        except TimeoutError:  # asyncio.TimeoutError is this since Python 3.11
             self.fire_due(workflow.now())
 
     def validate_event(self, payload: Any, submission: Submission | None = None) -> None:
@@ -500,6 +498,7 @@ class TrajectoryWorkflow:
         if not self.projection_due():
             return
         projection, self.projection = self.projection, None
+        assert projection is not None  # projection_due() said so
         summary = f"records: {', '.join(f'{len(v) if isinstance(v, list) else 1} {k}' for k, v in projection.parts().items())}"
 
         async def write() -> None:

@@ -14,7 +14,10 @@ def run() -> None:
     if connection is None:  # `python -m records ...` without a held connection
         from records.database import engine_for
 
-        with engine_for(config.get_main_option("sqlalchemy.url")).begin() as connection:
+        url = config.get_main_option("sqlalchemy.url")
+        if not url:
+            raise RuntimeError("no sqlalchemy.url: run migrations through records.database.open_records or `python -m records`")
+        with engine_for(url).begin() as connection:
             migrate(connection)
         return
     migrate(connection)

@@ -13,15 +13,14 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from trajectories import config
-from trajectories.api import errors
+from trajectories.api import errors, figures
 from trajectories.api.auth import api_clients, check_route_scopes
 from trajectories.api.clients import ApiClient
 from trajectories.api.limits import RequestLimits
-from trajectories.api import figures
 from trajectories.api.routes import router
 from trajectories.api.waits import DEFAULT_WAIT, Clock, wall_clock
-from trajectories.signins import FailedSignIns
 from trajectories.client import connect
+from trajectories.signins import FailedSignIns
 
 logger = logging.getLogger("trajectories.api")
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-from pathlib import Path
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -168,7 +168,7 @@ def api_routes(routes: Iterable[Any]) -> Iterator[APIRoute]:
 
 def check_route_scopes(routes: Iterable[Any]) -> None:
     """Deny by default: an API route that declares no scope stops the app from being built."""
-    missing = [f"{sorted(route.methods)} {route.path}" for route in api_routes(routes) if route_scope(route) is None]
+    missing = [f"{sorted(route.methods or ())} {route.path}" for route in api_routes(routes) if route_scope(route) is None]
     if missing:
         raise RuntimeError(
             f"API route(s) without a scope: {'; '.join(missing)}; add dependencies=[requires('<scope>')] "

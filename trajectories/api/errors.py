@@ -143,7 +143,7 @@ def _message(item: dict[str, Any]) -> str:
 
 def invalid_input(errors: list[dict[str, Any]]) -> Unprocessable:
     fields = [_field_name(item["loc"]) for item in errors]
-    message = "; ".join(f"field '{field}': {_message(item)}" for field, item in zip(fields, errors))
+    message = "; ".join(f"field '{field}': {_message(item)}" for field, item in zip(fields, errors, strict=True))
     detail = [{"loc": list(item["loc"]), "msg": _message(item), "type": item["type"]} for item in errors]
     return Unprocessable("InvalidInput", message, fields=list(dict.fromkeys(fields)), detail=detail)
 

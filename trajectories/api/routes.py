@@ -19,7 +19,6 @@ from domain.start import TrajectoryStart
 from trajectories import client as trajectories_client
 from trajectories.api import reads, waits
 from trajectories.api.auth import Authenticated, authenticate, requires
-from trajectories.api.clients import ApiClient
 from trajectories.api.errors import RESPONSES, ErrorBody, Forbidden, NotFound
 from trajectories.audit import read_trail
 from trajectories.listing import REGIONS, STATES, TrajectoryFilter, TrajectorySummary, list_trajectories

@@ -12,8 +12,9 @@ import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from rich.console import Console
@@ -23,13 +24,13 @@ from temporalio.envconfig import ClientConfig
 from trajectories import client as trajectories_client
 from trajectories import encryption
 from trajectories.api.errors import from_temporal, invalid_input
-from trajectories.cli import security
 from trajectories.audit import read_trail, undeliverable
 from trajectories.cli import figures as figures_cli
-from trajectories.cli import render
+from trajectories.cli import render, security
 from trajectories.cli.inputs import InputError, read_json
 from trajectories.listing import REGIONS, TrajectoryFilter, filter_params, list_trajectories
 
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 EXIT_OK, EXIT_REFUSED, EXIT_INVALID, EXIT_NOT_FOUND, EXIT_UNAVAILABLE = 0, 1, 2, 3, 4
 EXIT_FOR_STATUS = {
     409: EXIT_REFUSED,
@@ -97,7 +98,7 @@ async def list_command(args: argparse.Namespace, client: Client, out: Console) -
 
 async def overdue(args: argparse.Namespace, client: Client, out: Console) -> None:
     """Open trajectories whose next deadline has passed, grouped by region and coach."""
-    as_of = args.as_of or datetime.now(UTC).isoformat()
+    as_of = _as_of(args.as_of) if args.as_of else datetime.now(UTC)
     trajectory_filter = _filter(region=args.region, coach=args.coach, overdue=True, as_of=as_of, limit=args.limit)
     rows = await list_trajectories(client, trajectory_filter)
     if args.json:
@@ -125,6 +126,25 @@ async def undeliverable_command(args: argparse.Namespace, client: Client | None,
         render.audit_trail(out, "Undeliverable notifications", rows, with_trajectory=True)
 
 
+AS_OF_FORMATS = "a date, 2027-01-01 (the start of that day in Europe/Amsterdam), or a date and time with its offset, "\
+    "2027-01-01T09:00:00+01:00 or 2027-01-01T08:00:00Z"
+
+
+def _as_of(text: str) -> datetime:
+    """``--as-of``: a date people write, or an exact moment; anything else is refused naming both forms."""
+    try:
+        if len(text.strip()) == 10:
+            return datetime.combine(date.fromisoformat(text.strip()), time(), AMSTERDAM)
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        problem = "has no time zone" if moment is not None else "is not a date or a date and time"
+        raise Failed(EXIT_INVALID, "InvalidInput", f"field 'as_of': {text!r} {problem}; use {AS_OF_FORMATS}",
+                     fields=["as_of"])  # fmt: skip
+    return moment
+
+
 def _start_input(source: str) -> dict[str, Any]:
     return read_json(source, "start input")
 
@@ -137,7 +157,7 @@ def _filter(**values: Any) -> TrajectoryFilter:
 
 
 def _invalid(error: ValidationError) -> Failed:
-    body = invalid_input(list(error.errors(include_url=False))).body
+    body = invalid_input([dict(item) for item in error.errors(include_url=False)]).body
     return Failed(EXIT_INVALID, body.error, body.message, fields=body.fields)
 
 
@@ -196,7 +216,8 @@ def parser() -> argparse.ArgumentParser:
     sub = command("overdue", overdue, "open trajectories whose next deadline has passed, by region and coach")
     region(sub, optional=True)
     sub.add_argument("--coach", help="only this coach's trajectories")
-    sub.add_argument("--as-of", help="ISO datetime with timezone to compare with (default: now)")
+    sub.add_argument("--as-of", metavar="WHEN", help="compare with this moment instead of now: 2027-01-01 (start of "
+                     "that day, Europe/Amsterdam) or 2027-01-01T09:00:00+01:00")  # fmt: skip
     sub.add_argument("--limit", type=int, default=1000)
     as_json(sub)
 

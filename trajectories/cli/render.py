@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from domain.messages import AuditEntry
 from domain.records import TrajectoryView
@@ -18,6 +21,7 @@ from trajectories.listing import TrajectorySummary, group_overdue
 
 def print_json(console: Console, value: BaseModel | Iterable[BaseModel] | dict) -> None:
     """Machine-readable output: exactly what the HTTP API would return."""
+    data: Any
     if isinstance(value, BaseModel):
         data = value.model_dump(mode="json", by_alias=True)
     elif isinstance(value, dict):
@@ -136,11 +140,24 @@ def overdue_report(console: Console, rows: list[TrajectorySummary], as_of: datet
 
 
 def audit_trail(console: Console, title: str, rows: list[AuditEntry], *, with_trajectory: bool = False) -> None:
-    """Audit rows, oldest first: when, what, who, result, origin, detail."""
+    """Audit rows, oldest first: when, what, who, result, origin, detail.
+
+    A table when it fits the terminal; otherwise one block per row whose lines wrap, so that at 80 columns no
+    id, actor or detail is cut off or a column dropped (a table that narrow shortened them all).
+    """
     columns = ["at (UTC)", *(["trajectory"] if with_trajectory else []), "kind", "what", "who", "result", "origin", "detail"]
     table = _table(title, *columns)
     for row in rows:
         cells = [when(row.at), *([row.workflow_id] if with_trajectory else []), row.kind, row.name, row.actor,
                  row.result, row.origin, row.detail]
         table.add_row(*cells)
-    _show(console, table, empty=f"{title}: no entries")
+    natural = console.measure(table, options=console.options.update(width=10_000)).maximum
+    if not rows or natural <= console.width:
+        _show(console, table, empty=f"{title}: no entries")
+        return
+    console.print(Text(title, style="bold"))
+    for row in rows:
+        console.print(Text.assemble(when(row.at), " UTC  ", row.kind, " ", (row.name, "bold"), "  ", row.result))
+        lines = [*([row.workflow_id] if with_trajectory else []), f"by {row.actor} · from {row.origin}", row.detail]
+        for line in filter(None, lines):
+            console.print(Padding(Text(line, overflow="fold"), (0, 0, 0, 2)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -41,7 +41,7 @@ async def start_samples(
     skipped without sending its events again, so samples are never duplicated or advanced twice.
     ``today`` defaults to the current UTC date, which is what the workflows validate dates against.
     """
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
     started = 0
     for sample in all_samples() if samples is None else samples:
         trajectory_id = sample.start["trajectory_id"]

@@ -58,8 +58,9 @@ SAMPLES: list[Sample] = [
     Sample(REGION, _start("sample-nijmegen-fallback", "sample-ref-n05"),
            lambda today: _one_leg_in_each(today)
            + [_event("fell_back", consultant_id="nijmegen-consultant-bdv-2", reason="the workplace closed")]),
-    # A school leaver whose diploma is ten months away: the consultant should join the school meeting now.
+    # A school leaver whose diploma is 13 months away: joining the school meeting is due in a month (from 12
+    # months before the diploma), not already in the past.
     Sample(REGION, _start("sample-nijmegen-school-leaver", "sample-ref-n06", referral_source="vso_pro_school",
-                          diploma_date=(date.today() + timedelta(days=300)).isoformat())),
+                          diploma_date=(date.today() + timedelta(days=400)).isoformat())),
 ]
 
