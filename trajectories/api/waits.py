@@ -47,9 +47,10 @@ async def wall_clock() -> datetime:
 
 
 def update_id(client_name: str, idempotency_key: str | None) -> str:
-    """The Update ID: the key scoped to the client (two clients' keys never collide), else random."""
+    """The Update ID: the key scoped to the client (two clients' keys never collide), else random (short: it
+    shows in the audit trail's origin)."""
     if idempotency_key is None:
-        return f"{client_name}.{uuid.uuid4()}"
+        return uuid.uuid4().hex
     return f"{client_name}.{checked_key(idempotency_key)}"
 
 
