@@ -15,12 +15,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import history, live, scale
+from benchmarks import forecast, history, live, scale
 from benchmarks.drive import Pair
 from benchmarks.report import Row, machine, table, write
 from benchmarks.servers import dev_server, time_skipping_server
 
-SECTIONS = ("history", "skipped", "roundtrip", "throughput", "scale")
+SECTIONS = ("history", "skipped", "roundtrip", "throughput", "scale", "forecast")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -33,6 +33,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--parallel", type=int, default=50, help="concurrent drivers/starters (default 50)")
     parser.add_argument("--samples", type=int, help="round-trip samples of each kind (default 500)")
     parser.add_argument("--at-once", type=int, help="lifecycles started at once in skipped time (default 100)")
+    parser.add_argument("--forecast-people", type=int, help="people in the forecast figure (default 1,000)")
     parser.add_argument("--out", type=Path, help="JSON file (default benchmarks/results/<time>.json)")
     args = parser.parse_args(argv)
     quick = args.quick
@@ -41,6 +42,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     args.samples = args.samples or (50 if quick else 500)
     args.at_once = args.at_once or (10 if quick else 100)
     args.one_by_one = 3 if quick else 10
+    args.forecast_people = args.forecast_people or (50 if quick else 1000)
     args.sections = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = set(args.sections) - set(SECTIONS)
     if unknown:
@@ -85,6 +87,9 @@ async def run(args: argparse.Namespace) -> tuple[list[Row], dict[str, Any]]:
         async with dev_server() as server:
             began = time.perf_counter()
             done("scale", await scale.scale(server, count=args.scale, parallel=args.parallel), began)
+    if "forecast" in args.sections:
+        began = time.perf_counter()
+        done("forecast", await forecast.forecast_speed(people=args.forecast_people), began)
     return rows, raw
 
 

@@ -70,6 +70,7 @@ MILESTONES: dict[str, Milestones] = {
         contract_events=frozenset({"work_step_started"}),
         fallback_events=frozenset({"fell_back"}),
         moved_on_states={"closed_in_work": PAID, "closed_volunteering": "volunteering", "closed_education": "education"},
+        wage_value_events=frozenset({"wage_value_measured"}),
     ),
 }
 """Region → its table. A region without one has facts but no figures beyond inflow and money."""

@@ -15,9 +15,10 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_va
 
 from domain.almere import CoachReassigned, Withdrawn  # the same events in every route
 from domain.dates import CalendarDate, add_months
-from domain.events import EventBase, EventCatalog, context_of
+from domain.events import EventBase, EventCatalog, RecentDate, context_of
 from domain.identifiers import OrganisationId, Reason, StaffId
 from domain.policy import RegionPolicy
+from domain.shared_events import AdviceReceived
 
 Arrangement = Literal["basic", "basic_plus_wage_value", "basic_plus_self_reliance"]
 Development = Literal["wage_value", "self_reliance"]
@@ -38,7 +39,13 @@ class RijkVanNijmegenPolicy(RegionPolicy):
     min_development_months: int = 3  # (default)
     max_development_months: int = 24  # (default)
     progress_review_after_months: int = 6  # (default) half-way through a year
-    evaluation_grace: timedelta = timedelta(weeks=2)  # (default) evaluation overdue → team lead
+    evaluation_grace: timedelta = timedelta(weeks=4)  # (default) evaluation overdue → team lead
+    """An evaluation needs provider, candidate and consultant together: the team lead hears of a missing one later
+    than of other overdue steps (runs from before patch ``rijk-van-nijmegen-seed-steps`` keep ``escalation_after``)."""
+    wage_value_measurement_every_months: int = 3  # (default) during a wage-value arrangement
+    benefit_check_before_diploma_months: int = 3  # (default) the youth team's benefit check, before the diploma
+    secondment_employer_of_record_id: str = "werkbedrijf-rijk-van-nijmegen"
+    """Sheltered work by secondment (detachering, cao Aan de Slag): WerkBedrijf employs, a regular employer hires."""
     max_pause: timedelta = timedelta(weeks=12)  # (default) a pause longer than this is reviewed
     placement_search_within: timedelta = timedelta(weeks=8)  # (default)
     work_step_review_after: timedelta = timedelta(weeks=12)  # (default) is the step complete?
@@ -77,6 +84,14 @@ class SchoolMeetingJoined(EventBase):
         if value > context_of(info).today:
             raise ValueError("must not lie in the future")
         return value
+
+
+class BenefitCheckCompleted(EventBase):
+    """School leavers: a consultant of the youth team checked whether a benefit can be applied for (seed 001)."""
+
+    event: Literal["benefit_check_completed"]
+    outcome: Literal["applied", "not_eligible", "already_has_benefit"]
+    checked_on: RecentDate
 
 
 class IndicationRequested(EventBase):
@@ -156,6 +171,14 @@ class PlanAdvised(EventBase):
         return self
 
 
+class WageValueMeasured(EventBase):
+    """The linking consultant's periodic wage-value measurement during a wage-value arrangement (seed 001)."""
+
+    event: Literal["wage_value_measured"]
+    wage_value_percent: int = Field(ge=0, le=100)
+    measured_on: RecentDate
+
+
 class ArrangementPaused(EventBase):
     """The development arrangement is paused: its clock stops."""
 
@@ -226,13 +249,28 @@ class WorkStepStarted(EventBase):
     form: WorkForm
     employer_id: OrganisationId
     supervisor_id: StaffId = Field(description="The day-activities supervisor, who stays until the step is complete.")
-    secondment: bool = Field(default=False, description="Sheltered work via secondment (detachering).")
+    secondment: bool = Field(
+        default=False,
+        description="Sheltered work via secondment (detachering, cao Aan de Slag): employer_id is then the hirer.",
+    )
+    employer_of_record_id: OrganisationId | None = Field(
+        default=None,
+        description="Secondment only: who employs the candidate (the policy's, WerkBedrijf, when absent).",
+    )
     start_date: CalendarDate
 
     @field_validator("start_date")
     @classmethod
     def _start_near(cls, value: date, info: ValidationInfo) -> date:
         return _not_past(value, info)
+
+    @model_validator(mode="after")
+    def _employer_of_record_only_when_seconded(self) -> WorkStepStarted:
+        if self.employer_of_record_id is not None and not self.secondment:
+            raise ValueError("employer_of_record_id is set only with secondment: true")
+        if self.secondment and self.employer_of_record_id == self.employer_id:
+            raise ValueError("in a secondment the employer of record and the hirer (employer_id) differ")
+        return self
 
 
 class WorkStepCompleted(EventBase):
@@ -274,6 +312,7 @@ class TrajectoryCompleted(EventBase):
 
 RIJK_VAN_NIJMEGEN_EVENTS = EventCatalog(
     SchoolMeetingJoined,
+    BenefitCheckCompleted,
     IndicationRequested,
     CaseMeetingHeld,
     PlanSubmitted,
@@ -282,7 +321,9 @@ RIJK_VAN_NIJMEGEN_EVENTS = EventCatalog(
     ArrangementResumed,
     ArrangementAdjusted,
     ArrangementRetried,
+    WageValueMeasured,
     EvaluationCompleted,
+    AdviceReceived,
     WorkStepStarted,
     WorkStepCompleted,
     FellBack,
@@ -291,6 +332,13 @@ RIJK_VAN_NIJMEGEN_EVENTS = EventCatalog(
     CoachReassigned,
     Withdrawn,
 )
+
+
+class WageValueEntry(BaseModel):
+    """One wage-value measurement, dated: the outcome figures count growth in wage value."""
+
+    wage_value_percent: int
+    measured_on: date
 
 
 class RijkVanNijmegenCase(BaseModel):
@@ -302,9 +350,14 @@ class RijkVanNijmegenCase(BaseModel):
 
     state: str | None = None
     coach_id: str
+    route_revision: int = Field(
+        default=0, description="1: started with patch rijk-van-nijmegen-seed-steps (UWV advice, benefit check, …)."
+    )
     provider_id: str | None = None
     diploma_date: date | None = None
     school_meeting_joined_on: date | None = None
+    benefit_check: str | None = Field(default=None, description="School leavers: the youth team's benefit check.")
+    benefit_checked_on: date | None = None
     case_meeting_consultants: list[str] = []
     arrangement: str | None = None
     development: str | None = None
@@ -321,12 +374,16 @@ class RijkVanNijmegenCase(BaseModel):
     paused_total: timedelta = timedelta(0)
     pauses: int = 0
     evaluations: list[str] = []
+    wage_values: list[WageValueEntry] = []
     track: str | None = None
+    advice: str | None = Field(default=None, description="UWV's sheltered-work advice: positive or negative.")
     match_attempts: int = 0
     work_form: str | None = None
     employer_id: str | None = None
     supervisor_id: str | None = None
     secondment: bool = False
+    employer_of_record_id: str | None = Field(default=None, description="Secondment: who employs the candidate.")
+    hirer_id: str | None = Field(default=None, description="Secondment: the regular employer who hires them in.")
     job_coach_id: str | None = None
     contract_start: date | None = None
     fallbacks: int = 0

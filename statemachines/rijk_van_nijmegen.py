@@ -2,6 +2,9 @@
 
 ROUTES.md, Rijk van Nijmegen; seed 001. A school leaver starts at the school meeting (the start input has a
 diploma date); everyone else starts referred, with the request for the indication still to come.
+
+Trajectories started since patch ``rijk-van-nijmegen-seed-steps`` (``case.route_revision`` 1) ask UWV's advice
+before sheltered work and have the youth team's benefit check; older ones keep the route they started on.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 from statemachine import State
 
 from domain.dates import add_months, start_of_day
+from domain.rijk_van_nijmegen import WageValueEntry
 from statemachines.route import Route, leave, stay
 
 
@@ -28,6 +32,7 @@ class RijkVanNijmegenRoute(Route):
     plan_advice = State("Plan awaiting advice")
     development = State("Development arrangement")
     paused = State("Development arrangement paused")
+    awaiting_advice = State("Awaiting UWV advice")
     seeking_work = State("Seeking a work step")
     one_leg_in_each = State("One leg in each")
     in_work = State("In work, job coach")
@@ -41,7 +46,7 @@ class RijkVanNijmegenRoute(Route):
 
     OPEN = [
         referred, school_meeting, awaiting_case_meeting, basic_arrangement, plan_of_approach, plan_advice,
-        development, paused, seeking_work, one_leg_in_each, in_work, fallback,
+        development, paused, awaiting_advice, seeking_work, one_leg_in_each, in_work, fallback,
     ]  # fmt: skip
 
     referred.to(school_meeting, cond="awaiting_school_meeting")  # eventless: a school leaver starts here
@@ -58,13 +63,16 @@ class RijkVanNijmegenRoute(Route):
     arrangement_resumed = paused.to(development)
     arrangement_adjusted = development.to.itself(internal=True)
     arrangement_retried = leave([development, paused], plan_of_approach)
+    wage_value_measured = development.to.itself(internal=True, cond="measures_wage_value")
     evaluation_completed = (
-        development.to(seeking_work, cond="next_work")
+        development.to(awaiting_advice, cond=["next_sheltered", "asks_uwv"])
+        | development.to(seeking_work, cond="next_work")
         | development.to(closed_volunteering, cond="next_volunteering")
         | development.to(closed_education, cond="next_education")
         | development.to(plan_of_approach, cond="next_follow_up")
         | development.to(basic_arrangement)
     )
+    advice_received = awaiting_advice.to(seeking_work, cond="advice_positive") | awaiting_advice.to(basic_arrangement)
     work_step_started = seeking_work.to(one_leg_in_each)
     work_step_completed = one_leg_in_each.to(in_work)
     fell_back = leave([seeking_work, one_leg_in_each, in_work], fallback)
@@ -72,9 +80,11 @@ class RijkVanNijmegenRoute(Route):
         fallback.to(one_leg_in_each, cond="instrument_in_step")
         | fallback.to(in_work, cond="instrument_in_work")
         | fallback.to(basic_arrangement, cond="back_to_day_activities")
+        | fallback.to(awaiting_advice, cond=["switches_to_sheltered", "asks_uwv"])
         | fallback.to(seeking_work)
     )
     trajectory_completed = in_work.to(closed_in_work)
+    benefit_check_completed = stay(OPEN, cond="benefit_check_open")
     coach_reassigned = stay(OPEN)
     withdrawn = leave(OPEN, closed_withdrawn)
 
@@ -94,6 +104,27 @@ class RijkVanNijmegenRoute(Route):
 
     def next_work(self, payload: Any = None) -> bool:
         return payload is None or payload.next_step in ("banenafspraak_work", "sheltered_work")
+
+    def next_sheltered(self, payload: Any = None) -> bool:
+        return payload is None or payload.next_step == "sheltered_work"
+
+    def asks_uwv(self) -> bool:
+        """Sheltered work needs UWV's advice first (since ``route_revision`` 1)."""
+        return self.case.route_revision >= 1
+
+    def advice_positive(self, payload: Any = None) -> bool:
+        return payload is None or payload.outcome == "positive"
+
+    def switches_to_sheltered(self, payload: Any = None) -> bool:
+        return payload is None or payload.decision == "switch_to_sheltered_work"
+
+    def measures_wage_value(self) -> bool:
+        return self.case.route_revision >= 1 and self.case.development == "wage_value"
+
+    def benefit_check_open(self) -> bool:
+        """A school leaver's benefit check, until it is recorded."""
+        case = self.case
+        return case.route_revision >= 1 and case.diploma_date is not None and case.benefit_check is None
 
     def next_volunteering(self, payload: Any = None) -> bool:
         return payload is None or payload.next_step == "volunteering"
@@ -118,6 +149,10 @@ class RijkVanNijmegenRoute(Route):
 
     def on_school_meeting_joined(self, payload: Any) -> None:
         self.case.school_meeting_joined_on = payload.joined_on
+
+    def on_benefit_check_completed(self, payload: Any) -> None:
+        self.case.benefit_check = payload.outcome
+        self.case.benefit_checked_on = payload.checked_on
 
     def on_indication_requested(self, payload: Any) -> None:
         if payload.provider_id:
@@ -164,6 +199,16 @@ class RijkVanNijmegenRoute(Route):
         self.case.arrangement_end = None
         self.case.paused_since = None
 
+    def on_wage_value_measured(self, payload: Any) -> None:
+        self.case.wage_values.append(
+            WageValueEntry(wage_value_percent=payload.wage_value_percent, measured_on=payload.measured_on)
+        )
+
+    def on_advice_received(self, payload: Any) -> None:
+        self.case.advice = payload.outcome
+        if payload.outcome != "positive":
+            self.case.track = None
+
     def on_evaluation_completed(self, payload: Any) -> None:
         self.case.evaluations.append(payload.next_step)
         if payload.next_step in ("banenafspraak_work", "sheltered_work"):
@@ -180,6 +225,11 @@ class RijkVanNijmegenRoute(Route):
         self.case.employer_id = payload.employer_id
         self.case.supervisor_id = payload.supervisor_id
         self.case.secondment = payload.secondment
+        if payload.secondment:
+            self.case.employer_of_record_id = payload.employer_of_record_id or self.policy.secondment_employer_of_record_id
+            self.case.hirer_id = payload.employer_id
+        else:
+            self.case.employer_of_record_id = self.case.hirer_id = None
 
     def on_work_step_completed(self, payload: Any) -> None:
         self.case.job_coach_id = payload.job_coach_id
@@ -200,6 +250,7 @@ class RijkVanNijmegenRoute(Route):
             self.case.track = "sheltered"
         if payload.decision in ("other_workplace", "switch_to_sheltered_work", "back_to_day_activities"):
             self.case.employer_id = None
+            self.case.employer_of_record_id = self.case.hirer_id = None
 
     def on_trajectory_completed(self, payload: Any) -> None:
         self.case.closing_reason = payload.reason

@@ -1,4 +1,5 @@
-"""A real browser for tests: Debian's ``chromium`` driven by Playwright's Python package.
+"""A real browser for tests (the figures page, the codec sign-in in the Web UI): Debian's ``chromium`` driven by
+Playwright's Python package.
 
 Playwright's own browser download cannot work here (and is never needed): it drives the system's Chromium
 through ``executable_path``. ``.ci/run`` installs the ``chromium`` package when it is missing; without it the

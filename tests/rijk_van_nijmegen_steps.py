@@ -52,8 +52,12 @@ class NijmegenTrajectory(Trajectory):
         return await self.agree_plan(**fields)
 
     async def to_seeking_work(self, next_step: str = "sheltered_work") -> TrajectoryView:
+        """Sheltered work goes through UWV's (positive) advice first."""
         await self.to_development()
-        return await self.send("evaluation_completed", goals_met=True, next_step=next_step)
+        view = await self.send("evaluation_completed", goals_met=True, next_step=next_step)
+        if view.state == "awaiting_advice":
+            view = await self.send("advice_received", actor="backend:uwv-gateway", outcome="positive")
+        return view
 
     async def start_work_step(self, form: str = "trial_placement", employer: str = "employer-dela") -> TrajectoryView:
         return await self.send(

@@ -60,7 +60,7 @@ class Serve:
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
-    def wait_for(self, pattern: str, timeout: float = 120) -> re.Match[str]:
+    def wait_for(self, pattern: str, timeout: float = 180) -> re.Match[str]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             found = re.search(pattern, self.output())
@@ -88,6 +88,11 @@ class Serve:
             self.stop()
 
     def stop(self) -> None:
+        """Ctrl-C, so it stops its dev server in order; SIGKILL if it hangs (the server follows: PDEATHSIG)."""
         if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

@@ -15,7 +15,7 @@ from records import open_records
 from tests.api_client import TOKEN, api
 from tests.browser import browser_page
 from tests.cli_runner import run
-from trajectories.cohort import Person, Stage, run_cohort, start_environment
+from trajectories.cohort import STAGE_MINUTES, Person, Stage, run_cohort, start_environment
 from trajectories.figures import load_figures
 
 UWV = "backend:uwv-gateway"
@@ -137,7 +137,10 @@ async def test_facts_carry_their_exact_virtual_times(ran: tuple[str, datetime]) 
     at = {f.event: f.at for f in facts}
     # The start is the run's first moment; each event at its offset (the test server's clock ticks while a
     # call is on its way, so allow a few seconds of real time).
-    for event, offset in [("referred", timedelta(0)), ("trial_started", timedelta(days=10)), ("contract_signed", CONTRACT_AFTER)]:
+    # (a person's n-th stage comes n × STAGE_MINUTES into its day: trial_started is the 2nd, the contract the 4th)
+    expected = [("referred", timedelta(0)), ("trial_started", timedelta(days=10) + 2 * STAGE_MINUTES),
+                ("contract_signed", CONTRACT_AFTER + 4 * STAGE_MINUTES)]  # fmt: skip
+    for event, offset in expected:
         assert abs(at[event] - (began + offset)) < timedelta(seconds=5), event
     assert facts[-1].provider_id == "provider-good" and facts[-1].employer_id == "employer-jungle"
 

@@ -180,7 +180,8 @@ async def test_arrangement_end_asks_for_evaluation_and_escalates(env, worker):
 
 async def test_pause_and_resume_move_every_deadline_by_exactly_the_paused_time(env, worker):
     t = await NijmegenTrajectory.begin(env, worker)
-    view = await t.to_development()
+    # self-reliance: no recurring wage-value measurement re-arms itself in between (its pause is tested apart)
+    view = await t.to_development("basic_plus_self_reliance")
     planned = dict(view.deadlines)
     await t.sleep(timedelta(days=150, hours=5))
     view = await t.send("arrangement_paused", reason="hospital stay")
@@ -229,7 +230,8 @@ async def test_shortening_and_lengthening_move_the_end(env, worker):
     assert "progress_review" in view.deadlines  # still before the end
     shorter = today + timedelta(days=120)
     view = await t.send("arrangement_adjusted", end_date=shorter)
-    assert view.deadlines == {"arrangement_end": start_of_day(shorter)}  # the evaluation comes first
+    assert view.deadlines.keys() - {"wage_value_measurement"} == {"arrangement_end"}  # the evaluation comes first
+    assert view.deadlines["arrangement_end"] == start_of_day(shorter)
     await t.sleep_until(start_of_day(shorter))
     assert only(await t.view(), "evaluation_due").due == start_of_day(shorter)
 
@@ -253,7 +255,7 @@ async def test_a_failed_arrangement_is_retried_with_a_new_plan(env, worker):
     "next_step, state, extra",
     [
         ("banenafspraak_work", "seeking_work", {}),
-        ("sheltered_work", "seeking_work", {}),
+        ("sheltered_work", "awaiting_advice", {}),
         ("volunteering", "closed_volunteering", {}),
         ("education", "closed_education", {}),
         ("follow_up_arrangement", "plan_of_approach", {"follow_up": "self_reliance"}),
@@ -267,9 +269,9 @@ async def test_each_evaluation_outcome(env, worker, next_step, state, extra):
     assert view.state == state
     assert view.case["evaluations"] == [next_step]
     assert not any(name in view.deadlines for name in ("arrangement_end", "progress_review"))
-    if state == "seeking_work":
+    if next_step.endswith("_work"):
         assert view.case["track"] == next_step.removesuffix("_work")
-        assert "work_step" in view.deadlines
+        assert ("work_step" if state == "seeking_work" else "uwv_advice") in view.deadlines
     if extra:
         assert view.case["development"] == "self_reliance"
 
@@ -331,7 +333,7 @@ async def test_fallback_decision_is_due_and_escalated(env, worker):
     [
         ("extra_instrument", "job_coach", False, "one_leg_in_each"),
         ("extra_instrument", "wage_cost_subsidy", True, "in_work"),
-        ("switch_to_sheltered_work", None, True, "seeking_work"),
+        ("switch_to_sheltered_work", None, True, "awaiting_advice"),
         ("back_to_day_activities", None, False, "basic_arrangement"),
     ],
 )
@@ -357,8 +359,11 @@ async def test_school_leaver_consultant_joins_6_to_12_months_before_the_diploma(
     view = await t.view()
     opens, latest = add_months(start_of_day(diploma), -12), add_months(start_of_day(diploma), -6)
     assert view.state == "school_meeting"
-    assert view.allowed_events == ["school_meeting_joined", "coach_reassigned", "withdrawn"]
-    assert view.deadlines == {"school_meeting_join": opens, "school_meeting_join_latest": latest}
+    assert view.allowed_events == ["school_meeting_joined", "benefit_check_completed", "coach_reassigned", "withdrawn"]
+    benefit_check = add_months(start_of_day(diploma), -POLICY.benefit_check_before_diploma_months)
+    assert view.deadlines == {
+        "school_meeting_join": opens, "school_meeting_join_latest": latest, "benefit_check": benefit_check,
+    }
     await t.sleep_until(opens)
     view = await t.view()
     assert (only(view, "school_meeting_join_due").recipient, only(view, "school_meeting_join_due").due) == (COACH, opens)
@@ -371,7 +376,7 @@ async def test_school_leaver_consultant_joins_6_to_12_months_before_the_diploma(
     future = await rejected(t, "school_meeting_joined", joined_on=await t.today() + timedelta(days=1))
     assert "future" in future.message
     view = await t.send("school_meeting_joined", joined_on=await t.today())
-    assert (view.state, view.deadlines) == ("referred", {})
+    assert (view.state, view.deadlines) == ("referred", {"benefit_check": benefit_check})
     view = await t.send("indication_requested")
     assert view.state == "awaiting_case_meeting"
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.browser import CHROMIUM_ARGS, chromium_path
 from tests.serving import READY, Serve
 
 
@@ -67,12 +68,6 @@ def test_ctrl_c_stops_everything_with_exit_code_0(tmp_path: Path):
 
 # --- the codec sign-in and the Web UI, in a real browser (Debian's chromium, driven by Playwright) ---------
 
-CHROMIUM = "/usr/bin/chromium"
-"""Debian's package (.ci/run installs it when missing); Playwright never downloads a browser here."""
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 SAMPLE = "trajectory-almere-sample-almere-3"  # in its 8-week trial, coach-bram
 
 
@@ -87,9 +82,10 @@ def test_codec_sign_in_as_the_readme_says_shows_a_decoded_timer_summary(serving:
 
     ui, codec = f"http://localhost:{serving.port('DEV_UI')}", f"http://localhost:{serving.port('CODEC')}"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.set_default_timeout(60_000)  # a busy machine (the suite runs beside it) renders the UI slowly
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
             # 1. sign in at the codec server's /login with the token from var/codec-tokens
             page.goto(f"{codec}/login")
             page.get_by_label("Codec token").fill(codec_token(serving.state_dir))

@@ -21,6 +21,12 @@ with workflow.unsafe.imports_passed_through():
 COACH, TEAM_LEAD = Recipient.COACH, Recipient.TEAM_LEAD
 ARRANGEMENT = ("development", "paused")
 """The states a development arrangement's deadlines belong to: a pause keeps them, with their clock stopped."""
+OPEN_STATES = tuple(str(state.id) for state in RijkVanNijmegenRoute.states if not state.final)
+
+SEED_STEPS_PATCH = "rijk-van-nijmegen-seed-steps"
+"""Issue 17: UWV's advice before sheltered work, wage-value measurements during a wage-value arrangement, the
+school leaver's benefit check, and the evaluation escalated after ``evaluation_grace``. Asked once, when a
+trajectory starts (``case.route_revision``): a trajectory keeps the route it started on, and so its history."""
 
 
 @workflow.defn(name="RijkVanNijmegenTrajectory", failure_exception_types=[ValidationError])
@@ -44,21 +50,33 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
     # submit_event (Update, with its validator) and view (Query) are the contract's, from TrajectoryWorkflow.
 
     def new_case(self, start: TrajectoryStart) -> RijkVanNijmegenCase:
-        return RijkVanNijmegenCase(coach_id=start.coach_id, provider_id=start.provider_id, diploma_date=start.diploma_date)
+        return RijkVanNijmegenCase(
+            coach_id=start.coach_id, provider_id=start.provider_id, diploma_date=start.diploma_date,
+            route_revision=1 if workflow.patched(SEED_STEPS_PATCH) else 0,
+        )
+
+    @property
+    def seed_steps(self) -> bool:
+        return self.case.route_revision >= 1
 
     # --- arming ----------------------------------------------------------------------------------------
 
     def arm_due(
-        self, name: str, due: datetime, summary: str, kind: str, scope: tuple[str, ...], *, overdue: str | None = None
+        self, name: str, due: datetime, summary: str, kind: str, scope: tuple[str, ...], *, overdue: str | None = None,
+        escalate_after: timedelta | None = None, every_months: int | None = None,
     ) -> None:
-        """Tell the owner ``kind`` at ``due``; with ``overdue``, tell the team lead when nobody acted after that."""
+        """Tell the owner ``kind`` at ``due``; with ``overdue``, tell the team lead when nobody acted
+        ``escalate_after`` (default the policy's ``escalation_after``) later."""
         escalation = None
         if overdue:
             escalation = Escalation(
-                name=f"{name}_escalation", after=self.policy.escalation_after, summary=f"{summary}: overdue",
-                notify=Notify(kind=overdue, recipient=TEAM_LEAD),
+                name=f"{name}_escalation", after=escalate_after or self.policy.escalation_after,
+                summary=f"{summary}: overdue", notify=Notify(kind=overdue, recipient=TEAM_LEAD),
             )
-        self.deadlines.arm(name, due, summary, Notify(kind=kind, recipient=COACH), scope, escalation=escalation)
+        self.deadlines.arm(
+            name, due, summary, Notify(kind=kind, recipient=COACH), scope, escalation=escalation,
+            every_months=every_months,
+        )
 
     def arm_coach_after(self, name: str, after: timedelta, summary: str, kind: str, scope: str, **kw: Any) -> None:
         """Like the engine's ``arm_after``, notifying the coach with ``kind`` (its own name: not an override)."""
@@ -79,6 +97,15 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
             "school meeting joined at the latest", "school_meeting_join_overdue", ("school_meeting",),
             overdue="school_meeting_join_overdue",
         )
+        if self.seed_steps:
+            self.arm_due(
+                "benefit_check", add_months(diploma, -policy.benefit_check_before_diploma_months),
+                "youth team: can a benefit be applied for?", "benefit_check_due", OPEN_STATES,
+                overdue="benefit_check_overdue",
+            )
+
+    def after_benefit_check_completed(self) -> None:
+        self.deadlines.clear("benefit_check", "benefit_check_escalation")
 
     def on_enter_awaiting_case_meeting(self) -> None:
         self.arm_coach_after(
@@ -108,6 +135,13 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
         review = add_months(self.case.arrangement_start, self.policy.progress_review_after_months)
         if review < self.case.arrangement_end:
             self.arm_due("progress_review", review, "progress review of the arrangement", "progress_review_due", ARRANGEMENT)
+        if self.seed_steps and self.case.development == "wage_value":
+            every = self.policy.wage_value_measurement_every_months
+            self.arm_due(
+                "wage_value_measurement", add_months(self.case.arrangement_start, every),
+                f"wage-value measurement (every {every} months)", "wage_value_measurement_due", ARRANGEMENT,
+                every_months=every,
+            )
         self.arm_arrangement_end()
 
     def arm_arrangement_end(self) -> None:
@@ -115,6 +149,7 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
         self.arm_due(
             "arrangement_end", self.case.arrangement_end, f"{self.case.development} arrangement ends: evaluation",
             "evaluation_due", ARRANGEMENT, overdue="evaluation_overdue",
+            escalate_after=self.policy.evaluation_grace if self.seed_steps else None,
         )
 
     def after_arrangement_paused(self) -> None:
@@ -136,6 +171,15 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
         if review is not None and review.due >= self.case.arrangement_end:
             self.deadlines.clear("progress_review")  # the evaluation comes first
         self.arm_arrangement_end()
+
+    def on_enter_awaiting_advice(self) -> None:
+        """Sheltered work goes through UWV, as in the other routes: the advice is requested before placement;
+        a missing answer goes to the owner, then the team lead."""
+        self.await_uwv_advice()
+
+    def after_advice_received(self, payload: Any) -> None:
+        if payload.outcome != "positive":
+            self.notify("uwv_advice_negative", COACH, summary="no sheltered work: back to the basic arrangement")
 
     def on_enter_seeking_work(self) -> None:
         self.arm_coach_after(

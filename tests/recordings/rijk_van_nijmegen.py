@@ -33,7 +33,9 @@ async def main_path(env, worker):
     await t.sleep(timedelta(days=60))
     await t.send("arrangement_adjusted", end_date=await t.today() + timedelta(days=90))
     await t.sleep(timedelta(days=100))
-    await t.send("evaluation_completed", goals_met=True, next_step="sheltered_work")
+    view = await t.send("evaluation_completed", goals_met=True, next_step="sheltered_work")
+    if view.state == "awaiting_advice":  # since patch rijk-van-nijmegen-seed-steps (not in the recorded history)
+        await t.send("advice_received", actor="backend:uwv-gateway", outcome="positive")
     await t.start_work_step()
     await t.sleep(timedelta(weeks=13))
     await t.fall_back()
@@ -84,3 +86,39 @@ async def remind_providers(env, worker, workflow_id: str):
 async def provider_meeting(env, worker):
     """Recorded before the ``notification-undeliverable`` patch; re-recording it takes the newer path."""
     return await remind_providers(env, worker, "provider-meeting-replay")
+
+
+@recording("rijk-van-nijmegen-seed-steps")
+async def seed_steps(env, worker):
+    """Patch ``rijk-van-nijmegen-seed-steps``: a school leaver's benefit check, wage-value measurements around a
+    pause, a late evaluation (its grace), UWV's advice chased then positive, a secondment, a hand-over, a switch
+    to sheltered work after a fallback and a negative advice back to the basic arrangement."""
+    today = (await env.get_current_time()).date()
+    t = await NijmegenTrajectory.begin(
+        env, worker, trajectory_id="replay-nijmegen-seed-steps", referral_source="vso_pro_school",
+        diploma_date=today.replace(year=today.year + 1).isoformat(),
+    )
+    await t.sleep(timedelta(days=200))
+    await t.send("school_meeting_joined", joined_on=await t.today())
+    await t.send("benefit_check_completed", outcome="applied", checked_on=await t.today())
+    await t.to_development("basic_plus_wage_value")
+    await t.sleep(timedelta(days=100))
+    await t.send("wage_value_measured", wage_value_percent=35, measured_on=await t.today())
+    await t.send("arrangement_paused", reason="illness")
+    await t.sleep(timedelta(days=20))
+    await t.send("arrangement_resumed")
+    await t.sleep(timedelta(days=300))
+    await t.send("evaluation_completed", goals_met=True, next_step="sheltered_work")
+    await t.sleep(timedelta(weeks=11))
+    await t.send("advice_received", actor="backend:uwv-gateway", outcome="positive")
+    await t.send(
+        "work_step_started", form="trial_placement", employer_id="employer-dela", supervisor_id="supervisor-4",
+        secondment=True, start_date=await t.today(),
+    )
+    await t.send("coach_reassigned", coach_id="consultant-linking-5")
+    await t.fall_back()
+    await t.send("fallback_decided", actor=BUSINESS_CONSULTANT, decision="switch_to_sheltered_work")
+    await t.send("advice_received", actor="backend:uwv-gateway", outcome="negative")
+    await t.send("withdrawn", reason="moves out of the region")
+    await t.handle.result()
+    return t.handle

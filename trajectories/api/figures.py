@@ -51,8 +51,14 @@ def _figures(request: Request, period: Period) -> Figures:
     return figure_reading.load_figures(period.start, period.end, period.region, request.app.state.audit_url)
 
 
+def charts_script() -> str:
+    """The tables and bar charts the figures page and the forecast report draw with (one script, inlined)."""
+    return resources.files("trajectories.api").joinpath("charts.js").read_text(encoding="utf-8")
+
+
 def _page() -> str:
     page = resources.files("trajectories.api").joinpath("figures.html").read_text(encoding="utf-8")
+    page = page.replace("/*CHARTS*/", charts_script(), 1)
     return page.replace("<body>", f"<body data-regions='{json.dumps(list(REGIONS))}'>", 1)
 
 

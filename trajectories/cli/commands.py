@@ -26,6 +26,7 @@ from trajectories import encryption
 from trajectories.api.errors import from_temporal, invalid_input
 from trajectories.audit import read_trail, undeliverable
 from trajectories.cli import figures as figures_cli
+from trajectories.cli import forecast as forecast_cli
 from trajectories.cli import render, security
 from trajectories.cli.inputs import InputError, read_json
 from trajectories.listing import REGIONS, TrajectoryFilter, filter_params, list_trajectories
@@ -236,6 +237,7 @@ def parser() -> argparse.ArgumentParser:
     as_json(sub)
 
     figures_cli.register(command, audit_database, as_json)
+    forecast_cli.register(command)
     security.add_commands(command)
     return top
 

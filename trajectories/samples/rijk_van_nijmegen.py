@@ -42,6 +42,7 @@ def _in_development(today: date, arrangement: str = "basic_plus_wage_value") -> 
 def _one_leg_in_each(today: date) -> list[dict[str, Any]]:
     return _in_development(today) + [
         _event("evaluation_completed", goals_met=True, next_step="sheltered_work"),
+        _event("advice_received", actor="backend:uwv-gateway", outcome="positive"),
         _event("work_step_started", form="trial_placement", employer_id="employer-dela",
                supervisor_id="supervisor-driestroom-4", secondment=True, start_date=today.isoformat()),
     ]

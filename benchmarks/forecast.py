@@ -1,0 +1,24 @@
+"""The forecast's speed: ``people`` drawn over all regions, ``months`` ahead, on this machine (issue 21's target:
+1,000 people over 24 months in under 5 minutes). No bare twin: the figure is the wall time of the real thing."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from benchmarks.report import Row
+from trajectories.forecast.assumptions import Assumptions
+from trajectories.forecast.run import forecast
+from trajectories.listing import REGIONS
+
+
+async def forecast_speed(*, people: int, months: int = 24) -> tuple[list[Row], dict[str, Any]]:
+    began = time.perf_counter()
+    result = await forecast(regions=list(REGIONS), months=months, cohort=people, per_month=None, seed=1,
+                            policies=[], assumptions=Assumptions())  # fmt: skip
+    seconds = time.perf_counter() - began
+    (report,) = result.reports
+    row = Row("forecast", f"{people:,} people × {months} months, wall time", seconds, unit="s",
+              target="<= 300", absolute=True)  # fmt: skip
+    return [row], {"people": people, "months": months, "seconds": round(seconds, 1),
+                   "events_accepted": report.events_accepted, "events_refused": len(report.events_refused)}  # fmt: skip
