@@ -64,6 +64,58 @@ class TrialFailed(EventBase):
     reason: Reason
 
 
+class AdviceTalkRecorded(EventBase):
+    """The coach's talk with the candidate after UWV's advice, positive or negative (seed 003, tip 4: "Ga zowel
+    bij een positief als een negatief advies in gesprek met de kandidaat").
+
+    After a negative advice the talk carries the coach's decision: ``close`` the trajectory, or ``reapply``
+    (a new request, e.g. with facts UWV did not have)."""
+
+    event: Literal["advice_talk_recorded"]
+    held_on: RecentDate
+    decision: Literal["close", "reapply"] | None = Field(
+        default=None, validate_default=True, description="Required after a negative advice; not after a positive one."
+    )
+
+    @field_validator("decision")
+    @classmethod
+    def _fits_the_advice(cls, value: str | None, info: ValidationInfo) -> str | None:
+        negative = context_of(info).case.advice == "negative"
+        if negative and value is None:
+            raise ValueError("after a negative advice the talk decides: close or reapply")
+        if not negative and value is not None:
+            raise ValueError("only a negative advice needs a decision")
+        return value
+
+
+class UwvConsultationRecorded(EventBase):
+    """UWV consulted the advisors before granting the advice (vooroverleg, seed 003: "dat het UWV met ons
+    overlegt voordat ze een indicatie toekennen")."""
+
+    event: Literal["uwv_consultation_recorded"]
+    consulted_on: RecentDate
+
+
+class HoursRecorded(EventBase):
+    """The hours a week the candidate works in day activities now: built up towards 28 (seed 000, "Geleidelijke
+    uitbreiding naar 28 uur")."""
+
+    event: Literal["hours_recorded"]
+    hours_per_week: float = Field(ge=0, le=60)
+    hours_exception_reason: Reason | None = Field(
+        default=None, description="Why fewer hours are accepted (e.g. very-low-learning pupil, no benefit)."
+    )
+
+
+class SchoolInternshipAssessed(EventBase):
+    """A school leaver's internship (stage) judged: is sheltered work feasible, and would the host offer a place?"""
+
+    event: Literal["school_internship_assessed"]
+    host_id: OrganisationId
+    feasible: bool
+    host_offers_place: bool = False
+
+
 class ContractSigned(EventBase):
     """A contract of at least a year, ≥ 28 h/week unless the recorded exception, signed with the coach present."""
 
@@ -128,6 +180,43 @@ class VisitRecorded(EventBase):
     channel: Literal["visit", "phone", "app", "mail"] = "visit"
 
 
+class AbsenceFollowedUp(EventBase):
+    """The advisor called the company or went there to find out what is going on (seed 001, "dan bellen ze het
+    bedrijf of gaan naar de locatie toe")."""
+
+    event: Literal["absence_followed_up"]
+    channel: Literal["visit", "phone"] = "phone"
+
+
+class AbsenceEnded(EventBase):
+    """The employee is back at work."""
+
+    event: Literal["absence_ended"]
+    returned_on: RecentDate
+
+
+class NeighbourhoodTeamReferred(EventBase):
+    """Social problems are referred to the neighbourhood team; the route does not treat them (seed 001, "dan wordt
+    het wijkteam of de netwerkpartners ingeschakeld")."""
+
+    event: Literal["neighbourhood_team_referred"]
+    problem: Literal["addiction", "debts", "housing", "other"]
+
+
+class ReexaminationRequested(EventBase):
+    """Onward from sheltered to regular work (usually Banenafspraak) needs UWV's re-examination (herkeuring)."""
+
+    event: Literal["reexamination_requested"]
+
+
+class ReexaminationDecided(EventBase):
+    """UWV's re-examination came back: onward to regular work ends the sheltered placement, or it stays."""
+
+    event: Literal["reexamination_decided"]
+    outcome: Literal["regular_work", "stays_sheltered"]
+    employer_id: OrganisationId | None = Field(default=None, description="The regular employer, for regular_work.")
+
+
 class EmploymentEnded(EventBase):
     """The employment stopped."""
 
@@ -139,6 +228,10 @@ ALMERE_EVENTS = EventCatalog(
     ObservationStarted,
     ObservationCompleted,
     AdviceReceived,
+    UwvConsultationRecorded,
+    AdviceTalkRecorded,
+    HoursRecorded,
+    SchoolInternshipAssessed,
     TrialStarted,
     WageValueAssessed,
     TrialExtended,
@@ -147,7 +240,12 @@ ALMERE_EVENTS = EventCatalog(
     ContractRenewed,
     PermanentContractSigned,
     AbsenceReported,
+    AbsenceFollowedUp,
+    AbsenceEnded,
     VisitRecorded,
+    NeighbourhoodTeamReferred,
+    ReexaminationRequested,
+    ReexaminationDecided,
     EmploymentEnded,
     CoachReassigned,
     Withdrawn,
@@ -174,4 +272,14 @@ class AlmereCase(BaseModel):
     permanent_since: date | None = None
     last_visit: date | None = None
     absences_reported: int = 0
+    advice_talk_pending: bool = False
+    trial_before_advice: bool = False
+    uwv_consulted_on: date | None = None
+    hours_per_week: float | None = None
+    school_internships: list[str] = Field(default_factory=list, description="Hosts whose internship was judged.")
+    sheltered_work_feasible: bool | None = None
+    absence_since: date | None = None
+    absence_followed_up: bool = False
+    neighbourhood_referrals: list[str] = Field(default_factory=list, description="Problems referred, in order.")
+    reexamination_pending: bool = False
     closing_reason: str | None = None

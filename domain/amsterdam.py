@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
-from domain.dates import CalendarDate
+from domain.dates import CalendarDate, add_months
 from domain.events import EventBase, EventCatalog, StartDate, context_of, near_today_check
 from domain.identifiers import OrganisationId, Reason
 from domain.policy import EmploymentPolicy
@@ -36,6 +36,9 @@ class Outflow(StrEnum):
     REGULAR = "regular_work"
     BANENAFSPRAAK = "banenafspraak"
     SHELTERED = "sheltered_work"
+    SW = "sw"
+    """The sw-company under the old Wsw, only for people who still have old rights (seed 001: "als iemand nog oude
+    rechten heeft zelfs naar SW")."""
 
 
 class Problem(StrEnum):
@@ -80,6 +83,15 @@ class AmsterdamPolicy(EmploymentPolicy):
     one_off_payment: Decimal | None = Decimal("2500.00")
     one_off_payment_kind: str = "job_coaching"
     work_share_target_percent: int = 50
+    client_manager_id: str = "amsterdam-client-manager-work-income"
+    """The client manager Work & Income keeps the benefit: told when work starts, its days or hours change, and it stops."""
+    min_transition_months: int = 6
+    """The gradual transition cannot be completed earlier than this after employment started (our default)."""
+    follow_up_months: int = 24
+    """A durable placement is followed after the transition completes ("Vaak is het een traject van twee of drie
+    jaar", seed 001): with the minimum transition, 2½ years or more in all (our default)."""
+    follow_up_closing_grace: timedelta = timedelta(weeks=4)
+    """After the follow-up period the consultant decides on closing; then the team lead is told."""
 
 
 AMSTERDAM = AmsterdamPolicy()
@@ -147,6 +159,16 @@ class OutflowChosen(EventBase):
 
     event: Literal["outflow_chosen"]
     outflow: Outflow
+    old_sw_rights: bool = Field(
+        default=False, validate_default=True, description="The participant still has Wsw rights; required for sw."
+    )
+
+    @field_validator("old_sw_rights")
+    @classmethod
+    def _sw_needs_old_rights(cls, value: bool, info: ValidationInfo) -> bool:
+        if info.data.get("outflow") == Outflow.SW and not value:
+            raise ValueError("outflow sw is only open to people who still have old (Wsw) rights")
+        return value
 
 
 class _SplitFields(BaseModel):
@@ -193,6 +215,7 @@ class WorkSplitChanged(EventBase, _SplitFields):
 
     event: Literal["work_split_changed"]
     since: Annotated[date, near_today_check(past_weeks=4, future_weeks=13)]
+    hours_per_week: float | None = Field(default=None, gt=0, le=60, description="New contract hours, if they change.")
 
 
 class StabilisationStarted(EventBase):
@@ -240,9 +263,49 @@ class FallbackDecided(EventBase):
 
 
 class PlacementCompleted(EventBase):
-    """The placement is durable and the transition complete: the trajectory ends in work."""
+    """The transition is complete: the whole week at the employer, no earlier than the policy's minimum. The
+    durable placement is then followed for the follow-up period (``follow_up``)."""
 
     event: Literal["placement_completed"]
+
+    @model_validator(mode="after")
+    def _minimum_transition(self, info: ValidationInfo) -> PlacementCompleted:
+        context = context_of(info)
+        start, months = context.case.contract_start, context.policy.min_transition_months
+        if start is not None and context.today < add_months(start, months):
+            raise ValueError(
+                f"the gradual transition lasts at least {months} months: complete it from {add_months(start, months)}"
+            )
+        return self
+
+
+class FollowUpEnded(EventBase):
+    """The consultant's explicit decision to close a durable placement after the follow-up period."""
+
+    event: Literal["follow_up_ended"]
+    reason: Reason | None = None
+
+    @model_validator(mode="after")
+    def _after_the_period(self, info: ValidationInfo) -> FollowUpEnded:
+        until = context_of(info).case.follow_up_until
+        if until is not None and context_of(info).today < until:
+            raise ValueError(f"the follow-up period runs until {until}")
+        return self
+
+
+class ContractRenewed(EventBase):
+    """The contract is extended to a new end date (or made open-ended: no ``end_date``)."""
+
+    event: Literal["contract_renewed"]
+    end_date: CalendarDate | None = None
+
+    @field_validator("end_date")
+    @classmethod
+    def _later(cls, value: date | None, info: ValidationInfo) -> date | None:
+        current = context_of(info).case.contract_end
+        if value is not None and current and value <= current:
+            raise ValueError(f"must be after the current end date {current}")
+        return value
 
 
 class TrajectoryStopped(EventBase):
@@ -261,12 +324,14 @@ AMSTERDAM_EVENTS = EventCatalog(
     WageValueAssessed,
     EmploymentStarted,
     WorkSplitChanged,
+    ContractRenewed,
     StabilisationStarted,
     StabilisationEnded,
     CheckInRecorded,
     FallbackReported,
     FallbackDecided,
     PlacementCompleted,
+    FollowUpEnded,
     TrajectoryStopped,
     CoachReassigned,
     Withdrawn,
@@ -306,5 +371,8 @@ class AmsterdamCase(BaseModel):
     last_check_in: date | None = None
     fallback_reason: str | None = None
     fallbacks: int = 0
+    old_sw_rights: bool = False
+    transition_completed_on: date | None = None
+    follow_up_until: date | None = Field(default=None, description="End of the durable placement's follow-up period.")
     outcome: Literal["work", "no_work"] | None = Field(default=None, description="Set when the trajectory closes.")
     closing_reason: str | None = None

@@ -166,14 +166,14 @@ def compute(
     region: str | None = None,
     ledger: Iterable[LedgerLine] = (),
     targets: Mapping[tuple[str, int], int] | None = None,
-    commitments: Mapping[tuple[str, str, int], int] | None = None,
+    commitments: Mapping[tuple[str, int], int] | None = None,
     work_share_target_percent: Mapping[str, int] | None = None,
     default_work_share_target_percent: int = 50,
 ) -> Figures:
     """The figures of ``region`` (all regions when ``None``) for the period ``start``..``end`` (inclusive).
 
-    ``targets``: (region, year) → placements aimed for. ``commitments``: (region, provider, year) → trajectories
-    the provider signed up for. ``work_share_target_percent``: region → the share of a provider's ended
+    ``targets``: (region, year) → placements aimed for. ``commitments``: (provider, year) → trajectories
+    the provider signed up for (Meewerken-plus). ``work_share_target_percent``: region → the share of a provider's ended
     trajectories that should end in work (Amsterdam's starting point: 50)."""
     targets, commitments = targets or {}, commitments or {}
     shares = work_share_target_percent or {}
@@ -252,7 +252,7 @@ def compute(
                 region=reg, provider_id=provider, started=row["started"], ended=row["ended"],
                 ended_in_work=row["in_work"], percent_in_work=share, target_percent=target,
                 lagging=share is not None and share < target,
-                commitment=next((commitments[k] for k in [(reg, provider, start.year)] if k in commitments), None),
+                commitment=commitments.get((provider, start.year)),
             )
         )  # fmt: skip
 

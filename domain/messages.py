@@ -27,6 +27,8 @@ class UwvAdviceRequest(BaseModel):
     """A request for UWV's sheltered-work advice, filed by the municipality together with the candidate."""
 
     id: str
+    kind: str = "sheltered_work_advice"
+    """``sheltered_work_advice``, or ``reexamination`` (herkeuring) for onward to regular work."""
     region: str
     trajectory_id: str
     participant_ref: str

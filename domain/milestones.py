@@ -42,15 +42,16 @@ class Milestones:
 MILESTONES: dict[str, Milestones] = {
     "almere": Milestones(
         # Sheltered work (beschut werk) at an employer; the employer type splits Almere's placements.
-        work_states={"employed": SHELTERED, "permanent": SHELTERED},
-        success_states=frozenset({"permanent"}),
+        work_states={"employed": SHELTERED, "permanent": SHELTERED, "closed_regular_work": REGULAR},
+        success_states=frozenset({"permanent", "closed_regular_work"}),
         contract_events=frozenset({"contract_signed"}),
         fallback_events=frozenset({"trial_failed", "employment_ended"}),
+        moved_on_states={"closed_regular_work": REGULAR},  # onward after UWV's re-examination (issue 16)
         wage_value_events=frozenset({"wage_value_assessed"}),
     ),
     "amsterdam": Milestones(
         work_states={"employed": None},
-        success_states=frozenset({"closed_in_work"}),
+        success_states=frozenset({"follow_up", "closed_in_work"}),  # the transition complete: followed, then closed
         contract_events=frozenset({"employment_started"}),
         fallback_events=frozenset({"fallback_reported"}),
         moved_on_states={"closed_in_work": PAID},

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -30,6 +30,11 @@ class RegionPolicy(BaseModel):
     """Tries of one notification before it is recorded undeliverable and raised to operations (about 3 hours
     with the backoff below: 1 s doubling up to ``notification_retry_max_interval``)."""
     notification_retry_max_interval: timedelta = timedelta(hours=1)
+    escalation_to: Literal["team_lead", "other_advisor"] = "team_lead"
+    """Who hears of a missed deadline: the team lead, or (a region where two advisors own every trajectory and
+    stand in for each other) the advisor who is not the trajectory's coach, named in ``advisor_ids``. A coach
+    outside the pair escalates to the first of them."""
+    advisor_ids: tuple[str, ...] = ()
 
 
 class EmploymentPolicy(RegionPolicy):
@@ -54,6 +59,22 @@ class AlmerePolicy(EmploymentPolicy):
 
     region: str = "almere"
     team_lead_id: str = "almere-team-lead"
+    escalation_to: Literal["team_lead", "other_advisor"] = "other_advisor"
+    """The seeds name no team lead in Almere: the two account advisors are each other's escalation."""
+    advisor_ids: tuple[str, ...] = ("almere-advisor-1", "almere-advisor-2")
+    advice_talk_within: timedelta = timedelta(weeks=2)
+    """The talk with the candidate after every advice (seed 003); after a negative one it decides."""
+    advice_talk_escalation_after: timedelta = timedelta(weeks=1)
+    hours_recheck_every: timedelta = timedelta(weeks=8)
+    """While a candidate works fewer than ``min_hours_per_week`` without an exception, the hours are re-checked."""
+    school_leaver_meeting_months_before: int = 12
+    """A VSO/Pro pupil is discussed "ruim voordat ze van school gaan" (seed 001): a school year ahead, so that
+    the last year's internships can judge feasibility (our default)."""
+    absence_follow_up_within: timedelta = timedelta(days=2)
+    """The advisor calls or visits after an absence report (our default)."""
+    long_absence_after: timedelta = timedelta(weeks=6)
+    """From this long an absence the employer is reminded of its no-risk policy claim (our default)."""
+    neighbourhood_team_id: str = "almere-neighbourhood-team"
     observation_period: timedelta = timedelta(weeks=4)
     min_hours_per_week: float = 28
     placement_search_within: timedelta = timedelta(weeks=4)
@@ -64,6 +85,9 @@ class AlmerePolicy(EmploymentPolicy):
     max_trial_extension: timedelta = timedelta(weeks=4)
     trial_decision_grace: timedelta = timedelta(weeks=1)
     max_match_attempts: int = 3
+    """Trial placements in all before the fall back ("maximaal drie keer op zoek naar een nieuwe plek", seed 001;
+    "lukt het na drie keer niet", seed 000): three places tried, i.e. the first and two re-matches. See
+    docs/almere.md for why."""
     min_contract_months: int = 12
     supervision_fee: Decimal = Decimal("1900.00")
     supervision_fee_every_months: int = 3

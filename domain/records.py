@@ -16,6 +16,11 @@ class Recipient(StrEnum):
     COACH = "coach"
     TEAM_LEAD = "team_lead"
     WAGE_VALUE_SPECIALIST = "wage_value_specialist"
+    EMPLOYER = "employer"
+    """The trajectory's current employer (``employer_id`` of the case)."""
+    NEIGHBOURHOOD_TEAM = "neighbourhood_team"
+    CLIENT_MANAGER = "client_manager"
+    """The client manager Work & Income, who keeps the benefit (Amsterdam)."""
 
 
 class TransitionRecord(BaseModel):

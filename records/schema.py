@@ -63,3 +63,18 @@ figure_targets = sa.Table(
     sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
 )
 """Placement targets per region and year, as operators set them; every change is a row, the newest counts."""
+
+provider_commitments = sa.Table(
+    "provider_commitments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("provider_id", sa.String(64), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("trajectories", sa.Integer, nullable=False),
+    sa.Column("set_by", sa.String(200), nullable=False),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_provider_commitments_provider_year", "provider_id", "year"),
+)
+"""Meewerken-plus: the trajectories a provider signs up for per year (``trajectories.commitments``). Append-only:
+each change is a row, the latest per provider and year is current, the rest is its history."""

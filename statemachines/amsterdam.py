@@ -27,6 +27,7 @@ class AmsterdamRoute(Route):
     seeking_work = State("Seeking work")
     employed = State("Employed (gradual transition)")
     fallback_review = State("Fallback: consultant decides")
+    follow_up = State("Durable placement: follow-up")
 
     closed_no_step = State("Closed: no step to work", final=True)
     closed_in_work = State("Closed: in work", final=True)
@@ -48,16 +49,21 @@ class AmsterdamRoute(Route):
     )
     employment_started = seeking_work.to(employed)
     work_split_changed = employed.to.itself(internal=True)
-    fallback_reported = employed.to(fallback_review)
+    contract_renewed = stay([employed, fallback_review, follow_up])
+    fallback_reported = employed.to(fallback_review) | follow_up.to(fallback_review)
     fallback_decided = (
-        fallback_review.to(employed, cond="stays_in_work")
+        fallback_review.to(follow_up, cond=["stays_in_work", "in_follow_up"])
+        | fallback_review.to(employed, cond="stays_in_work")
         | fallback_review.to(seeking_work, cond="other_workplace")
         | fallback_review.to(preparing)
     )
-    placement_completed = employed.to(closed_in_work, cond="transition_complete")
+    placement_completed = employed.to(follow_up, cond=["with_seed_steps", "transition_complete"]) | employed.to(
+        closed_in_work, cond="transition_complete"
+    )
+    follow_up_ended = follow_up.to(closed_in_work)
     trajectory_stopped = leave([preparing, internship, awaiting_advice, seeking_work], closed_in_day_activities)
 
-    _open = [intake, preparing, internship, awaiting_advice, seeking_work, employed, fallback_review]
+    _open = [intake, preparing, internship, awaiting_advice, seeking_work, employed, fallback_review, follow_up]
     stabilisation_started = stay(_open)
     stabilisation_ended = stay(_open, cond="stabilising")
     check_in_recorded = stay(_open)
@@ -90,6 +96,9 @@ class AmsterdamRoute(Route):
         split = self.case.work_split
         return split is not None and split.day_activities_days == 0
 
+    def in_follow_up(self) -> bool:
+        return self.case.transition_completed_on is not None
+
     def stabilising(self) -> bool:
         return bool(self.case.stabilising)
 
@@ -109,6 +118,7 @@ class AmsterdamRoute(Route):
 
     def on_outflow_chosen(self, payload: Any) -> None:
         self.case.outflow = payload.outflow
+        self.case.old_sw_rights = payload.old_sw_rights
         self.case.advice = None
 
     def on_advice_received(self, payload: Any) -> None:
@@ -127,6 +137,11 @@ class AmsterdamRoute(Route):
 
     def on_work_split_changed(self, payload: Any) -> None:
         self.split(payload, payload.since)
+        if payload.hours_per_week is not None:
+            self.case.hours_per_week = payload.hours_per_week
+
+    def on_contract_renewed(self, payload: Any) -> None:
+        self.case.contract_end = payload.end_date
 
     def split(self, payload: Any, since: Any) -> None:
         record = SplitRecord(
@@ -156,11 +171,16 @@ class AmsterdamRoute(Route):
         self.case.employer_id = None
         self.case.contract_start = self.case.contract_end = None
         self.case.work_split = None
+        self.case.transition_completed_on = self.case.follow_up_until = None
         if payload.outcome == FallbackOutcome.BACK_TO_DAY_ACTIVITIES:
             self.case.outflow = None
 
-    def on_placement_completed(self) -> None:
-        self.close("work", "durable placement: transition complete")
+    def on_placement_completed(self, target: State) -> None:
+        if target.final:
+            self.close("work", "durable placement: transition complete")
+
+    def on_follow_up_ended(self, payload: Any) -> None:
+        self.close("work", payload.reason or "durable placement: follow-up period completed")
 
     def on_trajectory_stopped(self, payload: Any) -> None:
         self.close("no_work", payload.reason)

@@ -14,9 +14,16 @@ class Route(StateMachine):
 
     region: str
 
+    seed_steps: bool = True
+    """Whether the steps issue 16 added from the seeds apply. The workflow sets it from ``workflow.patched`` at
+    the start of a run: runs from before keep the route they started with (their histories replay unchanged)."""
+
     def __init__(self, case: Any, policy: Any, listeners: list[Any] | None = None):
         self.policy = policy
         super().__init__(model=case, listeners=listeners)
+
+    def with_seed_steps(self) -> bool:
+        return self.seed_steps
 
     @property
     def case(self) -> Any:

@@ -19,7 +19,8 @@ from trajectories.client import start_trajectory
 
 COACH = "coach-anna"
 OTHER_COACH = "coach-bram"
-TEAM_LEAD = "almere-team-lead"
+TEAM_LEAD = "almere-advisor-1"
+"""Almere escalates to the other advisor (policy `escalation_to`); a coach outside the pair, as here, to the first."""
 
 
 def start_input(trajectory_id: str | None = None, **overrides: Any) -> dict[str, Any]:

@@ -116,10 +116,12 @@ async def test_hours_exception_lets_fewer_hours_through(env, worker):
     assert view.state == "employed", "the recorded exception also admits a 20-hour contract"
 
 
-async def test_negative_advice_ends_the_trajectory(env, worker):
+async def test_negative_advice_ends_the_trajectory_after_the_talk(env, worker):
     t = await Trajectory.start(env, worker)
     await t.to_awaiting_advice()
     view = await t.send("advice_received", outcome="negative")
+    assert view.state == "advice_talk"
+    view = await t.send("advice_talk_recorded", held_on=await t.today(), decision="close")
     assert view.state == "closed_advice_negative"
 
 

@@ -183,7 +183,7 @@ async def test_gradual_transition_split_and_completion(env, worker):
     assert [(s["employer_days"], s["day_activities_days"]) for s in view.case["split_history"]] == [(3, 2), (4, 1), (5, 0)]
     assert [h.event for h in view.history].count("work_split_changed") == 2
     view = await t.send("placement_completed")
-    assert view.state == "closed_in_work" and view.case["outcome"] == "work"
+    assert view.state == "follow_up" and not view.closed  # closing is the consultant's decision after the follow-up
 
 
 async def test_job_coaching_once_and_supervision_fee_every_quarter(env, worker):

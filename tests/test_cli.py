@@ -90,7 +90,7 @@ async def test_rejected_events_exit_non_zero_naming_what_is_wrong(started, capsy
     )
     assert not_now.code == 1
     assert "EventNotAllowed" in not_now.err
-    assert "allowed events now: observation_started, coach_reassigned, withdrawn" in not_now.err
+    assert "allowed events now: observation_started, hours_recorded, school_internship_assessed" in not_now.err
 
     invalid = await run(capsys, "event", "almere", started, '{"event": "coach_reassigned", "actor": "coach-anna"}')
     assert invalid.code == 2 and "EventInvalid" in invalid.err and "fields: coach_id" in invalid.err

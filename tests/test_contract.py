@@ -70,8 +70,10 @@ async def test_event_not_allowed_now_lists_the_allowed_events(dev_env, dev_worke
     t = await Trajectory.start(dev_env, dev_worker)
     cause = await rejected(t, "contract_signed", start_date="2026-01-01", end_date="2027-01-01", hours_per_week=30)
     assert cause.type == "EventNotAllowed"
-    assert "allowed events: observation_started, coach_reassigned, withdrawn" in cause.message
-    assert cause.details[0]["allowed_events"] == ["observation_started", "coach_reassigned", "withdrawn"]
+    allowed = ["observation_started", "hours_recorded", "school_internship_assessed", "neighbourhood_team_referred",
+               "coach_reassigned", "withdrawn"]  # fmt: skip
+    assert f"allowed events: {', '.join(allowed)}" in cause.message
+    assert cause.details[0]["allowed_events"] == allowed
 
 
 async def test_invalid_fields_are_named(dev_env, dev_worker):

@@ -38,7 +38,7 @@ pytestmark = pytest.mark.crash
 
 ANSWER_WITHIN, ESCALATE_AFTER = 6, 4  # seconds, instead of 8 and 2 weeks
 OVERRIDES = json.dumps({"almere": {"uwv_answer_within": f"PT{ANSWER_WITHIN}S", "uwv_escalation_after": f"PT{ESCALATE_AFTER}S"}})
-TEAM_LEAD = "almere-team-lead"
+TEAM_LEAD = "almere-advisor-1"  # Almere escalates to the other advisor; a coach outside the pair to the first
 
 
 @pytest.fixture

@@ -105,7 +105,7 @@ def test_targets_commitments_and_money() -> None:
         start=date(2027, 1, 1),
         end=date(2027, 12, 31),
         targets={("amsterdam", 2027): 10},
-        commitments={("amsterdam", "provider-good", 2027): 12},
+        commitments={("provider-good", 2027): 12},
         ledger=[
             LedgerLine(region="amsterdam", payee="employer-a", kind="supervision_fee", amount_cents=190000, due=date(2027, 4, 1)),
             LedgerLine(region="amsterdam", payee="employer-a", kind="supervision_fee", amount_cents=190000, due=date(2027, 6, 30)),

@@ -16,6 +16,7 @@ from tests.api_client import TOKEN, api
 from tests.browser import browser_page
 from tests.cli_runner import run
 from trajectories.cohort import STAGE_MINUTES, Person, Stage, run_cohort, start_environment
+from trajectories.commitments import CommitmentChange, set_commitment
 from trajectories.figures import load_figures
 
 UWV = "backend:uwv-gateway"
@@ -161,6 +162,9 @@ async def test_the_api_serves_json_csv_and_targets(ran: tuple[str, datetime], en
         answer = await http.get("/figures", params=period)
         assert answer.status_code == 200, answer.text
         assert answer.json()["placements"] == [{"region": "almere", "key": "sheltered_work", "count": 6}]
+        set_commitment("provider-lagging", CommitmentChange(year=year, trajectories=20, actor="ops-1"), url)
+        shown = {p["provider_id"]: p["commitment"] for p in (await http.get("/figures", params=period)).json()["providers"]}
+        assert shown == {"provider-good": None, "provider-lagging": 20}
         put = await http.put(f"/figures/targets/almere/{year}", json={"target": 12, "set_by": "ops-1"})
         assert put.status_code == 200 and put.json()[-1]["target"] == 12
         csv_text = (await http.get("/figures.csv", params=period)).text

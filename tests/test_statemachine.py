@@ -27,7 +27,7 @@ def test_every_event_is_reachable_and_every_state_is_named():
     assert events_in_machine == set(ALMERE_EVENTS.names), "catalogue and machine agree"
     assert {s.id for s in AlmereRoute.final_states} == {
         "closed_no_potential", "closed_advice_negative", "closed_back_to_day_activities",
-        "closed_withdrawn", "closed_employment_ended",
+        "closed_withdrawn", "closed_employment_ended", "closed_regular_work",
     }
 
 

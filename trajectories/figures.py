@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
 from domain.figures import AMSTERDAM_TZ, Figures, LedgerLine, compute
 from records import facts as fact_rows
-from records import open_records
+from records import open_records, schema
 from trajectories import config
 from workflows import WORKFLOWS
 
@@ -68,12 +70,11 @@ def _ledger(connection: Any, region: str | None) -> list[dict[str, Any]]:
     return payment_rows.ledger_lines(connection, region=region)
 
 
-def _commitments(connection: Any) -> dict[tuple[str, str, int], int]:
-    try:
-        from records import commitments as commitment_rows  # type: ignore[attr-defined]
-    except ImportError:
-        return {}
-    return commitment_rows.current(connection)
+def _commitments(connection: Any) -> dict[tuple[str, int], int]:
+    """(provider, year) → the trajectories the provider signed up for, as last set (``trajectories.commitments``)."""
+    table = schema.provider_commitments
+    rows = connection.execute(sa.select(table).order_by(table.c.set_at, table.c.id))
+    return {(row.provider_id, row.year): row.trajectories for row in rows}
 
 
 def set_target(region: str, year: int, target: int, set_by: str, url: str | None = None) -> None:

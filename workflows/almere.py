@@ -15,13 +15,27 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
     from domain.almere import ALMERE_EVENTS, AlmereCase
-    from domain.dates import start_of_day
+    from domain.dates import add_months, start_of_day
     from domain.policy import ALMERE
     from domain.records import Escalation, Notify, Recipient, TrajectoryView
-    from domain.start import TrajectoryStart
+    from domain.start import ReferralSource, TrajectoryStart
     from statemachines.almere import AlmereRoute
 
-COACH, TEAM_LEAD = Recipient.COACH, Recipient.TEAM_LEAD
+COACH, TEAM_LEAD, EMPLOYER = Recipient.COACH, Recipient.TEAM_LEAD, Recipient.EMPLOYER
+NEIGHBOURHOOD_TEAM = Recipient.NEIGHBOURHOOD_TEAM
+
+ALMERE_STEPS_PATCH = "almere-seed-steps"
+"""Issue 16's steps from the seeds: a trial before the advice, a talk after every advice, the pre-consultation,
+the re-examination, absence follow-up, the neighbourhood team, school leavers, the build-up to 28 hours, and
+escalations to the other advisor. Runs that started before keep the route they started with."""
+
+BEFORE_TRIAL = ("referred", "observation", "awaiting_advice", "seeking_placement")
+"""The candidate is still in day activities: the hours build up and school leavers are discussed."""
+
+ADVICE_OUT = ("awaiting_advice", "seeking_placement", "trial")
+"""Since issue 16 a trial may start before UWV's answer, so the answer's deadline follows the candidate there."""
+
+ADVICE_TALK = ("advice_talk", "seeking_placement", "trial")
 
 
 @workflow.defn(name="AlmereTrajectory", failure_exception_types=[ValidationError])
@@ -41,6 +55,11 @@ class AlmereTrajectory(TrajectoryWorkflow):
 
     @workflow.run
     async def run(self, input: TrajectoryInput) -> TrajectoryView:
+        steps = workflow.patched(ALMERE_STEPS_PATCH)
+        self.route.seed_steps = self.escalation_by_policy = steps
+        if steps and isinstance(input, TrajectoryStart):
+            self.arm_school_leaver_meeting(input)
+            self.recheck_hours(input.participant.hours_per_week)
         return await self.run_trajectory()
 
     def new_case(self, start: TrajectoryStart) -> AlmereCase:
@@ -60,8 +79,53 @@ class AlmereTrajectory(TrajectoryWorkflow):
             Notify(kind="observation_decision_due", recipient=COACH), "observation",
         )
 
+    def arm_school_leaver_meeting(self, start: TrajectoryStart) -> None:
+        """A VSO/Pro pupil is discussed well before leaving school: a meeting a policy number of months ahead."""
+        if start.referral_source != ReferralSource.VSO_PRO_SCHOOL or start.school_leaving_date is None:
+            return
+        months = self.policy.school_leaver_meeting_months_before
+        due = max(add_months(start_of_day(start.school_leaving_date), -months), workflow.now())
+        self.book.arm(
+            "school_leaver_meeting", due, f"discuss the school leaver ({months} months before leaving school)",
+            Notify(kind="school_leaver_meeting_due", recipient=COACH), BEFORE_TRIAL,
+        )
+
+    def recheck_hours(self, hours: float) -> None:
+        """Under the policy's hours without an exception: the build-up is re-checked after a while."""
+        if hours >= self.policy.min_hours_per_week or self.case.hours_exception_reason:
+            self.book.clear("hours_recheck")
+            return
+        self.arm_after(
+            "hours_recheck", self.policy.hours_recheck_every,
+            f"re-check hours ({hours:g} of {self.policy.min_hours_per_week:g} a week)",
+            Notify(kind="hours_recheck_due", recipient=COACH), BEFORE_TRIAL,
+        )
+
+    def after_hours_recorded(self, payload: Any) -> None:
+        self.recheck_hours(payload.hours_per_week)
+
     def on_enter_awaiting_advice(self) -> None:
-        self.await_uwv_advice()
+        self.await_uwv_advice(ADVICE_OUT if self.route.seed_steps else "awaiting_advice")
+
+    def after_advice_received(self, payload: Any) -> None:
+        if not self.route.seed_steps:
+            return
+        self.book.clear("uwv_advice", "uwv_advice_escalation")
+        decides = payload.outcome == "negative"
+        if decides and self.route.state_id == "trial":
+            self.notify("advice_negative_in_trial", COACH, summary="advice negative during the trial: decide in the talk")
+        self.book.arm_escalating(
+            "advice_talk", workflow.now() + self.policy.advice_talk_within,
+            f"talk with the candidate after the {payload.outcome} advice" + (": decide" if decides else ""),
+            "advice_talk_due", ADVICE_TALK,
+            escalate_after=self.policy.advice_talk_escalation_after, escalation_summary="advice talk overdue",
+            escalation_kind="advice_talk_overdue",
+        )
+
+    def after_advice_talk_recorded(self, payload: Any) -> None:
+        self.book.clear("advice_talk", "advice_talk_escalation")
+        if payload.decision == "reapply" and self.route.state_id == "trial":
+            self.await_uwv_advice(ADVICE_OUT)
 
     def on_enter_seeking_placement(self) -> None:
         self.arm_after(
@@ -118,6 +182,42 @@ class AlmereTrajectory(TrajectoryWorkflow):
 
     def after_absence_reported(self, payload: Any) -> None:
         self.notify("absence_reported", COACH, summary=f"absence of {payload.days_absent} day(s) reported")
+        if not self.route.seed_steps:
+            return
+        if self.case.absence_since is None:  # the first day of this absence; later reports extend it
+            self.case.absence_since = self.today - timedelta(days=payload.days_absent - 1)
+        self.arm_after(
+            "absence_follow_up", self.policy.absence_follow_up_within, "call or visit about the absence",
+            Notify(kind="absence_follow_up_due", recipient=COACH), ("employed", "permanent"),
+        )
+        if "long_absence" not in self.book.open and self.case.absence_since is not None:
+            due = max(start_of_day(self.case.absence_since) + self.policy.long_absence_after, workflow.now())
+            self.book.arm(
+                "long_absence", due, "long absence: the employer's no-risk policy claim",
+                Notify(kind="no_risk_policy_claim", recipient=EMPLOYER), ("employed", "permanent"),
+            )
+
+    def after_absence_followed_up(self) -> None:
+        self.book.clear("absence_follow_up")
+
+    def after_absence_ended(self) -> None:
+        self.book.clear("absence_follow_up", "long_absence")
+
+    def after_neighbourhood_team_referred(self, payload: Any) -> None:
+        summary = f"referral for {payload.problem}: the route does not treat it"
+        self.notify("neighbourhood_team_referral", NEIGHBOURHOOD_TEAM, summary=summary)
+
+    def after_reexamination_requested(self) -> None:
+        """Filed with UWV like the advice; its answer is chased like the advice's."""
+        self.request_uwv_advice(kind="reexamination")
+        self.book.arm_escalating(
+            "reexamination", workflow.now() + self.policy.uwv_answer_within, "UWV re-examination answer",
+            "reexamination_overdue", ("employed", "permanent"),
+            escalate_after=self.policy.uwv_escalation_after, escalation_summary="UWV re-examination still missing",
+        )
+
+    def after_reexamination_decided(self) -> None:
+        self.book.clear("reexamination", "reexamination_escalation")
 
     def after_coach_reassigned(self) -> None:
         self.notify("trajectory_assigned", COACH, summary="this trajectory is now yours")

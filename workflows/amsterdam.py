@@ -23,8 +23,16 @@ COACH, TEAM_LEAD, SPECIALIST = Recipient.COACH, Recipient.TEAM_LEAD, Recipient.W
 OPEN_STATES = tuple(str(state.id) for state in AmsterdamRoute.states if not state.final)
 """The quarterly check-in runs for as long as the trajectory does."""
 
-IN_WORK = ("employed", "fallback_review")
-"""Employment (fees, contract) runs on while the consultant decides on a reported fallback."""
+IN_WORK = ("employed", "fallback_review", "follow_up")
+"""Employment (fees, contract) runs on while the consultant decides on a reported fallback, and through the
+durable placement's follow-up period."""
+
+AMSTERDAM_STEPS_PATCH = "amsterdam-seed-steps"
+"""Issue 16's steps: the follow-up period of a durable placement (completing the transition no longer closes) and
+the client manager told when work starts, changes and stops. Runs that started before keep the route they started
+with."""
+
+CLIENT_MANAGER = Recipient.CLIENT_MANAGER
 
 
 @workflow.defn(name="AmsterdamTrajectory", failure_exception_types=[ValidationError])
@@ -46,6 +54,7 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
 
     @workflow.run
     async def run(self, input: TrajectoryInput) -> TrajectoryView:
+        self.route.seed_steps = workflow.patched(AMSTERDAM_STEPS_PATCH)
         if isinstance(input, TrajectoryStart):
             self.start_check_ins()
         return await self.run_trajectory()
@@ -93,7 +102,46 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
         if payload.outcome == "negative":
             self.notify("outflow_rechoice_needed", COACH, summary="sheltered-work advice negative: choose the outflow again")
 
+    def tell_client_manager(self, kind: str, summary: str) -> None:
+        """The client manager Work & Income keeps the benefit, so hears of every change in work (seed 001)."""
+        if self.route.seed_steps:
+            self.notify(kind, CLIENT_MANAGER, summary=summary)
+
+    def after_work_split_changed(self, payload: Any) -> None:
+        hours = f", {payload.hours_per_week:g} hours a week" if payload.hours_per_week is not None else ""
+        self.tell_client_manager(
+            "work_hours_changed",
+            f"from {payload.since}: {payload.employer_days} day(s) at the employer, "
+            f"{payload.day_activities_days} in day activities{hours}",
+        )
+
+    def after_contract_renewed(self, payload: Any) -> None:
+        if payload.end_date is None:
+            self.deadlines.clear("contract_renewal", "contract_end")
+        else:
+            self.employment.contract_until(payload.end_date)
+
+    def after_placement_completed(self) -> None:
+        """The transition is complete: the follow-up period starts; closing is the consultant's decision after it."""
+        if self.route.state_id != "follow_up":
+            return
+        months = self.policy.follow_up_months
+        self.case.transition_completed_on = self.today
+        self.case.follow_up_until = add_months(self.today, months)
+        self.deadlines.arm_escalating(
+            "follow_up_end", start_of_day(self.case.follow_up_until), f"follow-up period ({months} months) over",
+            "follow_up_closing_due", ("follow_up", "fallback_review"),
+            escalate_after=self.policy.follow_up_closing_grace, escalation_summary="follow-up closing overdue",
+        )
+
+    def after_withdrawn(self, source: Any) -> None:
+        if source.id in IN_WORK:
+            self.tell_client_manager("work_stopped", "the participant withdrew")
+
     def after_employment_started(self, payload: Any) -> None:
+        self.tell_client_manager(
+            "work_started", f"work starts {payload.start_date}, {payload.hours_per_week:g} hours a week"
+        )
         kind = self.policy.one_off_payment_kind
         self.employment.start(
             payload.start_date,
@@ -110,6 +158,8 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
         )
 
     def after_fallback_decided(self, payload: Any) -> None:
+        if payload.outcome != FallbackOutcome.STAY_IN_WORK:
+            self.tell_client_manager("work_stopped", f"fallback decided: {payload.outcome.value.replace('_', ' ')}")
         if payload.outcome == FallbackOutcome.BACK_TO_DAY_ACTIVITIES:
             self.notify("back_to_day_activities", COACH, summary="fallback decided: back to day activities")
             self.notify("back_to_day_activities", TEAM_LEAD, summary="fallback decided: back to day activities")

@@ -136,6 +136,7 @@ class TrajectoryWorkflow:
         self.sequence = resumed.sequence
         self.effects: list[_Effect] = []
         self.local_effects = False  # decided at the start of the run (LOCAL_EFFECTS_PATCH)
+        self.escalation_by_policy = False  # region workflows set it from their patch at the start of a run
         self.record_facts = False  # decided at the start of the run (OUTCOME_FACTS_PATCH)
         self.projection: Projection | None = None  # this workflow task's rows, not yet handed to an activity
         self.projection_writes = 0
@@ -365,11 +366,13 @@ class TrajectoryWorkflow:
             elif isinstance(action, SendEvent) and action.event in self.route.allowed_now():
                 self.apply(action.event, None, actor="system:deadline")
 
-    def arm_after(self, name: str, after: timedelta, summary: str, notify: Notify, scope: str, **kw: Any) -> None:
-        """Arm deadline ``name`` ``after`` from now, belonging to state ``scope``."""
-        self.deadlines.arm(name, workflow.now() + after, summary, notify, (scope,), **kw)
+    def arm_after(
+        self, name: str, after: timedelta, summary: str, notify: Notify, scope: str | tuple[str, ...], **kw: Any
+    ) -> None:
+        """Arm deadline ``name`` ``after`` from now, belonging to state ``scope`` (or to each of several)."""
+        self.deadlines.arm(name, workflow.now() + after, summary, notify, (scope,) if isinstance(scope, str) else scope, **kw)
 
-    def await_uwv_advice(self, scope: str = "awaiting_advice") -> None:
+    def await_uwv_advice(self, scope: str | tuple[str, ...] = "awaiting_advice") -> None:
         """Request UWV's sheltered-work advice; a missing answer goes to the coach, then the team lead."""
         self.request_uwv_advice()
         self.arm_after(
@@ -389,8 +392,18 @@ class TrajectoryWorkflow:
         return f"{workflow.info().workflow_id}:{prefix}{self.sequence}"
 
     def recipient_id(self, recipient: Recipient) -> str:
-        """The coach of this trajectory, or the policy's ``<recipient>_id`` (``team_lead_id``, …)."""
-        return self.coach_id if recipient == Recipient.COACH else str(getattr(self.policy, f"{recipient.value}_id"))
+        """The coach of this trajectory, its employer, or the policy's ``<recipient>_id`` (``team_lead_id``, …).
+
+        Escalations (``TEAM_LEAD``) go where the policy's ``escalation_to`` says, once the region's workflow
+        allows it (:attr:`escalation_by_policy`, set from its patch)."""
+        if recipient == Recipient.COACH:
+            return self.coach_id
+        if recipient == Recipient.EMPLOYER:
+            return str(getattr(self.case, "employer_id", None) or "unknown-employer")
+        if recipient == Recipient.TEAM_LEAD and self.escalation_by_policy and self.policy.escalation_to == "other_advisor":
+            others = [advisor for advisor in self.policy.advisor_ids if advisor != self.coach_id]
+            return others[0] if others else self.policy.team_lead_id
+        return str(getattr(self.policy, f"{recipient.value}_id"))
 
     def notify(self, kind: str, recipient: Recipient, *, due: datetime | None = None, summary: str = "") -> None:
         """Queue a notification; it is recorded in the view once the channel has it."""
@@ -535,9 +548,11 @@ class TrajectoryWorkflow:
             )
         )
 
-    def request_uwv_advice(self) -> None:
+    def request_uwv_advice(self, kind: str = "sheltered_work_advice") -> None:
+        """File a request with UWV: the sheltered-work advice, or (``reexamination``) a re-examination."""
         request = UwvAdviceRequest(
             id=self.next_id("uwv"),
+            kind=kind,
             region=self.policy.region,
             trajectory_id=self.start.trajectory_id,
             participant_ref=self.start.participant_ref,
@@ -551,7 +566,7 @@ class TrajectoryWorkflow:
                     request,
                     start_to_close_timeout=ACTIVITY_TIMEOUT,
                     retry_policy=ACTIVITY_RETRY,
-                    summary="request UWV sheltered-work advice",
+                    summary="request UWV sheltered-work advice" if kind == "sheltered_work_advice" else f"request UWV {kind}",
                 ),
                 done=lambda: None,
             )

@@ -90,3 +90,67 @@ async def local_effects(env, worker):
     for _ in range(7):
         await t.sleep(timedelta(days=365))
     return t.client.get_workflow_handle(t.handle.id, run_id=t.handle.result_run_id)  # the run that continued
+
+
+@recording("almere-trial-before-advice")
+async def trial_before_advice(env, worker):
+    """Issue 16's steps up to employment: UWV's pre-consultation, a trial before the advice, the talk after it;
+    escalations to the other advisor."""
+    t = await Trajectory.start(env, worker, trajectory_id="replay-trial-before-advice", coach_id="almere-advisor-1")
+    await t.to_awaiting_advice()
+    await t.send("uwv_consultation_recorded", consulted_on=await t.today())
+    await t.start_trial()
+    await t.sleep(timedelta(weeks=3))
+    await t.send("advice_received", outcome="positive", actor="backend:uwv-gateway")
+    await t.sleep(timedelta(weeks=3, days=2))
+    await t.send("advice_talk_recorded", held_on=await t.today())
+    await t.send("wage_value_assessed", wage_value_percent=50)
+    await t.sleep(timedelta(weeks=2))
+    await t.sign_contract()
+    await t.send("withdrawn", reason="moved away")
+    await t.handle.result()
+    return t.handle
+
+
+@recording("almere-absence-and-reexamination")
+async def absence_and_reexamination(env, worker):
+    """Employed: absence followed up until the employer hears of its no-risk claim, the neighbourhood team, and
+    onward to regular work after UWV's re-examination, chased past its deadline."""
+    t = await Trajectory.start(env, worker, trajectory_id="replay-reexamination", coach_id="almere-advisor-1")
+    await t.to_employed()
+    await t.sleep(timedelta(days=20))
+    await t.send("absence_reported", days_absent=4, actor="employer-jungle")
+    await t.sleep(timedelta(days=3))
+    await t.send("absence_followed_up", channel="visit")
+    await t.send("neighbourhood_team_referred", problem="debts")
+    await t.sleep(timedelta(weeks=6))
+    await t.send("absence_ended", returned_on=await t.today(), actor="employer-jungle")
+    await t.send("reexamination_requested")
+    await t.sleep(timedelta(weeks=11))
+    await t.send("reexamination_decided", outcome="regular_work", employer_id="employer-supermarket")
+    await t.handle.result()
+    return t.handle
+
+
+@recording("almere-advice-talk")
+async def advice_talk(env, worker):
+    """A school leaver building up hours, a negative advice, the overdue talk escalated, a reapplication, and the
+    second negative advice closing the trajectory after the talk."""
+    today = (await env.get_current_time()).date()
+    t = await Trajectory.start(
+        env, worker, trajectory_id="replay-advice-talk", coach_id="almere-advisor-2", referral_source="vso_pro_school",
+        school_leaving_date=today.replace(year=today.year + 1).isoformat(),
+        participant={"has_benefit": True, "age_band": "under_18", "hours_per_week": 16},
+    )
+    await t.send("school_internship_assessed", host_id="provider-kringloop", feasible=True)
+    await t.sleep(timedelta(weeks=9))
+    await t.send("hours_recorded", hours_per_week=28)
+    await t.to_awaiting_advice()
+    await t.send("advice_received", outcome="negative", actor="backend:uwv-gateway")
+    await t.sleep(timedelta(weeks=4))
+    await t.send("advice_talk_recorded", held_on=await t.today(), decision="reapply")
+    await t.sleep(timedelta(weeks=2))
+    await t.send("advice_received", outcome="negative", actor="backend:uwv-gateway")
+    await t.send("advice_talk_recorded", held_on=await t.today(), decision="close")
+    await t.handle.result()
+    return t.handle

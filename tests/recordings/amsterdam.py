@@ -28,7 +28,9 @@ async def main_path(env, worker):
     await t.send("check_in_recorded", checked_on=await t.today())
     await t.sleep(timedelta(days=200))
     await t.send("work_split_changed", since=await t.today(), employer_days=5, day_activities_days=0)
-    await t.send("placement_completed")
+    view = await t.send("placement_completed")
+    if not view.closed:  # since amsterdam-seed-steps the durable placement is followed before it closes
+        return t.handle
     await t.handle.result()
     return t.handle
 
@@ -48,3 +50,34 @@ async def fallback(env, worker):
     await t.send("trajectory_stopped", reason="stays in day activities for now")
     await t.handle.result()
     return t.handle
+
+
+@recording("amsterdam-follow-up")
+async def follow_up(env, worker):
+    """Issue 16's steps: the client manager told of work and its changes, a renewed contract, the transition
+    completed after the policy minimum, and the durable placement followed (check-ins, fees, a fallback that stays
+    in work) until the follow-up period is over and the consultant closes it. The first run is kept: it continues
+    as new during the follow-up."""
+    from domain.dates import add_months
+
+    t = await start(env, worker, trajectory_id="replay-ams-follow-up")
+    await decide(t)
+    await t.send("outflow_chosen", outflow="sheltered_work")
+    await t.send("wage_value_assessed", wage_value_percent=40, actor="wage-value-specialist")
+    await t.send("advice_received", outcome="positive", actor="backend:uwv-gateway")
+    today = await t.today()
+    await t.send(
+        "employment_started", employer_id="employer-milieuwerk", start_date=today, end_date=add_months(today, 12),
+        employer_days=3, day_activities_days=2,
+    )
+    await t.sleep(timedelta(days=100))
+    await t.send("work_split_changed", since=await t.today(), employer_days=5, day_activities_days=0, hours_per_week=32)
+    await t.sleep(timedelta(days=90))
+    await t.send("contract_renewed", end_date=add_months(today, 36))
+    await t.send("placement_completed")
+    await t.sleep(timedelta(days=200))
+    await t.send("fallback_reported", reason="conflict with the supervisor")
+    await t.send("fallback_decided", outcome="stay_in_work", reason="talked it through")
+    await t.sleep(timedelta(days=550))
+    await t.send("follow_up_ended", reason="stable in work")
+    return t.client.get_workflow_handle(t.handle.id, run_id=t.handle.result_run_id)  # the first run

@@ -12,7 +12,7 @@ from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain.identifiers import TrajectoryId
+from domain.identifiers import OrganisationId, TrajectoryId
 from domain.messages import AuditEntry
 from domain.records import TrajectoryView
 from domain.start import TrajectoryStart
@@ -21,6 +21,7 @@ from trajectories.api import reads, waits
 from trajectories.api.auth import Authenticated, authenticate, requires
 from trajectories.api.errors import RESPONSES, ErrorBody, Forbidden, NotFound
 from trajectories.audit import read_trail
+from trajectories.commitments import CommitmentChange, ProviderCommitments, read_commitments, set_commitment
 from trajectories.listing import REGIONS, STATES, TrajectoryFilter, TrajectorySummary, list_trajectories
 from workflows import WORKFLOWS
 from workflows.trajectory import workflow_id_for
@@ -214,3 +215,28 @@ def audit(region: KnownRegion, trajectory_id: TrajectoryIdPath, caller: Authenti
     trail = AuditTrail(workflow_id=workflow_id, entries=read_trail(workflow_id, request.app.state.audit_url))
     reads.record_sync(request, caller, "audit", workflow_id)
     return trail
+
+
+ProviderIdPath = Annotated[OrganisationId, Path(description="The day-activities provider's organisation id.")]
+
+
+@router.put(
+    "/providers/{provider_id}/commitments",
+    summary="Set a provider's commitment for a year (Meewerken-plus); earlier values stay in the history",
+    dependencies=[requires("operations")],
+)
+def put_commitment(
+    provider_id: ProviderIdPath, change: CommitmentChange, request: Request
+) -> ProviderCommitments:
+    """For operations: the number of trajectories the provider signs up for in ``year``. Each call is recorded
+    (who, when, why); the latest per year is current."""
+    return set_commitment(provider_id, change, request.app.state.audit_url)
+
+
+@router.get(
+    "/providers/{provider_id}/commitments",
+    summary="A provider's commitments per year, with their history",
+    dependencies=[requires("figures:read")],
+)
+def get_commitments(provider_id: ProviderIdPath, request: Request) -> ProviderCommitments:
+    return read_commitments(provider_id, request.app.state.audit_url)

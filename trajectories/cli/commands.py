@@ -16,11 +16,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 from temporalio.client import Client
 from temporalio.envconfig import ClientConfig
 
+from domain.identifiers import OrganisationId
 from trajectories import client as trajectories_client
 from trajectories import encryption
 from trajectories.api.errors import from_temporal, invalid_input
@@ -29,6 +30,7 @@ from trajectories.cli import figures as figures_cli
 from trajectories.cli import forecast as forecast_cli
 from trajectories.cli import render, security
 from trajectories.cli.inputs import InputError, read_json
+from trajectories.commitments import CommitmentChange, read_commitments, set_commitment
 from trajectories.listing import REGIONS, TrajectoryFilter, filter_params, list_trajectories
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -127,6 +129,25 @@ async def undeliverable_command(args: argparse.Namespace, client: Client | None,
         render.audit_trail(out, "Undeliverable notifications", rows, with_trajectory=True)
 
 
+async def commitments(args: argparse.Namespace, client: Client | None, out: Console) -> None:
+    """Show a provider's commitments (Meewerken-plus), or set one for a year with ``--year`` and ``--trajectories``."""
+    if args.year is None and args.trajectories is None:
+        shown = await asyncio.to_thread(read_commitments, args.provider_id, args.records_url)
+    else:
+        missing = [flag for flag, value in (("--year", args.year), ("--trajectories", args.trajectories),
+                                            ("--actor", args.actor)) if value is None]  # fmt: skip
+        if missing:
+            raise Failed(EXIT_INVALID, "InvalidInput", f"setting a commitment needs {', '.join(missing)}")
+        try:
+            change = CommitmentChange(year=args.year, trajectories=args.trajectories, actor=args.actor, reason=args.reason)
+            provider = TypeAdapter(OrganisationId).validate_python(args.provider_id)
+        except ValidationError as error:
+            raise _invalid(error) from None
+        shown = await asyncio.to_thread(set_commitment, provider, change, args.records_url)
+    if args.json:
+        render.print_json(out, shown.model_dump(mode="json"))
+    else:
+        render.commitments(out, shown)
 AS_OF_FORMATS = "a date, 2027-01-01 (the start of that day in Europe/Amsterdam), or a date and time with its offset, "\
     "2027-01-01T09:00:00+01:00 or 2027-01-01T08:00:00Z"
 
@@ -236,6 +257,15 @@ def parser() -> argparse.ArgumentParser:
     audit_database(sub)
     as_json(sub)
 
+    sub = command("commitments", commitments, "a provider's yearly commitments (Meewerken-plus): show, or set one")
+    sub.add_argument("provider_id", metavar="PROVIDER_ID", help="the day-activities provider, e.g. provider-cordaan")
+    sub.add_argument("--year", type=int, help="set: the year the commitment is for")
+    sub.add_argument("--trajectories", type=int, help="set: trajectories the provider signs up for that year")
+    sub.add_argument("--actor", help="set: who sets it (your operator id)")
+    sub.add_argument("--reason", help="set: why (optional)")
+    sub.add_argument("--records-url", default=None, help="SQLAlchemy URL (default: TRAJECTORIES_RECORDS_URL or var/records.db)")
+    sub.set_defaults(temporal=False)
+    as_json(sub)
     figures_cli.register(command, audit_database, as_json)
     forecast_cli.register(command)
     security.add_commands(command)

@@ -161,3 +161,22 @@ def audit_trail(console: Console, title: str, rows: list[AuditEntry], *, with_tr
         lines = [*([row.workflow_id] if with_trajectory else []), f"by {row.actor} · from {row.origin}", row.detail]
         for line in filter(None, lines):
             console.print(Padding(Text(line, overflow="fold"), (0, 0, 0, 2)))
+
+
+def commitments(out: Console, shown: Any) -> None:
+    """A provider's current commitment per year, then every change (Meewerken-plus)."""
+    if not shown.history:
+        out.print(f"no commitments recorded for {shown.provider_id}")
+        return
+    current = Table(title=f"Commitments of {shown.provider_id}", title_justify="left")
+    for column in ("year", "trajectories", "set by", "set at (UTC)"):
+        current.add_column(column)
+    for c in shown.current:
+        current.add_row(str(c.year), str(c.trajectories), c.set_by, f"{c.set_at:%Y-%m-%d %H:%M}")
+    out.print(current)
+    history = Table(title="History", title_justify="left")
+    for column in ("set at (UTC)", "year", "trajectories", "set by", "reason"):
+        history.add_column(column, overflow="fold")
+    for c in shown.history:
+        history.add_row(f"{c.set_at:%Y-%m-%d %H:%M}", str(c.year), str(c.trajectories), c.set_by, c.reason or "")
+    out.print(history)

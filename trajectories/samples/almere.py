@@ -35,7 +35,11 @@ def _to_awaiting_advice(coach: str) -> list[dict[str, Any]]:
 
 
 def _to_seeking_placement(coach: str, outcome: str = "positive") -> list[dict[str, Any]]:
-    return [*_to_awaiting_advice(coach), {"event": "advice_received", "actor": UWV, "outcome": outcome}]
+    """Through UWV's advice; a positive one is followed by the talk with the candidate (seed 003)."""
+    steps = [*_to_awaiting_advice(coach), {"event": "advice_received", "actor": UWV, "outcome": outcome}]
+    if outcome == "positive":
+        steps.append({"event": "advice_talk_recorded", "actor": coach, "held_on": date.today().isoformat()})
+    return steps
 
 
 def _trial(coach: str, employer: str, begin: date) -> dict[str, Any]:
@@ -90,7 +94,9 @@ def _permanent(today: date) -> list[dict[str, Any]]:
 
 
 def _advice_negative(today: date) -> list[dict[str, Any]]:
-    return _to_seeking_placement(ANNA, outcome="negative")
+    """A negative advice closes after the talk with the candidate (seed 003)."""
+    talk = {"event": "advice_talk_recorded", "actor": ANNA, "held_on": today.isoformat(), "decision": "close"}
+    return [*_to_seeking_placement(ANNA, outcome="negative"), talk]
 
 
 SAMPLES: list[Sample] = [
