@@ -1,14 +1,14 @@
 """The audit trail names the authenticated API client of each row (issue 19, attribution).
 
-Revision ID: 0003_audit_client
-Revises: 0002_outcome_facts
+Revision ID: 0004_audit_client
+Revises: 0003_provider_commitments
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_audit_client"
-down_revision = "0002_outcome_facts"
+revision = "0004_audit_client"
+down_revision = "0003_provider_commitments"
 branch_labels = None
 depends_on = None
 
