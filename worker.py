@@ -11,6 +11,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.audit import AuditActivities, AuditLog
+from activities.caseload import CaseloadActivities
 from activities.channels import channel_from_config
 from activities.notifications import NotificationActivities, NotificationChannel
 from activities.outbox import Outbox
@@ -18,8 +19,9 @@ from activities.payments import PaymentActivities
 from activities.projection import ProjectionActivities
 from activities.uwv import UwvActivities
 from domain.policy import override_policies
+from records.absences import Roster
 from trajectories import config, encryption
-from workflows import SCHEDULED_WORKFLOWS, WORKFLOWS
+from workflows import SCHEDULED_WORKFLOWS, SERVICE_WORKFLOWS, WORKFLOWS
 
 PASSTHROUGH_MODULES = ("statemachine", "pydantic", "pydantic_core", "domain", "statemachines", "activities")
 """Modules the sandbox shares instead of re-importing per run: pure code (python-statemachine resolves a
@@ -49,23 +51,28 @@ def build_worker(
     box = Outbox(outbox or config.outbox_dir())
     audit_log = audit if isinstance(audit, AuditLog) else AuditLog(audit or config.records_url())
     notifications = NotificationActivities(
-        channel or channel_from_config(box), outbox=box, audit=audit_log, operations=config.operations_recipient()
+        channel or channel_from_config(box), outbox=box, audit=audit_log, operations=config.operations_recipient(),
+        stand_ins=Roster(audit_log.records),
     )
     uwv = UwvActivities(box)
     payments = PaymentActivities(box)
     audit_activities = AuditActivities(audit_log)
+    caseload = CaseloadActivities(client)
     projection = ProjectionActivities(audit_log.records)
     return Worker(
         client,
         task_queue=task_queue or config.task_queue(),
-        workflows=[*WORKFLOWS.values(), *SCHEDULED_WORKFLOWS],
+        workflows=[*WORKFLOWS.values(), *SCHEDULED_WORKFLOWS, *SERVICE_WORKFLOWS],
         activities=[
             notifications.send_notification,
+            notifications.deliver_notification,
             notifications.report_undeliverable,
             audit_activities.record_event,
             projection.project,
             uwv.request_sheltered_work_advice,
             payments.order_payment,
+            caseload.list_caseload,
+            caseload.reassign,
         ],
         workflow_runner=workflow_runner(),
         max_cached_workflows=config.workflow_cache_size(),

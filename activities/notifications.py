@@ -8,6 +8,7 @@ same activity, and a notification that still fails after its retries is reported
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from typing import Protocol
@@ -16,12 +17,19 @@ from temporalio import activity
 
 from activities.audit import AuditLog
 from activities.outbox import Outbox
-from domain.messages import AuditEntry, DeliveryReceipt, NotificationMessage, UndeliverableNotice
+from domain.absences import Absence, stand_in_note
+from domain.messages import AuditEntry, DeliveryReceipt, NotificationDelivery, NotificationMessage, UndeliverableNotice
 
 log = logging.getLogger(__name__)
 
 UNDELIVERABLE = "undeliverable"
 """The outbox folder, audit result and notification kind operations look for."""
+
+
+class StandIns(Protocol):
+    """The roster of absences (``records.absences.Roster``): whose absence covers a moment, with its stand-in."""
+
+    def absence_covering(self, staff_id: str, moment: datetime) -> Absence | None: ...
 
 
 class NotificationChannel(Protocol):
@@ -83,11 +91,13 @@ class NotificationActivities:
         outbox: Outbox | None = None,
         audit: AuditLog | None = None,
         operations: str = "operations",
+        stand_ins: StandIns | None = None,
     ):
         self.channel = channel
         self.outbox = outbox
         self.audit = audit
         self.operations = operations
+        self.stand_ins = stand_ins
 
     @property
     def channel_name(self) -> str:
@@ -99,6 +109,29 @@ class NotificationActivities:
         delivered = await self.channel.deliver(message)
         await self._audit(message, message.id, "delivered", f"channel:{self.channel_name}")
         return delivered
+
+    @activity.defn
+    async def deliver_notification(self, message: NotificationMessage) -> NotificationDelivery:
+        """Deliver ``message`` to whoever receives it now: the recipient, or during their absence their stand-in,
+        with a line saying for whom. The roster is read here, when sending, so an absence registered or cancelled
+        later applies without touching any trajectory. The absence that counts is the one covering the moment the
+        notification was raised (``created_at``), so every retry of it goes to the same person."""
+        absence = None
+        if self.stand_ins is not None:
+            absence = await asyncio.to_thread(self.stand_ins.absence_covering, message.recipient, message.created_at)
+        if absence is not None:
+            message = message.model_copy(
+                update={
+                    "recipient": absence.stand_in,
+                    "stand_in_for": message.recipient,
+                    "subject": f"[stand-in for {message.recipient}] {message.subject}",
+                    "body": f"{stand_in_note(absence)}\n\n{message.body}",
+                }
+            )
+        delivered = await self.channel.deliver(message)
+        stand_in = f"stand-in for {message.stand_in_for}" if message.stand_in_for else ""
+        await self._audit(message, message.id, "delivered", f"channel:{self.channel_name}", stand_in)
+        return NotificationDelivery(recipient=message.recipient, stand_in_for=message.stand_in_for, delivered=delivered)
 
     @activity.defn
     async def report_undeliverable(self, notice: UndeliverableNotice) -> None:

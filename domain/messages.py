@@ -21,6 +21,17 @@ class NotificationMessage(BaseModel):
     body: str
     due: datetime | None = None
     created_at: datetime
+    stand_in_for: str | None = None
+    """Set when ``recipient`` receives this as stand-in for this (absent) person: the notification was meant for them."""
+
+
+class NotificationDelivery(BaseModel):
+    """What ``deliver_notification`` did: who actually received the message (the stand-in during an absence)."""
+
+    recipient: str
+    stand_in_for: str | None = None
+    delivered: bool
+    """False when the channel had delivered it before (a retry)."""
 
 
 class UwvAdviceRequest(BaseModel):

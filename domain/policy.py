@@ -35,6 +35,8 @@ class RegionPolicy(BaseModel):
     stand in for each other) the advisor who is not the trajectory's coach, named in ``advisor_ids``. A coach
     outside the pair escalates to the first of them."""
     advisor_ids: tuple[str, ...] = ()
+    """Also each other's default stand-in when two are named (``POST /coaches/{id}/absences`` without ``stand_in``;
+    read when an absence is registered, never by a workflow)."""
 
 
 class EmploymentPolicy(RegionPolicy):

@@ -46,6 +46,8 @@ class NotificationRecord(BaseModel):
     due: datetime | None = None
     status: Literal["sent", "undeliverable"] = "sent"
     error: str | None = None
+    stand_in_for: str | None = None
+    """Set when ``recipient`` received it as stand-in for this absent person (the one it was meant for)."""
 
 
 class PaymentRecord(BaseModel):

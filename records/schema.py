@@ -29,6 +29,20 @@ audit_trail = sa.Table(
 """Who did what on which trajectory, with what result, from where, when (``domain.messages.AuditEntry``).
 ``key`` is the entry's stable id: a retried write leaves one row."""
 
+absences = sa.Table(
+    "absences",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("coach_id", sa.String(64), nullable=False, index=True),
+    sa.Column("first_day", sa.Date, nullable=False),
+    sa.Column("last_day", sa.Date, nullable=False),
+    sa.Column("stand_in", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
+)
+"""The roster of absences (``domain.absences.Absence``): whole days in Europe/Amsterdam, ``last_day`` included;
+a cancelled absence keeps its row with ``cancelled_at``. Read by the notification activity when it sends."""
+
 outcome_facts = sa.Table(
     "outcome_facts",
     metadata,

@@ -15,7 +15,7 @@ from tests.record_histories import recording_keys
 from tests.recordings import load_all
 from trajectories import encryption
 from worker import workflow_runner
-from workflows import SCHEDULED_WORKFLOWS, WORKFLOWS
+from workflows import SCHEDULED_WORKFLOWS, SERVICE_WORKFLOWS, WORKFLOWS
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 
@@ -28,7 +28,7 @@ def replayer() -> Replayer:
     """Replays through the production codec: encrypted histories decode with the recording key, histories
     recorded before encryption pass through it untouched."""
     return Replayer(
-        workflows=[*WORKFLOWS.values(), *SCHEDULED_WORKFLOWS],
+        workflows=[*WORKFLOWS.values(), *SCHEDULED_WORKFLOWS, *SERVICE_WORKFLOWS],
         data_converter=encryption.data_converter(recording_keys()),
         workflow_runner=workflow_runner(),
     )

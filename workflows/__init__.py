@@ -14,6 +14,7 @@ from typing import Any
 _CLASSES = {
     "AlmereTrajectory": "workflows.almere",
     "AmsterdamTrajectory": "workflows.amsterdam",
+    "CaseloadHandover": "workflows.caseload_handover",
     "OssTrajectory": "workflows.oss",
     "ProviderMeetingReminder": "workflows.provider_meeting",
     "RijkVanNijmegenTrajectory": "workflows.rijk_van_nijmegen",
@@ -25,12 +26,16 @@ _REGIONS = {
     "rijk-van-nijmegen": "RijkVanNijmegenTrajectory",
 }
 _SCHEDULED = ["ProviderMeetingReminder"]
+_SERVICE = ["CaseloadHandover"]
 
 WORKFLOWS: dict[str, Any]
 """Region → workflow class: what the worker registers and starters look up."""
 
 SCHEDULED_WORKFLOWS: list[Any]
 """Workflows started by Temporal Schedules (``trajectories.schedules``), not by backends; the worker registers them too."""
+
+SERVICE_WORKFLOWS: list[Any]
+"""Workflows staff start through the API or CLI to act on many trajectories (the caseload hand-over); registered too."""
 
 
 def __getattr__(name: str) -> Any:
@@ -40,10 +45,12 @@ def __getattr__(name: str) -> Any:
         value = {region: __getattr__(class_name) for region, class_name in _REGIONS.items()}
     elif name == "SCHEDULED_WORKFLOWS":
         value = [__getattr__(class_name) for class_name in _SCHEDULED]
+    elif name == "SERVICE_WORKFLOWS":
+        value = [__getattr__(class_name) for class_name in _SERVICE]
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value
     return value
 
 
-__all__ = ["WORKFLOWS", "SCHEDULED_WORKFLOWS", *_CLASSES]
+__all__ = ["WORKFLOWS", "SCHEDULED_WORKFLOWS", "SERVICE_WORKFLOWS", *_CLASSES]

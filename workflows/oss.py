@@ -49,6 +49,11 @@ class OssTrajectory(TrajectoryWorkflow):
             self.open_trajectory()
         return await self.run_trajectory()
 
+    @classmethod
+    def reassignment(cls, case: dict[str, Any], coach_id: str, actor: str) -> dict[str, Any]:
+        """Oss names its owners per role: the role that owns the trajectory now goes to ``coach_id``."""
+        return {"event": "consultant_assigned", "actor": actor, "role": case["owner_role"], "staff_id": coach_id}
+
     def new_case(self, start: TrajectoryStart) -> OssCase:
         participant = start.participant
         if participant.birth_date is not None:

@@ -14,7 +14,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
-from workflows.trajectory import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, UNDELIVERABLE_PATCH
+from workflows.trajectory import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, STAND_INS_PATCH, UNDELIVERABLE_PATCH
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
@@ -73,10 +73,15 @@ class ProviderMeetingReminder:
                 start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary=summary,
             )  # fmt: skip
             return
+        # Since ``stand-ins``: a consultant's reminder reaches their stand-in during an absence.
+        send = (
+            NotificationActivities.deliver_notification
+            if workflow.patched(STAND_INS_PATCH)
+            else NotificationActivities.send_notification
+        )
         try:
             await workflow.execute_activity_method(
-                NotificationActivities.send_notification, message,
-                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=NOTIFICATION_RETRY, summary=summary,
+                send, message, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=NOTIFICATION_RETRY, summary=summary,
             )  # fmt: skip
         except ActivityError as failure:
             notice = UndeliverableNotice(message=message, error=str(failure.cause or failure), noticed_at=workflow.now())

@@ -80,6 +80,11 @@ database in the order they were made; the main loop goes on meanwhile (deadlines
 down), and waits for the last write before the run closes or continues as new. Runs that started before keep
 their per-event audit activity (asked once, at the start of the run)."""
 
+STAND_INS_PATCH = "stand-ins"
+"""Notifications go through ``deliver_notification``, which sends to the stand-in while the recipient is absent
+(the roster in the records database, read when sending) and returns who received it, which the view records.
+Runs from before keep ``send_notification`` (recipient as addressed) for the notifications they had."""
+
 OUTCOME_FACTS_PATCH = "outcome-facts"
 """Every trajectory writes its milestones (its start, then each accepted transition) to the records database as
 outcome facts (``domain.facts``), in the same projection write as its audit rows, so the figures outlive
@@ -331,6 +336,12 @@ class TrajectoryWorkflow:
 
     # --- events ---------------------------------------------------------------------------------------
 
+    @classmethod
+    def reassignment(cls, case: dict[str, Any], coach_id: str, actor: str) -> dict[str, Any]:
+        """The route's ordinary event that hands a trajectory (its view's ``case``) to ``coach_id``; the caseload
+        hand-over (``activities/caseload.py``) sends it. Pure: no workflow state, no Temporal calls."""
+        return {"event": "coach_reassigned", "actor": actor, "coach_id": coach_id}
+
     def allowed_events(self) -> list[str]:
         """Events a backend may send now: the machine's, less internal events (not in the catalogue)."""
         return [name for name in self.route.allowed_now() if name in self.events.models]
@@ -438,7 +449,13 @@ class TrajectoryWorkflow:
             maximum_attempts=self.policy.notification_attempts,
         )
         try:
-            await self.short_activity(NotificationActivities.send_notification, message, summary, retry_policy=bounded)
+            if workflow.patched(STAND_INS_PATCH):
+                delivery = await self.short_activity(
+                    NotificationActivities.deliver_notification, message, summary, retry_policy=bounded
+                )
+                record = record.model_copy(update={"recipient": delivery.recipient, "stand_in_for": delivery.stand_in_for})
+            else:
+                await self.short_activity(NotificationActivities.send_notification, message, summary, retry_policy=bounded)
         except (ActivityError, ApplicationError) as failure:
             # An ActivityError wraps the cause; a local activity whose last retry followed a timer backoff
             # raises its ApplicationError directly.

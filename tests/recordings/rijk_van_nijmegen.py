@@ -82,6 +82,12 @@ async def remind_providers(env, worker, workflow_id: str):
     return handle
 
 
+@recording("rijk-van-nijmegen-provider-meeting-stand-ins")
+async def provider_meeting_stand_ins(env, worker):
+    """A provider-meeting reminder on the ``stand-ins`` path (``deliver_notification``)."""
+    return await remind_providers(env, worker, "provider-meeting-replay-stand-ins")
+
+
 @recording("rijk-van-nijmegen-provider-meeting")
 async def provider_meeting(env, worker):
     """Recorded before the ``notification-undeliverable`` patch; re-recording it takes the newer path."""

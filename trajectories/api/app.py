@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from trajectories import config
-from trajectories.api import errors, figures
+from trajectories.api import coaches, errors, figures
 from trajectories.api.auth import api_clients, check_route_scopes
 from trajectories.api.clients import ApiClient
 from trajectories.api.limits import RequestLimits
@@ -76,6 +76,7 @@ def create_app(
     app.state.view_timeout = view_timeout or config_wait()
     errors.install(app)
     app.include_router(router)
+    app.include_router(coaches.router)
     app.include_router(figures.router)
     check_route_scopes(app.routes)
     app.add_middleware(RequestLimits)

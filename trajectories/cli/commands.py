@@ -20,10 +20,15 @@ from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 from temporalio.client import Client
 from temporalio.envconfig import ClientConfig
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
 
+from domain.absences import AbsenceRefused, AbsenceRequest
 from domain.identifiers import OrganisationId
+from trajectories import absences as roster
 from trajectories import client as trajectories_client
 from trajectories import encryption
+from trajectories import handover as handovers
 from trajectories.api.errors import from_temporal, invalid_input
 from trajectories.audit import read_trail, undeliverable
 from trajectories.cli import figures as figures_cli
@@ -127,6 +132,68 @@ async def undeliverable_command(args: argparse.Namespace, client: Client | None,
         render.print_json(out, rows)
     else:
         render.audit_trail(out, "Undeliverable notifications", rows, with_trajectory=True)
+
+
+async def handover_start(args: argparse.Namespace, client: Client, out: Console) -> None:
+    """Hand every open trajectory of a coach (optionally of one region or state) to another coach."""
+    order = handovers.HandoverOrder(
+        **filter_params({"to_coach": args.to, "actor": args.by, "region": args.region, "state": args.state, "handover_id": args.id})
+    )
+    request = handovers.request_for(args.coach, order)
+    try:
+        handle = await handovers.start_handover(client, request, task_queue=args.task_queue)
+    except WorkflowAlreadyStartedError:
+        raise Failed(EXIT_REFUSED, "HandoverAlreadyStarted", f"a hand-over with id {request.handover_id!r} exists") from None
+    if not args.wait:
+        out.print(f"started hand-over {request.handover_id} ({handle.id}); follow it: trajectories handover show {request.handover_id}")
+        return
+    progress = await handle.result()
+    if args.json:
+        render.print_json(out, progress)
+    else:
+        render.handover(out, progress)
+
+
+async def handover_show(args: argparse.Namespace, client: Client, out: Console) -> None:
+    """A hand-over's progress."""
+    try:
+        progress = await handovers.progress(client, args.handover_id, rpc_timeout=timedelta(seconds=args.timeout))
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            raise Failed(EXIT_NOT_FOUND, "HandoverNotFound", f"no hand-over with id {args.handover_id!r}") from None
+        raise
+    if args.json:
+        render.print_json(out, progress)
+    else:
+        render.handover(out, progress)
+
+
+async def absence_add(args: argparse.Namespace, client: Client | None, out: Console) -> None:
+    """Register an absence: from its first to its last day (Europe/Amsterdam) notifications reach the stand-in."""
+    request = AbsenceRequest.model_validate(filter_params({"from": args.first_day, "to": args.last_day, "stand_in": args.stand_in}))
+    absence = await asyncio.to_thread(roster.add, args.coach, request, url=args.records_url)
+    if args.json:
+        render.print_json(out, absence)
+    else:
+        out.print(f"registered {absence.id}: {absence.coach_id} away {absence.first_day} to {absence.last_day}, "
+                  f"stand-in {absence.stand_in}")  # fmt: skip
+
+
+async def absence_list(args: argparse.Namespace, client: Client | None, out: Console) -> None:
+    """A coach's absences by first day (cancelled ones with --all)."""
+    rows = await asyncio.to_thread(roster.listed, args.coach, include_cancelled=args.all, url=args.records_url)
+    if args.json:
+        render.print_json(out, {"coach_id": args.coach, "absences": [row.model_dump(mode="json") for row in rows]})
+    else:
+        render.absences(out, args.coach, rows)
+
+
+async def absence_cancel(args: argparse.Namespace, client: Client | None, out: Console) -> None:
+    """Cancel an absence: the coach's notifications reach the coach again (the absence stays on record)."""
+    absence = await asyncio.to_thread(roster.cancel, args.coach, args.absence_id, url=args.records_url)
+    if absence is None:
+        raise Failed(EXIT_NOT_FOUND, "AbsenceNotFound", f"{args.coach} has no absence {args.absence_id!r}")
+    out.print(f"cancelled {absence.id} of {absence.coach_id} ({absence.first_day} to {absence.last_day})")
 
 
 async def commitments(args: argparse.Namespace, client: Client | None, out: Console) -> None:
@@ -253,6 +320,52 @@ def parser() -> argparse.ArgumentParser:
     audit_database(sub)
     as_json(sub)
 
+    absence = command("absence", _usage, "a coach's absences: who receives their notifications meanwhile")
+    steps = absence.add_subparsers(dest="step", required=True, metavar="STEP")
+
+    def records_database(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--records-url", default=None, help="SQLAlchemy URL (default: TRAJECTORIES_RECORDS_URL or var/records.db)")
+        sub.set_defaults(temporal=False)  # the roster is in the records database only
+
+    sub = steps.add_parser("add", help="register an absence", description=absence_add.__doc__)
+    sub.set_defaults(run=absence_add)
+    sub.add_argument("coach", metavar="COACH")
+    sub.add_argument("--from", dest="first_day", required=True, help="first day away, YYYY-MM-DD")
+    sub.add_argument("--to", dest="last_day", required=True, help="last day away (included), YYYY-MM-DD")
+    sub.add_argument("--stand-in", help="who receives the notifications (default: the region policy's)")
+    records_database(sub)
+    as_json(sub)
+    sub = steps.add_parser("list", help="a coach's absences", description=absence_list.__doc__)
+    sub.set_defaults(run=absence_list)
+    sub.add_argument("coach", metavar="COACH")
+    sub.add_argument("--all", action="store_true", help="cancelled absences too")
+    records_database(sub)
+    as_json(sub)
+    sub = steps.add_parser("cancel", help="cancel an absence", description=absence_cancel.__doc__)
+    sub.set_defaults(run=absence_cancel)
+    sub.add_argument("coach", metavar="COACH")
+    sub.add_argument("absence_id", metavar="ABSENCE_ID")
+    records_database(sub)
+
+    handover = command("handover", _usage, "hand a coach's open trajectories to another coach, and follow it")
+    steps = handover.add_subparsers(dest="step", required=True, metavar="STEP")
+    sub = steps.add_parser("start", help="start the hand-over (a durable workflow)", description=handover_start.__doc__)
+    sub.set_defaults(run=handover_start)
+    sub.add_argument("coach", metavar="COACH", help="the coach whose trajectories are handed over")
+    sub.add_argument("--to", required=True, help="the coach who takes them over")
+    sub.add_argument("--by", required=True, help="who orders the hand-over (the actor of each reassignment)")
+    region(sub, optional=True)
+    sub.add_argument("--state", help="only trajectories in this state")
+    sub.add_argument("--id", help="the hand-over's id (default: generated)")
+    sub.add_argument("--wait", action="store_true", help="wait until it is done and show the result")
+    sub.add_argument("--task-queue", default=None, help="default: TRAJECTORIES_TASK_QUEUE or 'trajectories'")
+    as_json(sub)
+    sub = steps.add_parser("show", help="a hand-over's progress", description=handover_show.__doc__)
+    sub.set_defaults(run=handover_show)
+    sub.add_argument("handover_id", metavar="HANDOVER_ID")
+    sub.add_argument("--timeout", type=float, default=10, help="seconds to wait for a worker to answer (default 10)")
+    as_json(sub)
+
     sub = command("undeliverable", undeliverable_command, "notifications that failed after their retries (for operations)")
     audit_database(sub)
     as_json(sub)
@@ -272,12 +385,18 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+async def _usage(args: argparse.Namespace, client: Client | None, out: Console) -> None:
+    """Never run: a command with steps always has one (argparse requires it)."""
+
+
 def _failure(error: Exception) -> Failed | None:
     """What went wrong, in the API's terms (one interpretation of Temporal's errors for both)."""
     if isinstance(error, Failed):
         return error
     if isinstance(error, InputError):
         return Failed(EXIT_INVALID, "InvalidInput", str(error))
+    if isinstance(error, AbsenceRefused):
+        return Failed(EXIT_INVALID, "InvalidInput", error.message, fields=error.fields)
     if (refused := security.failure(error)) is not None:
         return Failed(EXIT_INVALID, *refused)
     if isinstance(error, encryption.KeyConfigurationError):

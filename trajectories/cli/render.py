@@ -14,6 +14,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from domain.absences import Absence
+from domain.handover import HandoverProgress
 from domain.messages import AuditEntry
 from domain.records import TrajectoryView
 from trajectories.listing import TrajectorySummary, group_overdue
@@ -44,6 +46,8 @@ def relative(moment: datetime, now: datetime) -> str:
 
 
 WHOLE = {
+    "absence",
+    "stand-in",
     "trajectory",
     "coach",
     "deadline",
@@ -102,7 +106,8 @@ def trajectory(console: Console, view: TrajectoryView, now: datetime) -> None:
 
     notifications = _table("Notifications", "at (UTC)", "kind", "recipient", "due (UTC)")
     for note in view.notifications:
-        notifications.add_row(when(note.at), note.kind, note.recipient, when(note.due))
+        recipient = f"{note.recipient} (stand-in for {note.stand_in_for})" if note.stand_in_for else note.recipient
+        notifications.add_row(when(note.at), note.kind, recipient, when(note.due))
     _show(console, notifications, empty="Notifications: none sent")
 
     if view.payments:
@@ -161,6 +166,35 @@ def audit_trail(console: Console, title: str, rows: list[AuditEntry], *, with_tr
         lines = [*([row.workflow_id] if with_trajectory else []), f"by {row.actor} · from {row.origin}", row.detail]
         for line in filter(None, lines):
             console.print(Padding(Text(line, overflow="fold"), (0, 0, 0, 2)))
+
+
+def handover(console: Console, progress: HandoverProgress) -> None:
+    """A caseload hand-over: who to whom, how far, and each trajectory left as it was with the reason."""
+    scope = ", ".join(f"{k} {v}" for k, v in (("region", progress.region), ("state", progress.state)) if v)
+    console.print(
+        f"hand-over [bold]{progress.handover_id}[/bold]: {progress.from_coach} → {progress.to_coach}"
+        + (f" ({scope})" if scope else "")
+    )
+    if progress.status == "listing":
+        console.print("status: listing the open trajectories")
+        return
+    console.print(
+        f"status: {progress.status} · {progress.done} of {progress.total} done · {progress.reassigned} reassigned"
+        f" · {len(progress.not_reassigned)} left as they were"
+    )
+    table = _table("Left as they were", "trajectory", "result", "why")
+    for outcome in progress.not_reassigned:
+        table.add_row(outcome.workflow_id, outcome.result, outcome.detail)
+    _show(console, table)
+
+
+def absences(console: Console, coach_id: str, rows: list[Absence]) -> None:
+    """A coach's absences: the days (Europe/Amsterdam, last day included) and who stands in."""
+    table = _table(f"Absences of {coach_id}", "absence", "from", "to", "stand-in", "status")
+    for row in rows:
+        status = f"cancelled {when(row.cancelled_at)}" if row.cancelled_at else "registered"
+        table.add_row(row.id, str(row.first_day), str(row.last_day), row.stand_in, status)
+    _show(console, table, empty=f"{coach_id}: no absences")
 
 
 def commitments(out: Console, shown: Any) -> None:

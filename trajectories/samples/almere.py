@@ -34,11 +34,11 @@ def _to_awaiting_advice(coach: str) -> list[dict[str, Any]]:
     ]
 
 
-def _to_seeking_placement(coach: str, outcome: str = "positive") -> list[dict[str, Any]]:
+def _to_seeking_placement(coach: str, today: date, outcome: str = "positive") -> list[dict[str, Any]]:
     """Through UWV's advice; a positive one is followed by the talk with the candidate (seed 003)."""
     steps = [*_to_awaiting_advice(coach), {"event": "advice_received", "actor": UWV, "outcome": outcome}]
     if outcome == "positive":
-        steps.append({"event": "advice_talk_recorded", "actor": coach, "held_on": date.today().isoformat()})
+        steps.append({"event": "advice_talk_recorded", "actor": coach, "held_on": today.isoformat()})
     return steps
 
 
@@ -48,7 +48,7 @@ def _trial(coach: str, employer: str, begin: date) -> dict[str, Any]:
 
 def _to_employed(coach: str, today: date) -> list[dict[str, Any]]:
     return [
-        *_to_seeking_placement(coach),
+        *_to_seeking_placement(coach, today),
         _trial(coach, "employer-jungle", today - timedelta(weeks=3)),
         {"event": "wage_value_assessed", "actor": coach, "wage_value_percent": 55},
         {
@@ -73,7 +73,7 @@ def _awaiting_advice(today: date) -> list[dict[str, Any]]:
 def _second_trial(today: date) -> list[dict[str, Any]]:
     """The first match failed; the second trial is running and its wage value is assessed."""
     return [
-        *_to_seeking_placement(BRAM),
+        *_to_seeking_placement(BRAM, today),
         _trial(BRAM, "employer-kringloop", today - timedelta(days=24)),
         {"event": "trial_failed", "actor": BRAM, "motivated": True, "reason": "work did not match"},
         _trial(BRAM, "employer-groenbedrijf", today - timedelta(weeks=2)),
@@ -96,7 +96,7 @@ def _permanent(today: date) -> list[dict[str, Any]]:
 def _advice_negative(today: date) -> list[dict[str, Any]]:
     """A negative advice closes after the talk with the candidate (seed 003)."""
     talk = {"event": "advice_talk_recorded", "actor": ANNA, "held_on": today.isoformat(), "decision": "close"}
-    return [*_to_seeking_placement(ANNA, outcome="negative"), talk]
+    return [*_to_seeking_placement(ANNA, today, outcome="negative"), talk]
 
 
 SAMPLES: list[Sample] = [

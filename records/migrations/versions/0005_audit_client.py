@@ -1,14 +1,14 @@
 """The audit trail names the authenticated API client of each row (issue 19, attribution).
 
-Revision ID: 0004_audit_client
-Revises: 0003_provider_commitments
+Revision ID: 0005_audit_client
+Revises: 0004_absences
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_audit_client"
-down_revision = "0003_provider_commitments"
+revision = "0005_audit_client"
+down_revision = "0004_absences"
 branch_labels = None
 depends_on = None
 
