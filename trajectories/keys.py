@@ -67,7 +67,7 @@ class KeyUse:
             return f"no: {len(self.open_runs)} open trajectory run(s) use it"  # until they close or continue as new
         if after == datetime.min or after <= now:
             return "yes, now: no kept history uses it"
-        return f"after {after:%Y-%m-%d %H:%M} UTC (last use closed {self.last_closed:%Y-%m-%d} + retention)"
+        return f"after {after:%Y-%m-%d %H:%M} UTC (closed {self.last_closed:%Y-%m-%d} + retention)"
 
 
 @dataclass
