@@ -10,6 +10,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.agenda import AgendaActivities
 from activities.audit import AuditActivities, AuditLog
 from activities.caseload import CaseloadActivities
 from activities.channels import channel_from_config
@@ -23,9 +24,12 @@ from records.absences import Roster
 from trajectories import config, encryption
 from workflows import SCHEDULED_WORKFLOWS, SERVICE_WORKFLOWS, WORKFLOWS
 
-PASSTHROUGH_MODULES = ("statemachine", "pydantic", "pydantic_core", "domain", "statemachines", "activities")
+PASSTHROUGH_MODULES = (
+    "statemachine", "pydantic", "pydantic_core", "domain", "statemachines", "activities", "holidays", "tzdata",
+)  # fmt: skip
 """Modules the sandbox shares instead of re-importing per run: pure code (python-statemachine resolves a
-path at import and does not import inside the sandbox at all)."""
+path at import and does not import inside the sandbox at all; ``holidays`` computes the Dutch public holidays
+for ``domain.calendar`` and ``tzdata`` holds Europe/Amsterdam's rules, both read once per process)."""
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:
@@ -59,6 +63,7 @@ def build_worker(
     audit_activities = AuditActivities(audit_log)
     caseload = CaseloadActivities(client)
     projection = ProjectionActivities(audit_log.records)
+    agenda = AgendaActivities(audit_log.records)
     return Worker(
         client,
         task_queue=task_queue or config.task_queue(),
@@ -69,6 +74,7 @@ def build_worker(
             notifications.report_undeliverable,
             audit_activities.record_event,
             projection.project,
+            agenda.week_ahead,
             uwv.request_sheltered_work_advice,
             payments.order_payment,
             caseload.list_caseload,

@@ -13,8 +13,10 @@ from typing import Any
 from sqlalchemy.engine import Connection
 from temporalio import activity
 
+from domain.agenda import AgendaSnapshot
 from domain.projection import Projection, ProjectionSummary
 from records import Records, open_records
+from records import agenda as agenda_rows
 from records import audit as audit_rows
 from records import facts as fact_rows
 
@@ -44,6 +46,11 @@ def write_audit(connection: Connection, projection: Projection, entries: list) -
 @part_writer("facts")
 def write_facts(connection: Connection, projection: Projection, facts: list) -> int:
     return fact_rows.write_facts(connection, facts)
+
+
+@part_writer("agenda")
+def write_agenda(connection: Connection, projection: Projection, snapshot: AgendaSnapshot) -> int:
+    return agenda_rows.replace_snapshot(connection, snapshot)
 
 
 def write_projection(records: Records, projection: Projection) -> ProjectionSummary:

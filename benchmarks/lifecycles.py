@@ -136,7 +136,8 @@ OSS = Lifecycle(
     steps=[
         Send(
             "screening_completed",
-            lambda d: {"capacity": True, "reason": "developable work capacity", "arbeidsdeskundige_id": "ad-joris"},
+            lambda d: {"capacity": True, "reason": "developable work capacity", "arbeidsdeskundige_id": "ad-joris",
+                       "ladder_step": 3},
         ),
         Wait(2 * WEEK),
         Send("plan_recorded", lambda d: {"goals": ["travel independently"], "work_consultant_id": "wc-fenna"}),

@@ -48,7 +48,7 @@ class OutcomeFact(BaseModel):
 FACT_ATTRIBUTES = ("provider_id", "employer_id", "employer_type")
 """Coded, non-personal attributes copied from the event, else from the case."""
 
-VALUE_ATTRIBUTES = ("step", "wage_value_percent")
+VALUE_ATTRIBUTES = ("step", "ladder_step", "wage_value_percent")
 """Measured values, copied from the event only (a value is a fact of the moment it was measured)."""
 
 

@@ -63,7 +63,7 @@ MILESTONES: dict[str, Milestones] = {
         contract_events=frozenset({"work_started"}),
         fallback_events=frozenset({"fallback_threatened", "employment_ended"}),
         moved_on_states={"closed_completed": PAID, "closed_regular_work": REGULAR},
-        ladder_events=frozenset({"ladder_step_recorded"}),
+        ladder_events=frozenset({"screening_completed", "ladder_step_recorded"}),  # the baseline, then steps
     ),
     "rijk-van-nijmegen": Milestones(
         work_states={"one_leg_in_each": PAID, "in_work": PAID},

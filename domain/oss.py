@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     Field,
     StringConstraints,
+    ValidationInfo,
     model_validator,
 )
 
-from domain.events import EventBase, EventCatalog, RecentDate, StartDate
+from domain.events import EventBase, EventCatalog, RecentDate, StartDate, context_of
 from domain.identifiers import OrganisationId, Reason, StaffId
 from domain.policy import RegionPolicy
 from domain.shared_events import AdviceReceived, Withdrawn
@@ -56,6 +57,14 @@ class OssPolicy(RegionPolicy):
     vso_assessment_notice: timedelta = timedelta(weeks=6)
     fallback_meeting_within: timedelta = timedelta(weeks=2)
     fallback_meeting_escalation_after: timedelta = timedelta(weeks=1)
+    placement_search_within: timedelta = timedelta(weeks=8)
+    """After a positive advice the arbeidsdeskundige follows the candidate until placed (our default)."""
+    placement_search_escalation_after: timedelta = timedelta(weeks=2)
+    ladder_measurement_every_months: int = 6
+    """The participation ladder is the outcome measure: a baseline at screening, then a step this often (our default)."""
+    rescreening_after_months: int = 24
+    """No developable work capacity now: screened again this much later (our default; seed 001's pilot screened
+    everyone with a day-activities indication, also long-stayers)."""
     ladder_steps: tuple[str, ...] = (
         "isolated",
         "social contacts outside the home",
@@ -73,9 +82,13 @@ class OssPolicy(RegionPolicy):
     """Team queues that own a trajectory until a person of that role is named (start or ``consultant_assigned``)."""
     owner_by_state: dict[str, Role] = {
         "screening": Role.WMO_CONSULTANT,
+        "awaiting_rescreening": Role.WMO_CONSULTANT,
         "vso_follow_up": Role.ARBEIDSDESKUNDIGE,
         "awaiting_advice": Role.ARBEIDSDESKUNDIGE,
     }
+    youth_regie_states: tuple[str, ...] = ("screening", "awaiting_rescreening")
+    """States where the youth consultant owns a young person's trajectory with a municipal benefit although
+    ``owner_by_state`` names another role: "ook als er geen arbeidsvermogen wordt vermoed" (seed 001)."""
     owner_by_work_track: dict[WorkTrack, Role] = {
         WorkTrack.SHELTERED_WORK: Role.ARBEIDSDESKUNDIGE,
         WorkTrack.BANENAFSPRAAK: Role.WORK_CONSULTANT,
@@ -96,7 +109,30 @@ class ScreeningCompleted(EventBase):
     event: Literal["screening_completed"]
     capacity: bool
     reason: Reason = Field(description="Why (no) developable work capacity: recorded either way.")
-    arbeidsdeskundige_id: StaffId | None = Field(default=None, description="Who screened with the Wmo consultant.")
+    arbeidsdeskundige_id: StaffId | None = Field(
+        default=None, description="Who screened with the Wmo consultant; required with a UWV benefit."
+    )
+    ladder_step: int | None = Field(
+        default=None, ge=1, le=6, description="The baseline step on the participation ladder (required since revision 1)."
+    )
+    screened_on: RecentDate | None = Field(default=None, description="The baseline's date; today if absent.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _screened_today_by_default(cls, data: Any, info: ValidationInfo) -> Any:
+        if isinstance(data, dict) and data.get("screened_on") is None:
+            data = {**data, "screened_on": context_of(info).today}
+        return data
+
+    @model_validator(mode="after")
+    def _revision_requirements(self, info: ValidationInfo) -> ScreeningCompleted:
+        case = context_of(info).case
+        if getattr(case, "route_revision", 0) >= 1:
+            if self.ladder_step is None:
+                raise ValueError("ladder_step (the baseline on the participation ladder, 1–6) is required")
+            if case.benefit_source == "uwv" and self.arbeidsdeskundige_id is None:
+                raise ValueError("arbeidsdeskundige_id is required: with a UWV benefit the arbeidsdeskundige is involved")
+        return self
 
 
 class VsoAssessed(EventBase):
@@ -130,6 +166,15 @@ class EvaluationRecorded(EventBase):
 
     event: Literal["evaluation_recorded"]
     evaluated_on: RecentDate
+    rescreen: bool = Field(
+        default=False, description="Screen again now (only while awaiting re-screening: no capacity found before)."
+    )
+
+    @model_validator(mode="after")
+    def _rescreen_only_without_capacity(self, info: ValidationInfo) -> EvaluationRecorded:
+        if self.rescreen and context_of(info).case.state != "awaiting_rescreening":
+            raise ValueError("rescreen is only possible while awaiting re-screening")
+        return self
 
 
 class WorkTrackChosen(EventBase):
@@ -208,9 +253,12 @@ OSS_EVENTS = EventCatalog(
 
 
 class LadderStep(BaseModel):
+    """One dated step on the participation ladder; the outcome figures count steps climbed."""
+
     step: int
     label: str
     measured_on: date
+    baseline: bool = Field(default=False, description="The step found at screening.")
 
 
 class OssCase(BaseModel):
@@ -220,8 +268,14 @@ class OssCase(BaseModel):
     staff: dict[str, str] = Field(description="Role → staff id (or team queue) of everyone involved.")
     owner_role: str = Role.WMO_CONSULTANT.value
     coach_id: str = Field(default="", description="The current owner's id: the engine's CoachId.")
+    route_revision: int = Field(
+        default=0, description="1: started with patch oss-seed-steps (youth regie, re-screening, ladder, …)."
+    )
     young: bool = Field(description="Aged ≤ 27 (youth regime: 6-monthly evaluations).")
     municipal_benefit: bool
+    benefit_source: str | None = Field(default=None, description="municipality or uwv (None: no benefit, or unknown).")
+    screenings: int = 0
+    rescreening_on: date | None = Field(default=None, description="No capacity found: when to screen again.")
     school_leaving_date: date | None = None
     screening_reason: str | None = None
     vso_outcome: str | None = None

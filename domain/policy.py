@@ -13,6 +13,8 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.calendar import Roll, WorkingDays
+
 
 class RegionPolicy(BaseModel):
     """What every region's policy has."""
@@ -30,6 +32,10 @@ class RegionPolicy(BaseModel):
     """Tries of one notification before it is recorded undeliverable and raised to operations (about 3 hours
     with the backoff below: 1 s doubling up to ``notification_retry_max_interval``)."""
     notification_retry_max_interval: timedelta = timedelta(hours=1)
+    working_days: WorkingDays | None = None
+    """Deadlines fall due at the start of a working day in Europe/Amsterdam (``domain.calendar``); ``None``:
+    at the moment the route's arithmetic gives (midnight UTC for a date). Almere's policy switches it on; each
+    other route switches it on in its policy once its tests expect working-day moments."""
     escalation_to: Literal["team_lead", "other_advisor"] = "team_lead"
     """Who hears of a missed deadline: the team lead, or (a region where two advisors own every trajectory and
     stand in for each other) the advisor who is not the trajectory's coach, named in ``advisor_ids``. A coach
@@ -97,6 +103,9 @@ class AlmerePolicy(EmploymentPolicy):
     contract_renewal_notice: timedelta = timedelta(weeks=6)
     permanent_hire_after_months: int = 24
     permanent_hire_notice_months: int = 3
+    working_days: WorkingDays | None = WorkingDays(roll={"supervision_fee": Roll.PREVIOUS})
+    """Deadlines at 08:30 on working days in Amsterdam; the quarterly fee due on a weekend or holiday is ordered
+    on the working day before it, not after."""
 
 
 ALMERE = AlmerePolicy()

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from domain.agenda import AgendaSnapshot
 from domain.facts import OutcomeFact
 from domain.messages import AuditEntry
 
@@ -25,6 +26,8 @@ class Projection(BaseModel):
     """Audit rows: accepted events and delivered or undeliverable notifications."""
     facts: list[OutcomeFact] = Field(default_factory=list)
     """Outcome facts: the start and every accepted transition, for the figures (``domain.facts``)."""
+    agenda: AgendaSnapshot | None = None
+    """The trajectory's open deadlines when they changed in this task: replaces its agenda rows (``domain.agenda``)."""
 
     def parts(self) -> dict[str, Any]:
         """The parts that hold something, by field name (``key`` and ``workflow_id`` are not parts)."""

@@ -129,6 +129,33 @@ class Deadline(BaseModel):
     )
     paused_at: datetime | None = None
     """Set while the deadline's clock is stopped: a paused deadline never fires until it is resumed."""
+    nominal: datetime | None = None
+    """The moment the route's arithmetic gave (e.g. trial start + 6 weeks), when ``due`` was moved to the start
+    of a working day (``domain.calendar``); ``None`` for deadlines armed before working days (their ``due`` is
+    their nominal moment)."""
+    moved: str | None = None
+    """Why ``due`` lies on another date than ``nominal`` ("moved from Saturday 2027-04-24"), else ``None``."""
+
+    @property
+    def kind(self) -> str:
+        """What is due, by name: the notification's kind, the payment's kind, or the internal event."""
+        action = self.action
+        if isinstance(action, SendEvent):
+            return action.event
+        if isinstance(action, PaySupervisionFee):
+            return "supervision_fee"
+        return action.kind
+
+
+class DueDeadline(BaseModel):
+    """One open deadline as the view shows it: what is due, when, and why it is not on its nominal date."""
+
+    name: str
+    kind: str
+    summary: str
+    due: datetime
+    nominal: datetime | None = None
+    moved: str | None = None
 
 
 class TrajectoryView(BaseModel):
@@ -146,3 +173,8 @@ class TrajectoryView(BaseModel):
     notifications: list[NotificationRecord]
     payments: list[PaymentRecord]
     case: dict[str, Any] = Field(description="The route's own facts (employer, contract dates, …).")
+    due: list[DueDeadline] = Field(
+        default_factory=list,
+        description="The running deadlines, earliest first: kind, summary, due and why a due date moved "
+        "(personal-data deadlines, such as a birthday, are left out).",
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -34,6 +35,13 @@ class ParticipantFacts(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     has_benefit: bool = Field(description="Receives a benefit (uitkering) that work would replace.")
+    benefit_source: Literal["municipality", "uwv"] | None = Field(
+        default=None,
+        description=(
+            "Who pays the benefit: the municipality (Participatiewet) or UWV (e.g. Wajong, WIA). Routes that tell "
+            "them apart (Oss) read an absent value, as before this field existed, as the municipality."
+        ),
+    )
     birth_date: CalendarDate | None = Field(default=None, description="Either this or age_band is required.")
     age_band: AgeBand | None = None
     hours_per_week: float = Field(ge=0, le=60, description="Hours a week the participant can work now.")
@@ -42,6 +50,8 @@ class ParticipantFacts(BaseModel):
     def _age_known(self) -> ParticipantFacts:
         if self.birth_date is None and self.age_band is None:
             raise ValueError("one of birth_date or age_band is required")
+        if self.benefit_source is not None and not self.has_benefit:
+            raise ValueError("benefit_source is set only with has_benefit: true")
         return self
 
 

@@ -78,6 +78,33 @@ figure_targets = sa.Table(
 )
 """Placement targets per region and year, as operators set them; every change is a row, the newest counts."""
 
+agenda = sa.Table(
+    "agenda",
+    metadata,
+    sa.Column("uid", sa.String(300), primary_key=True),
+    sa.Column("workflow_id", sa.String(200), nullable=False, index=True),
+    sa.Column("region", sa.String(50), nullable=False),
+    sa.Column("trajectory_id", sa.String(100), nullable=False),
+    sa.Column("coach_id", sa.String(100), nullable=False, index=True),
+    sa.Column("recipient", sa.String(100), nullable=True, index=True),
+    sa.Column("deadline", sa.String(100), nullable=False),
+    sa.Column("kind", sa.String(100), nullable=False),
+    sa.Column("summary", sa.String(300), nullable=False),
+    sa.Column("due", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("moved", sa.String(200), nullable=True),
+)
+"""Every open deadline of every trajectory (``domain.agenda``): a trajectory's rows are replaced by each projected
+snapshot. ``uid`` (workflow id + deadline name) is the stable iCalendar UID."""
+
+agenda_feed_tokens = sa.Table(
+    "agenda_feed_tokens",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("coach_id", sa.String(100), nullable=False, index=True),
+    sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+)
+"""Per-coach, read-only, revocable tokens for the agenda's iCalendar feed URL, kept as SHA-256 hashes only."""
 provider_commitments = sa.Table(
     "provider_commitments",
     metadata,

@@ -4,6 +4,10 @@ ROUTES.md, Oss; seed 001, pages "Oss". A trajectory starts in ``screening`` (eve
 activities); for a VSO pupil (a school-leaving date in the start input) it moves at once to ``vso_follow_up``.
 Paid work that stops does not close the trajectory: it returns to a ``day_programme`` with a plan back towards
 work. The owner (regie) follows from the state, the work track and the person (≤ 27 with a benefit).
+
+Trajectories started since patch ``oss-seed-steps`` (``case.route_revision`` 1): a screening without capacity
+does not close but waits for a re-screening (``awaiting_rescreening``; a young person's evaluation can send them
+back sooner), the youth consultant owns a young person's screening, and the ladder has a baseline.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ class OssRoute(Route):
     employed = State("In paid work")
     fallback_risk = State("Threat of fallback")
     day_programme = State("Day programme, plan to work")
+    awaiting_rescreening = State("Day activities, re-screening planned")
 
     closed_day_activities_only = State("Closed: day activities only", final=True)
     closed_regular_work = State("Closed: regular work", final=True)
@@ -53,11 +58,16 @@ class OssRoute(Route):
 
     vso_pupil_entered = screening.to(vso_follow_up, cond="is_pupil")
     """Internal: sent at the start when the start input has a school-leaving date."""
-    screening_completed = screening.to(planning, cond="has_capacity") | screening.to(closed_day_activities_only)
+    screening_completed = (
+        screening.to(planning, cond="has_capacity")
+        | screening.to(awaiting_rescreening, cond="rescreens")
+        | screening.to(closed_day_activities_only)
+    )
     vso_assessed = (
         vso_follow_up.to(closed_regular_work, cond=outcome_in("regular_work"))
         | vso_follow_up.to(job_search, cond=outcome_in("banenafspraak"))
         | vso_follow_up.to(awaiting_advice, cond=outcome_in("sheltered_work"))
+        | vso_follow_up.to(awaiting_rescreening, cond=[outcome_in("day_activities"), "rescreens"])
         | vso_follow_up.to(closed_day_activities_only, cond=outcome_in("day_activities"))
         | vso_follow_up.to(planning)
     )
@@ -72,10 +82,15 @@ class OssRoute(Route):
     employment_ended = leave([employed, fallback_risk], day_programme)
     trajectory_completed = employed.to(closed_completed)
 
+    rescreening_due = awaiting_rescreening.to(screening)
+    """Internal: sent by the re-screening deadline."""
+
     _open = [screening, vso_follow_up, planning, development, awaiting_advice, job_search, employed, fallback_risk,
-             day_programme]
+             day_programme, awaiting_rescreening]
     ladder_step_recorded = stay(_open[1:])
-    evaluation_recorded = stay(_open, cond="is_young")
+    evaluation_recorded = awaiting_rescreening.to(screening, cond=["is_young", "rescreen_requested"]) | stay(
+        _open, cond="is_young"
+    )
     consultant_assigned = stay(_open)
     withdrawn = leave(_open, closed_withdrawn)
     turned_28 = stay(_open, cond="is_young")
@@ -87,6 +102,13 @@ class OssRoute(Route):
     def has_capacity(self, payload: Any = None) -> bool:
         return payload is None or payload.capacity
 
+    def rescreens(self) -> bool:
+        """Since revision 1 nobody is closed for lack of capacity: a re-screening follows."""
+        return self.case.route_revision >= 1
+
+    def rescreen_requested(self, payload: Any = None) -> bool:
+        return payload is None or payload.rescreen
+
     def is_pupil(self) -> bool:
         return self.case.school_leaving_date is not None
 
@@ -96,14 +118,7 @@ class OssRoute(Route):
     # The owner: from the state, the work track, the person. Policy tables, no branches per person.
 
     def owner_role(self) -> Any:
-        policy, case = self.policy, self.case
-        if case.state in policy.owner_by_state:
-            return policy.owner_by_state[case.state]
-        if case.work_track is not None:
-            return policy.owner_by_work_track[case.work_track]
-        if case.young and case.municipal_benefit:
-            return policy.young_with_benefit_owner
-        return policy.default_owner
+        return owner_role(self.policy, self.case)
 
     def assign_owner(self) -> None:
         self.case.owner_role = self.owner_role()
@@ -116,8 +131,11 @@ class OssRoute(Route):
 
     def on_screening_completed(self, payload: Any, target: State) -> None:
         self.case.screening_reason = payload.reason
+        self.case.screenings += 1
         if payload.arbeidsdeskundige_id:
             self.case.staff["arbeidsdeskundige"] = payload.arbeidsdeskundige_id
+        if payload.ladder_step is not None:
+            self.record_ladder_step(payload.ladder_step, payload.screened_on, baseline=True)
         if target.final:
             self.case.closing_reason = f"no developable work capacity: day activities only ({payload.reason})"
 
@@ -138,11 +156,17 @@ class OssRoute(Route):
                 self.case.staff[role] = staff_id
 
     def on_ladder_step_recorded(self, payload: Any) -> None:
-        label = self.policy.ladder_steps[payload.step - 1]
-        self.case.ladder.append(LadderStep(step=payload.step, label=label, measured_on=payload.measured_on))
+        self.record_ladder_step(payload.step, payload.measured_on)
+
+    def record_ladder_step(self, step: int, measured_on: Any, *, baseline: bool = False) -> None:
+        label = self.policy.ladder_steps[step - 1]
+        self.case.ladder.append(LadderStep(step=step, label=label, measured_on=measured_on, baseline=baseline))
 
     def on_evaluation_recorded(self, payload: Any) -> None:
         self.case.last_evaluation = payload.evaluated_on
+
+    def on_enter_screening(self) -> None:
+        self.case.rescreening_on = None
 
     def on_work_track_chosen(self, payload: Any) -> None:
         self.case.work_track = payload.track
@@ -183,3 +207,18 @@ class OssRoute(Route):
     def on_turned_28(self) -> None:
         self.case.young = False
         self.assign_owner()
+
+
+def owner_role(policy: Any, case: Any) -> Any:
+    """The owner (regie) of ``case`` now: from the state, the work track, the person. Policy tables, no branches
+    per person; also read at the start, before any transition (a young person's screening)."""
+    youth_regie = case.young and case.municipal_benefit and case.route_revision >= 1
+    if youth_regie and case.state in policy.youth_regie_states:
+        return policy.young_with_benefit_owner
+    if case.state in policy.owner_by_state:
+        return policy.owner_by_state[case.state]
+    if case.work_track is not None:
+        return policy.owner_by_work_track[case.work_track]
+    if case.young and case.municipal_benefit:
+        return policy.young_with_benefit_owner
+    return policy.default_owner

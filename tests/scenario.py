@@ -17,6 +17,17 @@ from temporalio.worker import Worker
 from domain.records import TrajectoryView
 from trajectories.client import start_trajectory
 
+
+def working_due(nominal: datetime, deadline: str = "", policy: Any = None) -> datetime:
+    """Where a deadline whose arithmetic gives ``nominal`` falls due under ``policy``'s working days (Almere's by
+    default): 08:30 in Amsterdam on its working day (``domain.calendar``, tested on its own in test_calendar.py
+    and test_working_days.py), or ``nominal`` itself for a policy without working days."""
+    from domain.policy import ALMERE
+
+    calendar = (policy or ALMERE).working_days
+    return calendar.due(deadline, nominal)[0] if calendar else nominal
+
+
 COACH = "coach-anna"
 OTHER_COACH = "coach-bram"
 TEAM_LEAD = "almere-advisor-1"

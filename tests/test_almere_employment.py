@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from domain.dates import add_months, start_of_day
 from domain.policy import ALMERE
-from tests.scenario import COACH, TEAM_LEAD, Trajectory, notifications
+from tests.scenario import COACH, TEAM_LEAD, Trajectory, notifications, working_due
 from tests.test_almere_timers import assert_fired_at, sent
 
 
@@ -15,8 +15,10 @@ async def test_quarterly_supervision_fee_for_a_year(env, worker, outbox):
     t = await Trajectory.start(env, worker)
     await t.to_employed()
     begin = start_of_day(await t.today())
-    await t.sleep_until(add_months(begin, 12))
+    await t.sleep_until(working_due(add_months(begin, 12), "supervision_fee"))
     view = await t.view()
+    ordered = [working_due(add_months(begin, 3 * q), "supervision_fee") for q in (1, 2, 3, 4)]
+    assert all(timedelta(0) <= p.at - due < timedelta(minutes=1) for p, due in zip(view.payments, ordered, strict=True))
     assert [(p.amount, p.payee) for p in view.payments] == [(Decimal("1900.00"), "employer-jungle")] * 4
     assert [p.period_start for p in view.payments] == [add_months(begin, 3 * q).date() for q in (1, 2, 3, 4)]
     assert sum(p.amount for p in view.payments) == Decimal("7600.00"), "€7,600 a year"
@@ -27,23 +29,24 @@ async def test_aftercare_visit_due_every_six_months_and_reset_by_a_visit(env, wo
     t = await Trajectory.start(env, worker)
     await t.to_employed()
     begin = start_of_day(await t.today())
-    await assert_fired_at(t, "aftercare_visit_due", COACH, add_months(begin, 6))
+    await assert_fired_at(t, "aftercare_visit_due", COACH, working_due(add_months(begin, 6)))
 
     await t.sleep(timedelta(days=30))
     visited = await t.today()
     view = await t.send("visit_recorded", visited_on=visited, channel="visit")
-    assert view.deadlines["aftercare_visit"] == add_months(start_of_day(visited), 6)
-    await t.sleep_until(add_months(begin, 12))
-    assert (COACH, add_months(begin, 12)) not in sent(await t.view(), "aftercare_visit_due"), "the visit moved it"
-    await assert_fired_at(t, "aftercare_visit_due", COACH, add_months(start_of_day(visited), 6))
+    assert view.deadlines["aftercare_visit"] == working_due(add_months(start_of_day(visited), 6))
+    await t.sleep_until(working_due(add_months(begin, 12)))
+    assert (COACH, working_due(add_months(begin, 12))) not in sent(await t.view(), "aftercare_visit_due"), "the visit moved it"
+    await assert_fired_at(t, "aftercare_visit_due", COACH, working_due(add_months(start_of_day(visited), 6)))
 
 
 async def test_contract_renewal_due_six_weeks_before_the_end_then_escalated(env, worker):
     t = await Trajectory.start(env, worker)
     view = await t.to_employed()
     end = start_of_day(date.fromisoformat(view.case["contract_end"]))
-    await assert_fired_at(t, "contract_renewal_due", COACH, end - ALMERE.contract_renewal_notice)
-    await assert_fired_at(t, "contract_ending_unrenewed", TEAM_LEAD, end)
+    renewal = working_due(end - ALMERE.contract_renewal_notice)
+    await assert_fired_at(t, "contract_renewal_due", COACH, renewal)
+    await assert_fired_at(t, "contract_ending_unrenewed", TEAM_LEAD, working_due(renewal + ALMERE.contract_renewal_notice))
 
 
 async def test_renewal_moves_the_contract_deadlines(env, worker):
@@ -52,7 +55,7 @@ async def test_renewal_moves_the_contract_deadlines(env, worker):
     old_end = start_of_day(date.fromisoformat(view.case["contract_end"]))
     new_end = add_months(old_end, 12)
     view = await t.send("contract_renewed", end_date=new_end.date())
-    assert view.deadlines["contract_renewal"] == new_end - ALMERE.contract_renewal_notice
+    assert view.deadlines["contract_renewal"] == working_due(new_end - ALMERE.contract_renewal_notice)
     await t.sleep_until(old_end)
     view = await t.view()
     assert notifications(view, "contract_renewal_due") == [] and notifications(view, "contract_ending_unrenewed") == []
@@ -64,8 +67,8 @@ async def test_permanent_hire_due_before_two_years_and_escalated_at_two_years(en
     begin = start_of_day(await t.today())
     await t.sleep(timedelta(days=300))
     await t.send("contract_renewed", end_date=add_months(begin, 36).date())  # keep the contract running
-    await assert_fired_at(t, "permanent_hire_due", COACH, add_months(begin, 21))
-    await assert_fired_at(t, "permanent_hire_overdue", TEAM_LEAD, add_months(begin, 24))
+    await assert_fired_at(t, "permanent_hire_due", COACH, working_due(add_months(begin, 21)))
+    await assert_fired_at(t, "permanent_hire_overdue", TEAM_LEAD, working_due(add_months(begin, 24)))
 
 
 async def test_permanent_contract_clears_the_two_year_deadline(env, worker):

@@ -6,16 +6,18 @@ Escalations go to the other advisor: a trajectory of ``almere-advisor-1`` escala
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.dates import add_months, start_of_day
 from domain.policy import ALMERE
-from tests.scenario import Trajectory, notifications
+from tests.scenario import Trajectory, notifications, working_due
 from tests.test_almere_timers import assert_fired_at, sent
 from tests.test_amsterdam import rejected
 
 ADVISOR, OTHER_ADVISOR = ALMERE.advisor_ids
 UWV = "backend:uwv-gateway"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 async def start(env, worker, **overrides) -> Trajectory:
@@ -27,13 +29,13 @@ async def test_escalations_go_to_the_other_advisor(env, worker):
     view = await t.to_awaiting_advice()
     since = view.history[-1].at
     await assert_fired_at(
-        t, "uwv_advice_overdue", ADVISOR, since + ALMERE.uwv_answer_within
+        t, "uwv_advice_overdue", ADVISOR, working_due(since + ALMERE.uwv_answer_within)
     )
     await assert_fired_at(
         t,
         "uwv_advice_overdue",
         OTHER_ADVISOR,
-        since + ALMERE.uwv_answer_within + ALMERE.uwv_escalation_after,
+        working_due(working_due(since + ALMERE.uwv_answer_within) + ALMERE.uwv_escalation_after),
     )
     assert "almere-team-lead" not in {
         n.recipient for n in (await t.view()).notifications
@@ -53,13 +55,13 @@ async def test_a_negative_advice_closes_only_after_the_talk_or_escalates(env, wo
         "withdrawn",
     ]
     await assert_fired_at(
-        t, "advice_talk_due", ADVISOR, received + ALMERE.advice_talk_within
+        t, "advice_talk_due", ADVISOR, working_due(received + ALMERE.advice_talk_within)
     )
     await assert_fired_at(
         t,
         "advice_talk_overdue",
         OTHER_ADVISOR,
-        received + ALMERE.advice_talk_within + ALMERE.advice_talk_escalation_after,
+        working_due(working_due(received + ALMERE.advice_talk_within) + ALMERE.advice_talk_escalation_after),
     )
     view = await t.send(
         "advice_talk_recorded", held_on=await t.today(), decision="close"
@@ -85,7 +87,7 @@ async def test_a_negative_advice_needs_a_decision_and_may_be_reapplied(
     )
     assert view.state == "awaiting_advice" and view.case["advice"] is None
     assert (
-        view.deadlines["uwv_advice"] == view.history[-1].at + ALMERE.uwv_answer_within
+        view.deadlines["uwv_advice"] == working_due(view.history[-1].at + ALMERE.uwv_answer_within)
     )
     await t.settle()
     assert len(list((outbox / "uwv-advice-requests").glob("*.json"))) == 2, (
@@ -98,7 +100,7 @@ async def test_a_positive_advice_is_followed_by_a_talk(env, worker):
     await t.to_awaiting_advice()
     view = await t.send("advice_received", outcome="positive", actor=UWV)
     assert view.state == "seeking_placement" and "uwv_advice" not in view.deadlines
-    due = view.history[-1].at + ALMERE.advice_talk_within
+    due = working_due(view.history[-1].at + ALMERE.advice_talk_within)
     assert view.deadlines["advice_talk"] == due
     await assert_fired_at(t, "advice_talk_due", ADVISOR, due)
     view = await t.send("advice_talk_recorded", held_on=await t.today())
@@ -120,7 +122,7 @@ async def test_a_trial_before_the_advice_and_a_negative_advice_during_it(env, wo
     requested = view.history[-2].at
     view = await t.start_trial()
     assert view.state == "trial" and view.case["trial_before_advice"] is True
-    assert view.deadlines["uwv_advice"] == requested + ALMERE.uwv_answer_within, (
+    assert view.deadlines["uwv_advice"] == working_due(requested + ALMERE.uwv_answer_within), (
         "UWV's answer is still chased"
     )
     assert "contract_signed" not in view.allowed_events, (
@@ -137,7 +139,7 @@ async def test_a_trial_before_the_advice_and_a_negative_advice_during_it(env, wo
     await t.settle()
     assert sent(await t.view(), "advice_negative_in_trial") == [(ADVISOR, None)]
     await assert_fired_at(
-        t, "advice_talk_due", ADVISOR, received + ALMERE.advice_talk_within
+        t, "advice_talk_due", ADVISOR, working_due(received + ALMERE.advice_talk_within)
     )
     view = await t.send(
         "advice_talk_recorded", held_on=await t.today(), decision="close"
@@ -164,7 +166,7 @@ async def test_reexamination_for_regular_work_is_chased_and_ends_the_placement(
     await t.sleep(timedelta(days=100))
     view = await t.send("reexamination_requested")
     asked = view.history[-1].at
-    assert view.deadlines["reexamination"] == asked + ALMERE.uwv_answer_within
+    assert view.deadlines["reexamination"] == working_due(asked + ALMERE.uwv_answer_within)
     assert "reexamination_requested" not in view.allowed_events
     await t.settle()
     kinds = sorted(
@@ -173,13 +175,13 @@ async def test_reexamination_for_regular_work_is_chased_and_ends_the_placement(
     )
     assert kinds == ["reexamination", "sheltered_work_advice"]
     await assert_fired_at(
-        t, "reexamination_overdue", ADVISOR, asked + ALMERE.uwv_answer_within
+        t, "reexamination_overdue", ADVISOR, working_due(asked + ALMERE.uwv_answer_within)
     )
     await assert_fired_at(
         t,
         "reexamination_overdue",
         OTHER_ADVISOR,
-        asked + ALMERE.uwv_answer_within + ALMERE.uwv_escalation_after,
+        working_due(working_due(asked + ALMERE.uwv_answer_within) + ALMERE.uwv_escalation_after),
     )
     view = await t.send("reexamination_decided", outcome="stays_sheltered", actor=UWV)
     assert view.state == "employed" and "reexamination" not in view.deadlines
@@ -203,11 +205,11 @@ async def test_absence_is_followed_up_and_a_long_one_reaches_the_employer(env, w
     first_day = start_of_day(await t.today()) - timedelta(days=2)
     assert (
         view.deadlines["absence_follow_up"]
-        == reported + ALMERE.absence_follow_up_within
+        == working_due(reported + ALMERE.absence_follow_up_within)
     )
-    assert view.deadlines["long_absence"] == first_day + ALMERE.long_absence_after
+    assert view.deadlines["long_absence"] == working_due(first_day + ALMERE.long_absence_after)
     await assert_fired_at(
-        t, "absence_follow_up_due", ADVISOR, reported + ALMERE.absence_follow_up_within
+        t, "absence_follow_up_due", ADVISOR, working_due(reported + ALMERE.absence_follow_up_within)
     )
     view = await t.send("absence_followed_up", channel="visit")
     assert "absence_follow_up" not in view.deadlines
@@ -215,7 +217,7 @@ async def test_absence_is_followed_up_and_a_long_one_reaches_the_employer(env, w
         t,
         "no_risk_policy_claim",
         "employer-jungle",
-        first_day + ALMERE.long_absence_after,
+        working_due(first_day + ALMERE.long_absence_after),
     )
     view = await t.send(
         "absence_ended", returned_on=await t.today(), actor="employer-jungle"
@@ -240,7 +242,7 @@ async def test_absence_that_ends_early_never_reaches_the_employer(env, worker):
     assert notifications(await t.view(), "no_risk_policy_claim") == []
 
 
-async def test_social_problems_go_to_the_neighbourhood_team(env, worker):
+async def test_social_problems_go_to_the_neighbourhood_team(env, worker, outbox):
     t = await start(env, worker)
     await t.to_employed()
     view = await t.send("neighbourhood_team_referred", problem="debts")
@@ -252,6 +254,9 @@ async def test_social_problems_go_to_the_neighbourhood_team(env, worker):
         n.recipient
         for n in notifications(await t.view(), "neighbourhood_team_referral")
     ] == [ALMERE.neighbourhood_team_id]
+    texts = [p.read_text() for p in (outbox / "notifications").glob("*.json")]
+    [sent_text] = [text for text in texts if "neighbourhood_team_referral" in text]
+    assert "debts" not in sent_text and ADVISOR in sent_text, "the text names no problem"
 
 
 async def test_a_school_leaver_is_discussed_months_before_leaving_school(env, worker):
@@ -263,7 +268,7 @@ async def test_a_school_leaver_is_discussed_months_before_leaving_school(env, wo
         referral_source="vso_pro_school",
         school_leaving_date=leaving.isoformat(),
     )
-    due = add_months(start_of_day(leaving), -ALMERE.school_leaver_meeting_months_before)
+    due = working_due(add_months(start_of_day(leaving), -ALMERE.school_leaver_meeting_months_before))
     assert (await t.view()).deadlines["school_leaver_meeting"] == due
     view = await t.send(
         "school_internship_assessed",
@@ -284,14 +289,13 @@ async def test_hours_build_up_to_28_is_rechecked_until_reached(env, worker):
         worker,
         participant={"has_benefit": True, "age_band": "18_to_27", "hours_per_week": 16},
     )
-    began = (await t.view()).deadlines["hours_recheck"] - ALMERE.hours_recheck_every
-    await assert_fired_at(
-        t, "hours_recheck_due", ADVISOR, began + ALMERE.hours_recheck_every
-    )
+    first = (await t.view()).deadlines["hours_recheck"]
+    assert first.astimezone(AMSTERDAM).time() == time(8, 30)  # on a working day: see test_calendar.py
+    await assert_fired_at(t, "hours_recheck_due", ADVISOR, first)
     view = await t.send("hours_recorded", hours_per_week=24)
     assert (
         view.deadlines["hours_recheck"]
-        == view.history[-1].at + ALMERE.hours_recheck_every
+        == working_due(view.history[-1].at + ALMERE.hours_recheck_every)
     )
     view = await t.send("hours_recorded", hours_per_week=28)
     assert "hours_recheck" not in view.deadlines

@@ -9,7 +9,7 @@ import pytest
 
 from domain.dates import start_of_day
 from domain.policy import ALMERE
-from tests.scenario import COACH, TEAM_LEAD, Trajectory, notifications
+from tests.scenario import COACH, TEAM_LEAD, Trajectory, notifications, working_due
 
 
 def sent(view, kind):
@@ -31,8 +31,9 @@ async def test_observation_period_ends_with_a_decision_due(env, worker):
     t = await Trajectory.start(env, worker)
     view = await t.send("observation_started")
     started = view.history[-1].at
-    assert view.deadlines["observation_end"] == started + ALMERE.observation_period
-    await assert_fired_at(t, "observation_decision_due", COACH, started + ALMERE.observation_period)
+    due = working_due(started + ALMERE.observation_period)
+    assert view.deadlines["observation_end"] == due
+    await assert_fired_at(t, "observation_decision_due", COACH, due)
 
 
 @pytest.mark.parametrize(
@@ -47,8 +48,9 @@ async def test_silence_escalates_to_coach_then_team_lead(env, worker, reach, kin
     t = await Trajectory.start(env, worker)
     view = await getattr(t, reach)()
     since = view.history[-1].at
-    await assert_fired_at(t, kind, COACH, since + first)
-    await assert_fired_at(t, kind, TEAM_LEAD, since + first + then)
+    due = working_due(since + first)
+    await assert_fired_at(t, kind, COACH, due)
+    await assert_fired_at(t, kind, TEAM_LEAD, working_due(due + then))
 
 
 async def test_uwv_answer_in_time_silences_the_escalation(env, worker):
@@ -65,10 +67,10 @@ async def test_trial_week_six_end_and_overdue_decision(env, worker):
     t = await Trajectory.start(env, worker)
     await t.to_trial()
     begin = start_of_day(await t.today())
-    await assert_fired_at(t, "wage_value_assessment_due", COACH, begin + timedelta(weeks=6))
-    end = begin + timedelta(weeks=8)
+    await assert_fired_at(t, "wage_value_assessment_due", COACH, working_due(begin + timedelta(weeks=6)))
+    end = working_due(begin + timedelta(weeks=8))
     await assert_fired_at(t, "trial_decision_due", COACH, end)
-    await assert_fired_at(t, "trial_decision_overdue", TEAM_LEAD, end + timedelta(weeks=1))
+    await assert_fired_at(t, "trial_decision_overdue", TEAM_LEAD, working_due(end + timedelta(weeks=1)))
 
 
 async def test_met_deadlines_in_the_trial_never_fire(env, worker):

@@ -37,7 +37,8 @@ async def test_filter_by_region_state_coach_and_overdue(dev_env, http):
     referred, observed, elsewhere = (
         start_input(coach_id=coach),
         start_input(coach_id=coach),
-        start_input(coach_id=other),
+        # an adult: the Wmo consultant who starts it owns the screening (a young person's is the youth consultant's)
+        start_input(coach_id=other, participant={"has_benefit": True, "age_band": "28_plus", "hours_per_week": 32}),
     )
     for region, body in (("almere", referred), ("almere", observed), ("oss", elsewhere)):
         assert (await start(http, dev_env.client, region, body)).status_code == 201

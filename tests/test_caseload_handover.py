@@ -21,6 +21,8 @@ from tests.cli_runner import point_at, run
 from tests.scenario import STARTED, Trajectory
 from trajectories.handover import HandoverOrder, progress, request_for, start_handover
 
+ADULT = {"has_benefit": True, "age_band": "28_plus", "hours_per_week": 32}
+
 LEAD = "almere-team-lead"
 
 
@@ -37,7 +39,8 @@ async def test_every_open_trajectory_of_the_coach_is_reassigned_once_and_its_nex
     for t in waiting:
         await t.to_awaiting_advice()
     amsterdam = await Trajectory.start(env, worker, region="amsterdam", coach_id=leaving)
-    oss = await Trajectory.start(env, worker, region="oss", coach_id=leaving)  # owners per role: consultant_assigned
+    # owners per role: consultant_assigned; an adult, whose screening its starter owns (a young person's: the youth team)
+    oss = await Trajectory.start(env, worker, region="oss", coach_id=leaving, participant=ADULT)
     nijmegen = await Trajectory.start(env, worker, region="rijk-van-nijmegen", coach_id=leaving)
     others = await Trajectory.start(env, worker, coach_id="coach-staying")
     closed = await Trajectory.start(env, worker, coach_id=leaving)

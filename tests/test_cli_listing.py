@@ -41,6 +41,8 @@ async def coaches(dev_env, dev_worker) -> tuple[str, str]:
     anna, bram = f"coach-{uuid.uuid4().hex[:8]}", f"coach-{uuid.uuid4().hex[:8]}"
     for region, coach, trajectory_id in (("almere", anna, "obs"), ("almere", anna, "ref"), ("oss", bram, "scr")):
         body = start_input(f"{trajectory_id}-{coach}", coach_id=coach)
+        if region == "oss":  # an adult: the Wmo consultant who starts it owns the screening (not the youth team)
+            body["participant"] = {"has_benefit": True, "age_band": "28_plus", "hours_per_week": 32}
         STARTED.append(await start_trajectory(dev_env.client, region, body, task_queue=dev_worker.task_queue))
     await submit_event(dev_env.client, "almere", f"obs-{anna}", {"event": "observation_started", "actor": anna})
     return anna, bram

@@ -37,7 +37,9 @@ from trajectories.audit import read_trail
 pytestmark = pytest.mark.crash
 
 ANSWER_WITHIN, ESCALATE_AFTER = 6, 4  # seconds, instead of 8 and 2 weeks
-OVERRIDES = json.dumps({"almere": {"uwv_answer_within": f"PT{ANSWER_WITHIN}S", "uwv_escalation_after": f"PT{ESCALATE_AFTER}S"}})
+# Deadlines seconds apart cannot fall at the start of a working day: working days off for these workers.
+OVERRIDES = json.dumps({"almere": {"uwv_answer_within": f"PT{ANSWER_WITHIN}S", "uwv_escalation_after": f"PT{ESCALATE_AFTER}S",
+                                   "working_days": None}})  # fmt: skip
 TEAM_LEAD = "almere-advisor-1"  # Almere escalates to the other advisor; a coach outside the pair to the first
 
 
@@ -166,7 +168,7 @@ async def test_server_restart_keeps_open_trajectories_and_their_timers(server, t
     dev, client = server
     queue, outbox = f"restart-{uuid.uuid4().hex[:8]}", tmp_path / "outbox"
     # The answer is due 20 s after the request: the restart below happens in between.
-    overrides = json.dumps({"almere": {"uwv_answer_within": "PT20S", "uwv_escalation_after": "PT600S"}})
+    overrides = json.dumps({"almere": {"uwv_answer_within": "PT20S", "uwv_escalation_after": "PT600S", "working_days": None}})
     worker = WorkerProcess(dev.address, queue, outbox, policy_overrides=overrides)
     env, on_queue = WorkflowEnvironment.from_client(client), SimpleNamespace(task_queue=queue)
     worker.start()

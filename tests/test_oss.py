@@ -57,7 +57,9 @@ async def start(env, worker, **overrides) -> Trajectory:
 
 
 async def to_development(t: Trajectory):
-    await t.send("screening_completed", capacity=True, reason="wants to work, learns fast", arbeidsdeskundige_id=AD)
+    await t.send(
+        "screening_completed", capacity=True, reason="wants to work, learns fast", arbeidsdeskundige_id=AD, ladder_step=2
+    )
     return await t.send(
         "plan_recorded", goals=["travel independently", "work 4 hours a day"], work_consultant_id=WORK_CONSULTANT
     )
@@ -71,13 +73,13 @@ async def to_employed(t: Trajectory, track: str = "sheltered_work"):
     return await t.send("work_started", employer_id="employer-ibn", start_date=await t.today(), job_coach=True)
 
 
-async def test_screening_without_capacity_ends_with_day_activities_only(env, worker):
+async def test_screening_without_capacity_means_day_activities_and_a_rescreening(env, worker):
+    """Since patch oss-seed-steps nobody is closed for lack of capacity (tests/test_oss_seed_steps.py)."""
     t = await start(env, worker, participant=ADULT)
-    view = await t.send("screening_completed", capacity=False, reason="no developable work capacity")
-    assert view.state == "closed_day_activities_only" and view.closed
-    assert "no developable work capacity" in view.case["closing_reason"]
-    assert view.deadlines == {}
-    assert (await t.handle.result()).state == "closed_day_activities_only"
+    view = await t.send("screening_completed", capacity=False, reason="no developable work capacity", ladder_step=2)
+    assert view.state == "awaiting_rescreening" and not view.closed
+    assert view.case["screening_reason"] == "no developable work capacity" and view.case["closing_reason"] is None
+    assert view.deadlines.keys() == {"rescreening"}
 
 
 async def test_screening_deadline_notifies_the_wmo_consultant_then_the_team_lead(env, worker):
@@ -98,7 +100,7 @@ async def test_screening_deadline_notifies_the_wmo_consultant_then_the_team_lead
 async def test_capacity_plan_and_owners_follow_the_route(env, worker):
     """Young with a benefit: youth consultant; sheltered work: the arbeidsdeskundige; notifications follow."""
     t = await start(env, worker, participant=YOUNG)
-    view = await t.send("screening_completed", capacity=True, reason="potential", arbeidsdeskundige_id=AD)
+    view = await t.send("screening_completed", capacity=True, reason="potential", arbeidsdeskundige_id=AD, ladder_step=2)
     assert view.state == "planning" and view.coach_id == YOUTH_TEAM
     assert view.case["owner_role"] == "youth_consultant"
     view = await t.send("plan_recorded", goals=["learn a routine"], provider_supervisor_joined=True)
@@ -199,7 +201,7 @@ async def test_vso_pupil_is_assessed_at_the_end_of_the_last_school_year(env, wor
     [
         ("regular_work", "closed_regular_work"),
         ("sheltered_work", "awaiting_advice"),
-        ("day_activities", "closed_day_activities_only"),
+        ("day_activities", "awaiting_rescreening"),
         ("van_zorg_naar_werk", "planning"),
     ],
 )
@@ -236,13 +238,15 @@ async def test_threat_of_fallback_meeting_and_return_to_a_day_programme(env, wor
         "fallback_meeting_held", held_on=await t.today(),
         attendees=["employer", "job_coach", "wmo_consultant", "ambulant_supervisor"],
     )
-    assert view.state == "employed" and view.deadlines == {} and len(view.case["fallback_meetings"]) == 1
+    assert view.state == "employed" and view.deadlines.keys() == {"ladder_measurement"}
+    assert len(view.case["fallback_meetings"]) == 1
     await t.send("fallback_threatened", reason="again")
     view = await t.send("employment_ended", reason="paid work temporarily not possible")
     assert view.state == "day_programme" and not view.closed
     assert view.coach_id == WORK_CONSULTANT and view.case["work_track"] is None
     ended = await t.now()
-    assert view.deadlines.keys() == {"plan"} and close(view.deadlines["plan"], ended + timedelta(weeks=6))
+    assert view.deadlines.keys() == {"plan", "ladder_measurement"}
+    assert close(view.deadlines["plan"], ended + timedelta(weeks=6))
     await t.sleep(timedelta(seconds=1))
     back = notifications(await t.view(), "back_to_day_programme")
     assert sorted(n.recipient for n in back) == sorted([WORK_CONSULTANT, TEAM_LEAD])
@@ -260,6 +264,7 @@ async def test_participation_ladder_is_recorded_over_time(env, worker):
     await t.sleep(timedelta(days=90))
     view = await t.send("ladder_step_recorded", step=4, measured_on=await t.today())
     assert [(s["step"], s["label"]) for s in view.case["ladder"]] == [
+        (2, "social contacts outside the home"),  # the baseline, from the screening
         (3, "taking part in organised activities"),
         (4, "unpaid work"),
     ]
@@ -296,7 +301,7 @@ async def test_rejected_events_leave_history_unchanged(env, worker, payload, rea
 
 async def test_plan_goals_must_not_be_empty(env, worker):
     t = await start(env, worker, participant=ADULT)
-    await t.send("screening_completed", capacity=True, reason="potential")
+    await t.send("screening_completed", capacity=True, reason="potential", ladder_step=1)
     with pytest.raises(WorkflowUpdateFailedError) as failure:
         await t.send("plan_recorded", goals=[])
     assert "goals" in failure.value.cause.details[0]["fields"]
@@ -304,7 +309,7 @@ async def test_plan_goals_must_not_be_empty(env, worker):
 
 async def test_plan_and_uwv_advice_deadlines_escalate_and_withdrawal_closes(env, worker):
     t = await start(env, worker, participant=ADULT)
-    view = await t.send("screening_completed", capacity=True, reason="potential", arbeidsdeskundige_id=AD)
+    view = await t.send("screening_completed", capacity=True, reason="potential", arbeidsdeskundige_id=AD, ladder_step=3)
     plan = view.deadlines["plan"]
     assert view.state == "planning" and close(plan, await t.now() + timedelta(weeks=6))
     await t.sleep_until(plan + timedelta(weeks=2))
@@ -352,7 +357,9 @@ def test_documented_examples_are_valid_events():
 
     text = (Path(__file__).resolve().parent.parent / "docs" / "oss.md").read_text(encoding="utf-8")
     text = doc_dates.substitute(text)
-    case = OssCase(staff=dict(OSS.default_staff), young=True, municipal_benefit=True)
+    # a trajectory on the current route (revision 1) waiting for a re-screening, where every example applies
+    case = OssCase(staff=dict(OSS.default_staff), young=True, municipal_benefit=True, route_revision=1,
+                   benefit_source="municipality", state="awaiting_rescreening")
     context = EventContext(today=doc_dates.today(), policy=OSS, case=case)
     documented = [json.loads(line) for line in text.splitlines() if line.startswith('{"event"')]
     for payload in documented:

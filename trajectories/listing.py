@@ -15,7 +15,7 @@ from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
 
 from domain.identifiers import StaffId
 from workflows import WORKFLOWS
-from workflows.visibility import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, REGION, TRAJECTORY_STATE
+from workflows.visibility import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, NEXT_DEADLINE_KIND, REGION, TRAJECTORY_STATE
 
 REGIONS: tuple[str, ...] = tuple(WORKFLOWS)
 STATES: dict[str, tuple[str, ...]] = {
@@ -107,6 +107,8 @@ class TrajectorySummary(BaseModel):
     coach_id: str | None
     match_attempts: int | None
     next_deadline: datetime | None
+    next_deadline_kind: str | None = None
+    """What is due at ``next_deadline`` (``NextDeadlineKind``; unset for runs from before it was published)."""
     status: str
     started_at: datetime | None
 
@@ -124,6 +126,7 @@ class TrajectorySummary(BaseModel):
             coach_id=attributes.get(COACH_ID),
             match_attempts=attributes.get(MATCH_ATTEMPTS),
             next_deadline=attributes.get(NEXT_DEADLINE),
+            next_deadline_kind=attributes.get(NEXT_DEADLINE_KIND),
             status=status.name.lower(),
             started_at=execution.start_time,
         )

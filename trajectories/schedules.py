@@ -12,15 +12,18 @@ from temporalio.client import (
     Schedule,
     ScheduleActionStartWorkflow,
     ScheduleAlreadyRunningError,
+    ScheduleCalendarSpec,
     ScheduleIntervalSpec,
     ScheduleOverlapPolicy,
     SchedulePolicy,
+    ScheduleRange,
     ScheduleSpec,
     ScheduleState,
     ScheduleUpdate,
 )
 
 from domain.rijk_van_nijmegen import RIJK_VAN_NIJMEGEN, RijkVanNijmegenPolicy
+from workflows.agenda_digest import AgendaDigest, DigestInput
 from workflows.provider_meeting import ProviderMeetingInput, ProviderMeetingReminder
 
 PROVIDER_MEETING_SCHEDULE_ID = "provider-meeting-rijk-van-nijmegen"
@@ -45,7 +48,33 @@ def provider_meeting(task_queue: str, policy: RijkVanNijmegenPolicy = RIJK_VAN_N
     )
 
 
-SCHEDULES: dict[str, Callable[[str], Schedule]] = {PROVIDER_MEETING_SCHEDULE_ID: provider_meeting}
+AGENDA_DIGEST_SCHEDULE_ID = "agenda-digest"
+
+
+def agenda_digest(task_queue: str) -> Schedule:
+    """Mondays at 07:30 in Amsterdam (before the working day's deadlines fall due at 08:30): the week ahead."""
+    return Schedule(
+        action=ScheduleActionStartWorkflow(
+            AgendaDigest.run, DigestInput(days=7), id=AGENDA_DIGEST_SCHEDULE_ID, task_queue=task_queue
+        ),
+        spec=ScheduleSpec(
+            calendars=[
+                ScheduleCalendarSpec(
+                    day_of_week=[ScheduleRange(1)], hour=[ScheduleRange(7)], minute=[ScheduleRange(30)],
+                    comment="Monday morning, before the working day starts",
+                )  # fmt: skip
+            ],
+            time_zone_name="Europe/Amsterdam",
+        ),
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+        state=ScheduleState(note="Each coach's deadlines of the week ahead, from the agenda in the records database"),
+    )
+
+
+SCHEDULES: dict[str, Callable[[str], Schedule]] = {
+    PROVIDER_MEETING_SCHEDULE_ID: provider_meeting,
+    AGENDA_DIGEST_SCHEDULE_ID: agenda_digest,
+}
 """Schedule ID → its definition for a task queue."""
 
 

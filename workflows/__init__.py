@@ -12,6 +12,7 @@ from importlib import import_module
 from typing import Any
 
 _CLASSES = {
+    "AgendaDigest": "workflows.agenda_digest",
     "AlmereTrajectory": "workflows.almere",
     "AmsterdamTrajectory": "workflows.amsterdam",
     "CaseloadHandover": "workflows.caseload_handover",
@@ -25,7 +26,7 @@ _REGIONS = {
     "oss": "OssTrajectory",
     "rijk-van-nijmegen": "RijkVanNijmegenTrajectory",
 }
-_SCHEDULED = ["ProviderMeetingReminder"]
+_SCHEDULED = ["ProviderMeetingReminder", "AgendaDigest"]
 _SERVICE = ["CaseloadHandover"]
 
 WORKFLOWS: dict[str, Any]

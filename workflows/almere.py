@@ -203,8 +203,9 @@ class AlmereTrajectory(TrajectoryWorkflow):
     def after_absence_ended(self) -> None:
         self.book.clear("absence_follow_up", "long_absence")
 
-    def after_neighbourhood_team_referred(self, payload: Any) -> None:
-        summary = f"referral for {payload.problem}: the route does not treat it"
+    def after_neighbourhood_team_referred(self) -> None:
+        """The text names no problem (notifications leave the system); the team asks the advisor, who knows it."""
+        summary = f"referral from the sheltered-work route: please contact advisor {self.coach_id}"
         self.notify("neighbourhood_team_referral", NEIGHBOURHOOD_TEAM, summary=summary)
 
     def after_reexamination_requested(self) -> None:

@@ -1,4 +1,10 @@
-"""The open deadlines of a trajectory, as data. The workflow keeps one timer: for the earliest."""
+"""The open deadlines of a trajectory, as data. The workflow keeps one timer: for the earliest.
+
+The book is the ONE place where a deadline's due moment is computed from the moment the route's arithmetic
+gives: with a working-day calendar (``domain.calendar``, patch ``working-days``) every deadline armed, re-armed,
+escalated, shifted or resumed falls due at the start of a working day in Europe/Amsterdam, so a route that arms
+a new deadline gets that without doing anything.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +15,25 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from domain.calendar import WorkingDays
     from domain.dates import add_months
-    from domain.records import Deadline, DeadlineAction, Escalation, Notify, Recipient
+    from domain.records import Deadline, DeadlineAction, DueDeadline, Escalation, Notify, Recipient
 
 
 class DeadlineBook:
     """Arms, moves, clears and fires named deadlines. Deterministic: time is always passed in."""
 
-    def __init__(self, deadlines: dict[str, Deadline] | None = None):
+    def __init__(self, deadlines: dict[str, Deadline] | None = None, calendar: WorkingDays | None = None):
         self.open: dict[str, Deadline] = dict(deadlines or {})
+        self.calendar = calendar
+        """Working days, or ``None``: deadlines fall due at their nominal moment (runs from before the patch)."""
+
+    def placed(self, name: str, nominal: datetime) -> dict[str, Any]:
+        """``due`` (and ``nominal``, ``moved``) of deadline ``name`` whose arithmetic gives ``nominal``."""
+        if self.calendar is None:
+            return {"due": nominal}
+        due, moved = self.calendar.due(name, nominal)
+        return {"due": due, "nominal": nominal, "moved": moved}
 
     def arm(
         self,
@@ -34,7 +50,7 @@ class DeadlineBook:
         """Open (or replace) deadline ``name``; a recurring one repeats ``every_months`` from ``due``."""
         self.open[name] = Deadline(
             name=name,
-            due=due,
+            **self.placed(name, due),
             summary=summary,
             action=action,
             scope=tuple(scope),
@@ -88,7 +104,7 @@ class DeadlineBook:
         """Move every deadline of ``state`` (its due date and, if recurring, its anchor) by ``by``."""
         for name, deadline in self.open.items():
             if state in deadline.scope:
-                self.open[name] = _moved(deadline, by)
+                self.open[name] = self._moved(deadline, by)
 
     def pause(self, state: str, now: datetime) -> None:
         """Stop the clock of every running deadline of ``state``: none of them fires until :meth:`resume`."""
@@ -106,7 +122,7 @@ class DeadlineBook:
             if state in deadline.scope and deadline.paused_at is not None:
                 paused = now - deadline.paused_at
                 longest = max(longest, paused)
-                self.open[name] = _moved(deadline, paused, paused_at=None)
+                self.open[name] = self._moved(deadline, paused, paused_at=None)
         return longest
 
     def next_public(self) -> Deadline | None:
@@ -120,11 +136,9 @@ class DeadlineBook:
             del self.open[deadline.name]
             if deadline.every_months and deadline.anchor:
                 occurrence = deadline.occurrence + 1
+                next_due = add_months(deadline.anchor, deadline.every_months * occurrence)
                 self.open[deadline.name] = deadline.model_copy(
-                    update={
-                        "due": add_months(deadline.anchor, deadline.every_months * occurrence),
-                        "occurrence": occurrence,
-                    }
+                    update={**self._place(deadline, next_due), "occurrence": occurrence}
                 )
             if deadline.escalation:
                 escalation = deadline.escalation
@@ -137,11 +151,25 @@ class DeadlineBook:
                 )
         return due
 
+    def due_list(self) -> list[DueDeadline]:
+        """The running deadlines for the view and the agenda, earliest first; personal-data ones left out."""
+        return [
+            DueDeadline(name=d.name, kind=d.kind, summary=d.summary, due=d.due, nominal=d.nominal, moved=d.moved)
+            for d in self.running()
+            if not d.private
+        ]
+
     def as_dict(self) -> dict[str, datetime]:
         """Running deadlines by name; paused ones are left out until they resume."""
         return {d.name: d.due for d in self.running()}
 
+    def _place(self, deadline: Deadline, nominal: datetime) -> dict[str, Any]:
+        """Place ``deadline`` at a new nominal moment: on the calendar if it was armed on one."""
+        if deadline.nominal is None:  # armed before working days: its due is its nominal moment
+            return {"due": nominal}
+        return self.placed(deadline.name, nominal)
 
-def _moved(deadline: Deadline, by: timedelta, **update: object) -> Deadline:
-    anchor = deadline.anchor + by if deadline.anchor else None
-    return deadline.model_copy(update={"due": deadline.due + by, "anchor": anchor, **update})
+    def _moved(self, deadline: Deadline, by: timedelta, **update: object) -> Deadline:
+        anchor = deadline.anchor + by if deadline.anchor else None
+        nominal = (deadline.nominal or deadline.due) + by
+        return deadline.model_copy(update={**self._place(deadline, nominal), "anchor": anchor, **update})

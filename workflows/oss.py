@@ -15,13 +15,21 @@ with workflow.unsafe.imports_passed_through():
 
     from domain.dates import add_months, start_of_day
     from domain.oss import OSS, OSS_EVENTS, OssCase, Role
-    from domain.records import Recipient, SendEvent, TrajectoryView
+    from domain.records import Notify, Recipient, SendEvent, TrajectoryView
     from domain.start import AgeBand, TrajectoryStart
-    from statemachines.oss import OssRoute
+    from statemachines.oss import OssRoute, owner_role
 
 COACH, TEAM_LEAD = Recipient.COACH, Recipient.TEAM_LEAD
 OPEN_STATES = tuple(str(state.id) for state in OssRoute.states if not state.final)
 """Deadlines that run "while the trajectory runs" (youth evaluations, the 28th birthday) belong to these."""
+LADDER_STATES = tuple(state for state in OPEN_STATES if state not in ("screening", "vso_follow_up", "awaiting_rescreening"))
+"""The participation ladder is measured while a trajectory runs towards work (not at school nor awaiting re-screening)."""
+
+SEED_STEPS_PATCH = "oss-seed-steps"
+"""Issue 17: the youth consultant owns a young person's screening, nobody is closed for lack of capacity (a
+re-screening date instead), a baseline and periodic steps on the participation ladder, a placement search after
+a positive advice, UWV benefit told from municipal. Asked once, when a trajectory starts (``case.route_revision``):
+a trajectory keeps the route it started on, and so its history."""
 
 
 def age_on(birth_date: date, today: date) -> int:
@@ -61,12 +69,24 @@ class OssTrajectory(TrajectoryWorkflow):
         else:
             young = participant.age_band != AgeBand.FROM_28
         entry_role = Role.ARBEIDSDESKUNDIGE if start.school_leaving_date else Role.WMO_CONSULTANT
-        return OssCase(
+        revision = 1 if workflow.patched(SEED_STEPS_PATCH) else 0
+        source = (participant.benefit_source or "municipality") if participant.has_benefit else None
+        case = OssCase(
             staff={**{str(r): s for r, s in self.policy.default_staff.items()}, entry_role.value: start.coach_id},
             young=young,
-            municipal_benefit=participant.has_benefit,
+            municipal_benefit=participant.has_benefit and (revision == 0 or source == "municipality"),
             school_leaving_date=start.school_leaving_date,
+            route_revision=revision,
+            benefit_source=source if revision else None,
         )
+        if revision and not start.school_leaving_date:  # the youth consultant owns a young person's screening
+            case.owner_role = owner_role(self.policy, case).value
+            case.coach_id = case.staff[case.owner_role]
+        return case
+
+    @property
+    def seed_steps(self) -> bool:
+        return self.case.route_revision >= 1
 
     def open_trajectory(self) -> None:
         """A fresh start: a VSO pupil goes to the follow-up, anyone else is screened; youth deadlines."""
@@ -81,11 +101,9 @@ class OssTrajectory(TrajectoryWorkflow):
                 )
             self.apply("vso_pupil_entered", None, actor="system:start")
         else:
-            self.deadlines.arm_escalating(
-                "screening", workflow.now() + self.policy.screening_within, "screening for work capacity",
-                "screening_due", ("screening",), escalate_after=self.policy.screening_escalation_after,
-                escalation_summary="screening still not done", escalation_kind="screening_overdue",
-            )
+            self.arm_screening()
+            if self.coach_id != self.start.coach_id:
+                self.notify("trajectory_assigned", COACH, summary=f"this trajectory is yours ({self.case.owner_role})")
         if self.case.young:
             self.arm_youth_evaluation(self.today)
             birth_date = self.start.participant.birth_date
@@ -96,6 +114,13 @@ class OssTrajectory(TrajectoryWorkflow):
                 )
 
     # --- machine hooks: what each step arms. Names follow python-statemachine's conventions. ---------
+
+    def arm_screening(self) -> None:
+        self.deadlines.arm_escalating(
+            "screening", workflow.now() + self.policy.screening_within, "screening for work capacity",
+            "screening_due", ("screening",), escalate_after=self.policy.screening_escalation_after,
+            escalation_summary="screening still not done", escalation_kind="screening_overdue",
+        )
 
     def arm_youth_evaluation(self, last: date) -> None:
         every = self.policy.youth_evaluation_every_months
@@ -119,6 +144,13 @@ class OssTrajectory(TrajectoryWorkflow):
     def after_transition(self) -> None:
         if self.coach_id != self.owner_before:
             self.notify("trajectory_assigned", COACH, summary=f"this trajectory is now yours ({self.case.owner_role})")
+        if self.seed_steps and self.case.state in LADDER_STATES and "ladder_measurement" not in self.deadlines.open:
+            every = self.policy.ladder_measurement_every_months
+            self.deadlines.arm(
+                "ladder_measurement", add_months(start_of_day(self.today), every),
+                f"participation ladder measurement (every {every} months)",
+                Notify(kind="ladder_measurement_due", recipient=COACH), LADDER_STATES, every_months=every,
+            )
 
     def on_enter_vso_follow_up(self) -> None:
         leaving = start_of_day(self.case.school_leaving_date)
@@ -134,6 +166,28 @@ class OssTrajectory(TrajectoryWorkflow):
 
     def on_enter_awaiting_advice(self) -> None:
         self.await_uwv_advice()
+
+    def on_enter_job_search(self) -> None:
+        """The owner (after a positive advice the arbeidsdeskundige) follows the candidate until placed."""
+        if self.seed_steps:
+            self.deadlines.arm_escalating(
+                "placement_search", workflow.now() + self.policy.placement_search_within, "placed in paid work",
+                "placement_search_due", ("job_search",), escalate_after=self.policy.placement_search_escalation_after,
+                escalation_summary="candidate still not placed", escalation_kind="placement_search_overdue",
+            )
+
+    def on_enter_awaiting_rescreening(self) -> None:
+        """No developable work capacity now: day activities, and a date to screen again (seed 001)."""
+        due = add_months(start_of_day(self.today), self.policy.rescreening_after_months)
+        self.case.rescreening_on = due.date()
+        self.deadlines.arm(
+            "rescreening", due, "screening again for work capacity", SendEvent(event="rescreening_due"),
+            ("awaiting_rescreening",),
+        )
+
+    def after_rescreening_due(self) -> None:
+        self.notify("rescreening_due", COACH, summary="screen again for developable work capacity")
+        self.arm_screening()
 
     def on_enter_fallback_risk(self) -> None:
         self.notify("fallback_meeting_needed", COACH,
@@ -154,6 +208,8 @@ class OssTrajectory(TrajectoryWorkflow):
     def after_evaluation_recorded(self, payload: Any) -> None:
         self.deadlines.clear("youth_evaluation_escalation")
         self.arm_youth_evaluation(payload.evaluated_on)
+        if payload.rescreen:
+            self.arm_screening()
 
     def after_turned_28(self) -> None:
         self.deadlines.clear("youth_evaluation", "youth_evaluation_escalation")

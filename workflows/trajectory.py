@@ -19,7 +19,14 @@ from temporalio.common import RawValue, RetryPolicy, SearchAttributePair, TypedS
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows.deadlines import DeadlineBook
-from workflows.visibility import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, REGION, TRAJECTORY_STATE
+from workflows.visibility import (
+    COACH_ID,
+    MATCH_ATTEMPTS,
+    NEXT_DEADLINE,
+    NEXT_DEADLINE_KIND,
+    REGION,
+    TRAJECTORY_STATE,
+)
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel, ValidationError
@@ -29,6 +36,8 @@ with workflow.unsafe.imports_passed_through():
     from activities.payments import PaymentActivities
     from activities.projection import ProjectionActivities
     from activities.uwv import UwvActivities
+    from domain.agenda import AgendaEntry, AgendaSnapshot
+    from domain.agenda import uid_for as agenda_uid
     from domain.continuation import TrajectoryContinuation, TrajectoryInput, TrajectorySnapshot
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
     from domain.facts import REFERRED, transition_fact
@@ -96,6 +105,20 @@ that queued them, instead of three events and a further workflow task per activi
 employment went from about 60 events to about 30; see BENCHMARKS.md). Runs that started before this
 change keep regular activities to their end (``workflow.patched`` is asked once, at the start of a run)."""
 
+WORKING_DAYS_PATCH = "working-days"
+"""Deadlines fall due at the start of a working day in Europe/Amsterdam, off weekends and Dutch public holidays
+(``policy.working_days``, computed by the deadline book); runs from before keep midnight-UTC and exact-interval
+deadlines to their end. Asked once, when the run is constructed, before the first hook arms a deadline."""
+
+NEXT_DEADLINE_KIND_PATCH = "next-deadline-kind"
+"""``NextDeadlineKind`` says what is due at ``NextDeadline``; it goes into the upsert that moves
+``NextDeadline`` (or that changes another attribute) only when it changed, so it adds no upsert of its own
+(a quarterly fee whose successor is again a fee changes the date, not the kind)."""
+
+AGENDA_PATCH = "agenda"
+"""The trajectory's open deadlines go to the agenda in the records database (``domain.agenda``): a snapshot in
+the task's one projection write whenever they (or the coach) changed. Needs :data:`PROJECTION_PATCH`."""
+
 LEGACY_CONTINUE_AS_NEW_AFTER = 500
 """History length at which runs from before :data:`LOCAL_EFFECTS_PATCH` continue as new, as they always did;
 newer runs, with histories half as long per year, use the policy's (smaller) threshold."""
@@ -134,13 +157,17 @@ class TrajectoryWorkflow:
             resumed = TrajectorySnapshot(case={}, deadlines={}, history=[], notifications=[], payments=[], sequence=0)
         self.start = start
         self.case = case
-        self.deadlines = DeadlineBook(resumed.deadlines)
+        calendar = self.policy.working_days if workflow.patched(WORKING_DAYS_PATCH) else None
+        self.deadlines = DeadlineBook(resumed.deadlines, calendar)
         self.history = list(resumed.history)
         self.notifications = list(resumed.notifications)
         self.payments = list(resumed.payments)
         self.sequence = resumed.sequence
         self.effects: list[_Effect] = []
         self.local_effects = False  # decided at the start of the run (LOCAL_EFFECTS_PATCH)
+        self.publish_kind = False  # decided at the start of the run (NEXT_DEADLINE_KIND_PATCH)
+        self.record_agenda = False  # decided at the start of the run (AGENDA_PATCH)
+        self.agenda_projected: AgendaSnapshot | None = None
         self.escalation_by_policy = False  # region workflows set it from their patch at the start of a run
         self.record_facts = False  # decided at the start of the run (OUTCOME_FACTS_PATCH)
         self.projection: Projection | None = None  # this workflow task's rows, not yet handed to an activity
@@ -211,12 +238,15 @@ class TrajectoryWorkflow:
             pair.key.name: pair.value for pair in workflow.info().typed_search_attributes.search_attributes
         }
         self.local_effects = workflow.patched(LOCAL_EFFECTS_PATCH)
+        self.publish_kind = workflow.patched(NEXT_DEADLINE_KIND_PATCH)
         workflow.patched(PROJECTION_PATCH)  # decided for the whole run now; audit_event asks again (memoised)
         self.record_facts = workflow.patched(PROJECTION_PATCH) and workflow.patched(OUTCOME_FACTS_PATCH)
         if self.record_facts and workflow.info().continued_run_id is None:
             self.project_fact(REFERRED, None, None)
+        self.record_agenda = workflow.patched(PROJECTION_PATCH) and workflow.patched(AGENDA_PATCH)
         while True:
             self.publish()
+            self.project_agenda()
             self.flush_projection()
             if self.effects:
                 batch, self.effects = self.effects, []
@@ -332,6 +362,7 @@ class TrajectoryWorkflow:
             notifications=self.notifications,
             payments=self.payments,
             case=self.case.model_dump(mode="json", exclude={"state"}),
+            due=self.deadlines.due_list(),
         )
 
     # --- events ---------------------------------------------------------------------------------------
@@ -368,12 +399,14 @@ class TrajectoryWorkflow:
     def fire_due(self, now: datetime) -> None:
         for deadline in self.deadlines.pop_due(now):
             action = deadline.action
+            # A payment's period starts on its nominal date, also when the order goes out on the working day before.
+            period_start = (deadline.nominal or deadline.due).date()
             if isinstance(action, Notify):
                 self.notify(action.kind, action.recipient, due=deadline.due, summary=deadline.summary)
             elif isinstance(action, PaySupervisionFee):
-                self.pay("supervision_fee", action.amount, period_start=deadline.due.date())
+                self.pay("supervision_fee", action.amount, period_start=period_start)
             elif isinstance(action, Pay):
-                self.pay(action.kind, action.amount, period_start=deadline.due.date())
+                self.pay(action.kind, action.amount, period_start=period_start)
             elif isinstance(action, SendEvent) and action.event in self.route.allowed_now():
                 self.apply(action.event, None, actor="system:deadline")
 
@@ -517,6 +550,30 @@ class TrajectoryWorkflow:
             )
         self.projection.add(part, item)
 
+    def project_agenda(self) -> None:
+        """Project the open deadlines when they (or the coach) changed since the last snapshot."""
+        if not self.record_agenda:
+            return
+        info = workflow.info()
+        snapshot = AgendaSnapshot(
+            workflow_id=info.workflow_id,
+            region=self.policy.region,
+            trajectory_id=self.start.trajectory_id,
+            coach_id=self.coach_id,
+            entries=[
+                AgendaEntry(
+                    uid=agenda_uid(info.workflow_id, d.name), deadline=d.name, kind=d.kind, summary=d.summary,
+                    due=d.due, moved=d.moved,
+                    recipient=self.recipient_id(d.action.recipient) if isinstance(d.action, Notify) else None,
+                )  # fmt: skip
+                for d in self.deadlines.running()
+                if not d.private
+            ],
+        )
+        if snapshot != self.agenda_projected:
+            self.project("agenda", snapshot)
+            self.agenda_projected = snapshot
+
     def project_audit(self, entry: AuditEntry) -> None:
         self.project("audit", entry)
 
@@ -626,11 +683,16 @@ class TrajectoryWorkflow:
             updates.append(NEXT_DEADLINE.value_set(upcoming.due))
         elif upcoming is None and self.visible.get(NEXT_DEADLINE.name) is not None:
             updates.append(NEXT_DEADLINE.value_unset())
+        kind = upcoming.kind if upcoming else None
+        if self.publish_kind and self.visible.get(NEXT_DEADLINE_KIND.name) != kind:
+            updates.append(NEXT_DEADLINE_KIND.value_set(kind) if kind else NEXT_DEADLINE_KIND.value_unset())
         if updates:
             workflow.upsert_search_attributes(updates)
             for pair in wanted:
                 self.visible[pair.key.name] = pair.value
             self.visible[NEXT_DEADLINE.name] = upcoming.due if upcoming else None
+            if self.publish_kind:
+                self.visible[NEXT_DEADLINE_KIND.name] = kind
         workflow.set_current_details(self.details(upcoming))
 
     def details(self, upcoming: Deadline | None) -> str:
@@ -640,6 +702,8 @@ class TrajectoryWorkflow:
         ]
         if upcoming is not None:
             lines.append(f"next deadline: {upcoming.summary} on {upcoming.due:%Y-%m-%d %H:%M} UTC")
+            if upcoming.moved:
+                lines.append(f"({upcoming.moved})")
         undeliverable = sum(1 for n in self.notifications if n.status == "undeliverable")
         if undeliverable:
             lines.append(f"⚠ {undeliverable} undeliverable notification(s): see the view and the audit trail")

@@ -19,8 +19,11 @@ async def main_path(env, worker):
         env, worker, region="oss", trajectory_id="replay-oss-main-path",
         participant={"has_benefit": True, "birth_date": birth_date.isoformat(), "hours_per_week": 12},
     )
+    # the ladder's baseline is required since patch oss-seed-steps (after this history was recorded)
+    baseline = {"ladder_step": 3} if (await t.view()).case.get("route_revision") else {}
     await t.send(
-        "screening_completed", capacity=True, reason="developable work capacity", arbeidsdeskundige_id="ad-joris"
+        "screening_completed", capacity=True, reason="developable work capacity", arbeidsdeskundige_id="ad-joris",
+        **baseline,
     )
     await t.send("plan_recorded", goals=["travel independently"], work_consultant_id="wc-fenna")
     await t.send("ladder_step_recorded", step=3, measured_on=await t.today())
@@ -51,5 +54,54 @@ async def vso_pupil(env, worker):
     await t.send("vso_assessed", outcome="banenafspraak", reason="can work with support")
     await t.send("work_started", employer_id="employer-jumbo", start_date=await t.today())
     await t.send("trajectory_completed", reason="stable in work")
+    await t.handle.result()
+    return t.handle
+
+
+@recording("oss-seed-steps")
+async def seed_steps(env, worker):
+    """Patch ``oss-seed-steps``: a young person with a municipal benefit, owned by the youth consultant from
+    screening on; no capacity yet (not closed); the 6-monthly evaluation sends them back to screening; a
+    baseline on the ladder and a measurement; sheltered work, and the arbeidsdeskundige's search overdue."""
+    t = await Trajectory.start(
+        env, worker, region="oss", trajectory_id="replay-oss-seed-steps",
+        participant={"has_benefit": True, "benefit_source": "municipality", "age_band": "18_to_27",
+                     "hours_per_week": 12},
+    )
+    await t.send("screening_completed", capacity=False, reason="no developable work capacity yet", ladder_step=2)
+    await t.sleep(timedelta(days=185))
+    await t.send("evaluation_recorded", evaluated_on=await t.today(), rescreen=True)
+    await t.send(
+        "screening_completed", capacity=True, reason="developable work capacity", ladder_step=3,
+        arbeidsdeskundige_id="ad-joris",
+    )
+    await t.send("plan_recorded", goals=["travel independently"], work_consultant_id="wc-fenna")
+    await t.sleep(timedelta(days=185))
+    await t.send("ladder_step_recorded", step=4, measured_on=await t.today())
+    await t.send("evaluation_recorded", evaluated_on=await t.today())
+    await t.send("work_track_chosen", track="sheltered_work")
+    await t.send("advice_received", outcome="positive", actor="backend:uwv-gateway")
+    await t.sleep(timedelta(weeks=11))
+    await t.send("work_started", employer_id="employer-ibn", start_date=await t.today(), job_coach=True)
+    await t.send("withdrawn", reason="moves out of Oss")
+    await t.handle.result()
+    return t.handle
+
+
+@recording("oss-rescreening")
+async def rescreening(env, worker):
+    """Patch ``oss-seed-steps``: an adult with a UWV benefit without capacity is screened again after 24 months
+    (an internal event fired by the re-screening deadline); its screening deadline passes and escalates; withdrawn."""
+    t = await Trajectory.start(
+        env, worker, region="oss", trajectory_id="replay-oss-rescreening",
+        participant={"has_benefit": True, "benefit_source": "uwv", "age_band": "28_plus", "hours_per_week": 8},
+    )
+    await t.send(
+        "screening_completed", capacity=False, reason="no developable work capacity", ladder_step=3,
+        arbeidsdeskundige_id="ad-joris",
+    )
+    await t.sleep(timedelta(days=735))
+    await t.sleep(timedelta(weeks=7))
+    await t.send("withdrawn", reason="chooses day activities only")
     await t.handle.result()
     return t.handle

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from trajectories import config
-from trajectories.api import coaches, errors, figures
+from trajectories.api import agenda, coaches, errors, figures
 from trajectories.api.auth import api_clients, check_route_scopes
 from trajectories.api.clients import ApiClient
 from trajectories.api.limits import RequestLimits
@@ -78,6 +78,7 @@ def create_app(
     app.include_router(router)
     app.include_router(coaches.router)
     app.include_router(figures.router)
+    app.include_router(agenda.router)
     check_route_scopes(app.routes)
     app.add_middleware(RequestLimits)
     return app

@@ -144,6 +144,17 @@ def declares(scope: str) -> Any:
     return Depends(declared)
 
 
+def public(reason: str) -> Any:
+    """For a route no API client calls, authorised otherwise (e.g. an agenda feed by its own feed token):
+    declares that on purpose, so that ``create_app`` accepts it without a scope."""
+
+    def unscoped() -> None:
+        return None
+
+    unscoped.required_scope = f"public: {reason}"  # type: ignore[attr-defined]
+    return Depends(unscoped)
+
+
 async def authorise(request: Request, scope: str) -> ApiClient:
     """The imperative form of :func:`requires`: authenticate the caller and check ``scope``."""
     return allowed(request, authenticate(request, await _bearer(request)), scope)

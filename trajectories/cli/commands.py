@@ -31,6 +31,7 @@ from trajectories import encryption
 from trajectories import handover as handovers
 from trajectories.api.errors import from_temporal, invalid_input
 from trajectories.audit import read_trail, undeliverable
+from trajectories.cli import agenda as agenda_cli
 from trajectories.cli import figures as figures_cli
 from trajectories.cli import forecast as forecast_cli
 from trajectories.cli import render, security
@@ -380,6 +381,7 @@ def parser() -> argparse.ArgumentParser:
     sub.set_defaults(temporal=False)
     as_json(sub)
     figures_cli.register(command, audit_database, as_json)
+    agenda_cli.register(command, audit_database, as_json)
     forecast_cli.register(command)
     security.add_commands(command)
     return top

@@ -121,10 +121,11 @@ def trajectory(console: Console, view: TrajectoryView, now: datetime) -> None:
 
 def listing(console: Console, rows: list[TrajectorySummary]) -> None:
     with_status = any(row.status != "running" for row in rows)  # a column only when it tells something
-    columns = ["region", "trajectory", "state", "coach", "next deadline"] + (["status"] if with_status else [])
+    columns = ["region", "trajectory", "state", "coach", "next deadline", "what"] + (["status"] if with_status else [])
     table = _table(f"{len(rows)} trajectories", *columns)
     for row in rows:
-        cells = [row.region, row.trajectory_id, row.state or "", row.coach_id or "", when(row.next_deadline)]
+        cells = [row.region, row.trajectory_id, row.state or "", row.coach_id or "", when(row.next_deadline),
+                 row.next_deadline_kind or ""]  # fmt: skip
         table.add_row(*cells, *([row.status] if with_status else []))
     _show(console, table)
 
@@ -135,12 +136,13 @@ def overdue_report(console: Console, rows: list[TrajectorySummary], as_of: datet
     for region, coaches in group_overdue(rows).items():
         console.rule(f"[bold]{region}[/bold]", align="left")
         for coach, items in coaches.items():
-            table = _table(f"{coach} ({len(items)})", "trajectory", "state", "deadline (UTC)", "")
+            table = _table(f"{coach} ({len(items)})", "trajectory", "state", "deadline (UTC)", "", "what")
             for item in items:
                 assert item.next_deadline is not None
                 table.add_row(
-                    item.trajectory_id, item.state or "", when(item.next_deadline), relative(item.next_deadline, as_of)
-                )
+                    item.trajectory_id, item.state or "", when(item.next_deadline), relative(item.next_deadline, as_of),
+                    item.next_deadline_kind or "",
+                )  # fmt: skip
             _show(console, table)
 
 

@@ -22,7 +22,8 @@ def _start(trajectory_id: str, **overrides: object) -> dict[str, object]:
 def _to_development(today: date) -> list[dict[str, object]]:
     return [
         {"event": "screening_completed", "actor": "wmo-consultant-1", "capacity": True,
-         "reason": "developable work capacity", "arbeidsdeskundige_id": "arbeidsdeskundige-1"},
+         "reason": "developable work capacity", "arbeidsdeskundige_id": "arbeidsdeskundige-1",
+         "ladder_step": 3},
         {"event": "plan_recorded", "actor": "work-consultant-1", "goals": ["travel independently", "work 4 hours"],
          "work_consultant_id": "work-consultant-1"},
         {"event": "ladder_step_recorded", "actor": "work-consultant-1", "step": 3, "measured_on": today.isoformat()},

@@ -1,14 +1,14 @@
 """The audit trail names the authenticated API client of each row (issue 19, attribution).
 
-Revision ID: 0005_audit_client
-Revises: 0004_absences
+Revision ID: 0006_audit_client
+Revises: 0005_agenda
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_audit_client"
-down_revision = "0004_absences"
+revision = "0006_audit_client"
+down_revision = "0005_agenda"
 branch_labels = None
 depends_on = None
 
