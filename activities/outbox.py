@@ -33,7 +33,8 @@ class Outbox:
     def put(self, kind: str, record_id: str, record: BaseModel) -> bool:
         """Write ``record`` unless it is there already; return whether this call wrote it."""
         target = self.path_for(kind, record_id)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)  # records are 0600 (mkstemp), folders 0700
+        target.parent.mkdir(mode=0o700, exist_ok=True)
         if target.exists():
             return False
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")

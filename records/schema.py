@@ -25,9 +25,15 @@ audit_trail = sa.Table(
     sa.Column("detail", sa.Text, nullable=False, default=""),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("client", sa.String(100), nullable=False, server_default=""),
+    # the hash chain per trajectory (records/chain.py): position, the previous row's hash, this row's hash
+    sa.Column("chain_seq", sa.Integer, nullable=True),
+    sa.Column("previous_hash", sa.String(64), nullable=True),
+    sa.Column("row_hash", sa.String(64), nullable=True),
+    sa.UniqueConstraint("workflow_id", "chain_seq", name="uq_audit_trail_chain"),
 )
 """Who did what on which trajectory, with what result, from where, when (``domain.messages.AuditEntry``).
-``key`` is the entry's stable id: a retried write leaves one row."""
+``key`` is the entry's stable id: a retried write leaves one row. Each trajectory's rows form a hash chain; a
+position is taken once (the unique constraint), so concurrent writers can never fork it."""
 
 absences = sa.Table(
     "absences",

@@ -25,7 +25,6 @@ from tests.amsterdam_steps import (
     to_employed,
 )
 from tests.scenario import COACH, OTHER_COACH, notifications
-from trajectories.outcomes import work_share_per_provider
 
 
 def payments(view, kind):
@@ -309,18 +308,6 @@ async def test_coach_reassigned(env, worker):
     assert view.coach_id == OTHER_COACH
     await t.sleep(timedelta(seconds=1))
     assert notifications(await t.view(), "trajectory_assigned")[0].recipient == OTHER_COACH
-
-
-async def test_work_share_per_provider():
-    def closed(provider, outcome):
-        return {"region": "amsterdam", "closed": True, "case": {"provider_id": provider, "outcome": outcome}}
-
-    views = [closed("p-a", "work"), closed("p-a", "no_work"), closed("p-b", "no_work"),
-             {"region": "amsterdam", "closed": False, "case": {"provider_id": "p-b", "outcome": None}}]
-    shares = work_share_per_provider(views, target_percent=AMSTERDAM.work_share_target_percent)
-    assert shares["p-a"].ended == 2 and shares["p-a"].in_work == 1 and shares["p-a"].percent == 50
-    assert shares["p-a"].meets_target and not shares["p-b"].meets_target
-    assert shares["p-b"].open == 1
 
 
 @pytest.mark.parametrize("index", range(5))

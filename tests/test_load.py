@@ -40,8 +40,10 @@ async def employed_in_almere(t: Trajectory) -> None:
 
 
 async def advice_negative(t: Trajectory) -> None:
+    """A negative advice, then the talk with the candidate that closes the trajectory (seed 003)."""
     await t.to_awaiting_advice()
     await t.send("advice_received", outcome="negative", actor="backend:uwv-gateway")
+    await t.send("advice_talk_recorded", held_on=await t.today(), decision="close")
 
 
 async def withdrawn(t: Trajectory) -> None:
@@ -114,7 +116,7 @@ async def test_a_thousand_trajectories_driven_concurrently(dev_env: WorkflowEnvi
                 if region == "amsterdam":
                     assert [p.kind for p in view.payments] == ["job_coaching"], trajectory_id
                 if path[1] is advice_negative:
-                    assert view.history[-1].event == "advice_received"
+                    assert [h.event for h in view.history[-2:]] == ["advice_received", "advice_talk_recorded"]
                 failed = [
                     e async for e in handle.fetch_history_events()
                     if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED

@@ -17,6 +17,7 @@ from domain.messages import AuditEntry
 from records import open_records
 from records.database import current_revision, head
 from records.schema import metadata
+from trajectories.audit import verify_trail
 
 LEGACY_AUDIT_TRAIL = """
 CREATE TABLE audit_trail (
@@ -65,6 +66,7 @@ def test_an_audit_database_from_before_migrations_is_stamped_and_keeps_its_rows(
     assert log.write(entry()) is False and log.write(entry("trajectory-almere-x:event2")) is True
     with log.records.read() as connection:
         assert current_revision(connection) == head()
+    assert verify_trail(url=f"sqlite:///{path}").intact, "the rows already there were chained by the migration"
 
 
 def test_six_processes_opening_an_empty_database_at_once_all_succeed(tmp_path: Path):

@@ -26,6 +26,18 @@ HOST = "127.0.0.1"
 NAMESPACE = "default"
 STARTUP_TIMEOUT = 60.0
 
+PRIVATE_UMASK = 0o077
+"""Files the service creates (the dev server's database and its WAL files, logs, the records database, outbox
+records, keys and tokens) are its owner's only: 0600, directories 0700."""
+
+
+def private_log(path: Path):
+    """Open ``path`` for appending, created owner-only (0600)."""
+    import os
+
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab")
+
+
 SQLITE_PRAGMAS = ["--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"]
 """About 1.8x the bare-workflow throughput of SQLite's default journal on the dev server (issue 8)."""
 
@@ -116,8 +128,10 @@ class LocalDevServer:
         return dev_server_command(self.database, self.port, extra=headless_flags())
 
     async def start(self) -> Client:
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        with private_log(self.log) as log:
+            self.process = subprocess.Popen(
+                self.command(), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, umask=PRIVATE_UMASK
+            )
         return await connect_when_ready(self.process, self.log, self.address, self.data_converter)
 
     def stop(self, timeout: float = 20) -> None:

@@ -135,7 +135,7 @@ def start_dev_server(state_dir: Path, codec_port: int | None = None) -> tuple[su
     """Start the dev server in its own process group (Ctrl-C reaches only us; we stop it in order)."""
     state_dir.mkdir(parents=True, exist_ok=True)
     log_path = state_dir / "temporal.log"
-    with open(log_path, "ab") as log:
+    with local_server.private_log(log_path) as log:
         process = subprocess.Popen(
             dev_server_command(state_dir, codec_port),
             stdin=subprocess.DEVNULL,
@@ -143,6 +143,7 @@ def start_dev_server(state_dir: Path, codec_port: int | None = None) -> tuple[su
             stderr=subprocess.STDOUT,
             start_new_session=True,
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            umask=local_server.PRIVATE_UMASK,  # its database (temporal.db and WAL files) owner-only, like var/
         )
     logger.info("dev server starting (pid %d), database %s, log %s", process.pid, state_dir / "temporal.db", log_path)
     return process, log_path
@@ -309,6 +310,7 @@ def main() -> None:
     threads can abort a finishing interpreter (exit code 134 after Ctrl-C, temporalio/sdk-python#300).
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    os.umask(local_server.PRIVATE_UMASK)  # every file serve and the processes it starts create: 0600
     loop = asyncio.new_event_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

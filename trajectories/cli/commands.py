@@ -32,9 +32,9 @@ from trajectories import handover as handovers
 from trajectories.api.errors import from_temporal, invalid_input
 from trajectories.audit import read_trail, undeliverable
 from trajectories.cli import agenda as agenda_cli
+from trajectories.cli import audit_verify, render, security
 from trajectories.cli import figures as figures_cli
 from trajectories.cli import forecast as forecast_cli
-from trajectories.cli import render, security
 from trajectories.cli.inputs import InputError, read_json
 from trajectories.commitments import CommitmentChange, read_commitments, set_commitment
 from trajectories.listing import REGIONS, TrajectoryFilter, filter_params, list_trajectories
@@ -381,6 +381,7 @@ def parser() -> argparse.ArgumentParser:
     sub.set_defaults(temporal=False)
     as_json(sub)
     figures_cli.register(command, audit_database, as_json)
+    audit_verify.register(command, audit_database, as_json)
     agenda_cli.register(command, audit_database, as_json)
     forecast_cli.register(command)
     security.add_commands(command)
@@ -425,7 +426,7 @@ async def _run(args: argparse.Namespace, out: Console) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """The console script ``trajectories``; returns the exit code."""
-    args = parser().parse_args(argv)
+    args = parser().parse_args(audit_verify.normalise(sys.argv[1:] if argv is None else argv))
     out, err = Console(), Console(stderr=True, highlight=False)
     try:
         asyncio.run(_run(args, out))

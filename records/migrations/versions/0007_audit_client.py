@@ -1,14 +1,14 @@
 """The audit trail names the authenticated API client of each row (issue 19, attribution).
 
-Revision ID: 0006_audit_client
-Revises: 0005_agenda
+Revision ID: 0007_audit_client
+Revises: 0006_audit_chain
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_audit_client"
-down_revision = "0005_agenda"
+revision = "0007_audit_client"
+down_revision = "0006_audit_chain"
 branch_labels = None
 depends_on = None
 
