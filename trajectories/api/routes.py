@@ -19,7 +19,7 @@ from domain.start import TrajectoryStart
 from trajectories import client as trajectories_client
 from trajectories.api import reads, waits
 from trajectories.api.auth import Authenticated, authenticate, only_its_regions, requires
-from trajectories.api.errors import RESPONSES, ErrorBody, Forbidden, NotFound
+from trajectories.api.errors import RESPONSES, ErrorBody, NotFound
 from trajectories.audit import read_trail
 from trajectories.commitments import CommitmentChange, ProviderCommitments, read_commitments, set_commitment
 from trajectories.listing import REGIONS, STATES, TrajectoryFilter, TrajectorySummary, list_trajectories
