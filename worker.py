@@ -20,8 +20,10 @@ from activities.payments import PaymentActivities
 from activities.projection import ProjectionActivities
 from activities.uwv import UwvActivities
 from domain.policy import override_policies
+from domain.regions import policies
 from records.absences import Roster
-from trajectories import config, encryption
+from service import config
+from trajectories import encryption
 from workflows import SCHEDULED_WORKFLOWS, SERVICE_WORKFLOWS, WORKFLOWS
 
 PASSTHROUGH_MODULES = (
@@ -98,7 +100,7 @@ async def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     overrides = config.policy_overrides()
     if overrides:
-        override_policies(overrides, {region: workflow.policy for region, workflow in WORKFLOWS.items()})
+        override_policies(overrides, policies())
         logging.getLogger("worker").warning("policy overrides in effect (tests and demos only): %s", overrides)
     client = await connect()
     await build_worker(client).run()

@@ -10,7 +10,7 @@ from domain.almere import ALMERE_EVENTS, AlmereCase
 from domain.events import EventContext, EventRejected
 from domain.policy import ALMERE
 from statemachines.almere import AlmereRoute
-from statemachines.diagram import main as diagram_main
+from trajectories.diagrams import main as diagram_main
 
 
 def drive(*payloads):
@@ -62,7 +62,7 @@ def test_closed_route_accepts_nothing():
 
 
 def test_readme_diagrams_are_generated_from_the_machines():
-    assert diagram_main(["--check"]) == 0, "run `python -m statemachines.diagram` and commit README.md"
+    assert diagram_main(["--check"]) == 0, "run `python -m trajectories.diagrams` and commit README.md"
 
 
 def test_readme_event_examples_are_valid_events():

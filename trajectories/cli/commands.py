@@ -25,6 +25,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.absences import AbsenceRefused, AbsenceRequest
 from domain.identifiers import OrganisationId
+from domain.regions import REGION_NAMES
 from trajectories import absences as roster
 from trajectories import client as trajectories_client
 from trajectories import encryption
@@ -37,7 +38,7 @@ from trajectories.cli import figures as figures_cli
 from trajectories.cli import forecast as forecast_cli
 from trajectories.cli.inputs import InputError, read_json
 from trajectories.commitments import CommitmentChange, read_commitments, set_commitment
-from trajectories.listing import REGIONS, TrajectoryFilter, filter_params, list_trajectories
+from trajectories.listing import TrajectoryFilter, filter_params, list_trajectories
 from trajectories.payments import PaymentFilter, PaymentLedger, read_ledger, totals
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -283,9 +284,9 @@ def parser() -> argparse.ArgumentParser:
 
     def region(sub: argparse.ArgumentParser, *, optional: bool = False) -> None:
         if optional:
-            sub.add_argument("--region", choices=REGIONS)
+            sub.add_argument("--region", choices=REGION_NAMES)
         else:
-            sub.add_argument("region", choices=REGIONS, metavar="REGION", help=f"one of {', '.join(REGIONS)}")
+            sub.add_argument("region", choices=REGION_NAMES, metavar="REGION", help=f"one of {', '.join(REGION_NAMES)}")
 
     def as_json(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
