@@ -27,6 +27,10 @@ by the tests; values carry no personal data."""
 
 TRAJECTORY_CLOSED = "TrajectoryClosed"
 """The validator's error type for an event sent to a closed trajectory that has not completed yet."""
+EVENT_NOT_ENCRYPTED = "EventNotEncrypted"
+"""The validator's error type for an event that arrived in plain text (not through the encryption codec)."""
+EVENT_EXPIRED = "EventExpired"
+"""The validator's error type for an event a worker took after its ``Submission`` expired."""
 
 
 def workflow_id_for(region: str, trajectory_id: str) -> str:

@@ -178,14 +178,15 @@ class TrajectoryEffects:
             await self.short_activity(NotificationActivities.send_notification, message, summary)
         self.notifications.append(record)
 
-    def audit_event(self: Engine, name: str, source: str, target: str, actor: str) -> None:
+    def audit_event(self: Engine, name: str, source: str, target: str, actor: str, client: str | None = None) -> None:
         """Queue the audit row of an accepted event: ids and states only, never the event's notes."""
         workflow_id = workflow.info().workflow_id
         update = workflow.current_update_info()
         entry = AuditEntry(
             key=f"{workflow_id}:event{len(self.history)}", workflow_id=workflow_id, kind="event", name=name,
-            actor=actor, result="accepted", origin=f"update {update.name} {update.id}" if update else actor,
-            at=workflow.now(), detail=f"{source} -> {target}",
+            actor=actor, client=client or "", result="accepted",
+            origin=f"update {update.name} {update.id}" if update else actor, at=workflow.now(),
+            detail=f"{source} -> {target}",
         )  # fmt: skip
         if workflow.patched(PROJECTION_PATCH):
             self.project("audit", entry)

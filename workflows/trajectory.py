@@ -15,10 +15,11 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from temporalio import workflow
+from temporalio.common import RawValue
 from temporalio.exceptions import ApplicationError
 
 from workflows.arming import TrajectoryDeadlines
-from workflows.contract import TRAJECTORY_CLOSED, workflow_id_for
+from workflows.contract import EVENT_EXPIRED, EVENT_NOT_ENCRYPTED, TRAJECTORY_CLOSED, workflow_id_for
 from workflows.deadlines import DeadlineBook
 from workflows.effects import Effect, TrajectoryEffects
 from workflows.patches import AUDIT_EVENTS_PATCH, RunPatches
@@ -28,7 +29,7 @@ from workflows.state import StateField, TrajectoryState
 from workflows.visibility import TrajectoryVisibility
 
 with workflow.unsafe.imports_passed_through():
-    from pydantic import BaseModel
+    from pydantic import BaseModel, ValidationError
 
     from domain.continuation import TrajectoryContinuation, TrajectoryInput
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
@@ -37,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.policy import WORKING_DAYS_PATCH, RegionPolicy, effective_policy
     from domain.records import Notify, Pay, PayStream, PaySupervisionFee, SendEvent, TrajectoryView, TransitionRecord
     from domain.start import TrajectoryStart
+    from domain.submission import SUBMISSION_FIELD, Submission, was_encrypted
     from statemachines.route import Route
 
 __all__ = ["TrajectoryInput", "TrajectoryWorkflow"]
@@ -95,16 +97,42 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
     # ``@workflow.run`` must be declared on each region's class, which is the ``@workflow.defn``. ----
 
     @workflow.update
-    def submit_event(self, payload: Any) -> TrajectoryView:
+    def submit_event(self, payload: RawValue) -> TrajectoryView:
         """Apply a domain event ``{"event": ..., ..., "actor": ...}`` and return the view.
 
-        Typed ``Any`` so that any JSON reaches the validator, which refuses a non-object as ``EventInvalid``
-        (a ``dict`` hint would let the data converter refuse it with a bare pydantic message)."""
-        return self.accept_event(payload)
+        Taken raw so that the validator sees whether it arrived encrypted, and so that any JSON reaches it,
+        which refuses a non-object as ``EventInvalid`` (a ``dict`` hint would let the data converter refuse
+        it with a bare pydantic message). The API adds a ``submission`` field (who submitted it and until
+        when, :class:`Submission`); callers of the Update without it record no client."""
+        event, submission = self.unwrap(payload)
+        return self.accept_event(event, submission)
 
     @submit_event.validator
-    def check_event(self, payload: Any) -> None:
-        self.validate_event(payload)
+    def check_event(self, payload: RawValue) -> None:
+        if not was_encrypted(payload.payload):
+            raise ApplicationError(
+                "the event was not encrypted with a payload key this worker knows: it was not applied (use a "
+                "client with the trajectories' data converter)",
+                {"reason": "not_encrypted", "allowed_events": [], "fields": []},
+                type=EVENT_NOT_ENCRYPTED,
+                non_retryable=True,
+            )
+        try:
+            event, submission = self.unwrap(payload)
+        except ValidationError as error:
+            raise self.rejection(
+                EventRejected("invalid", f"invalid submission: {error.errors()[0]['msg']}", fields=[SUBMISSION_FIELD])
+            ) from None
+        self.validate_event(event, submission)
+
+    @staticmethod
+    def unwrap(payload: RawValue) -> tuple[Any, Submission | None]:
+        """The event as JSON values (the catalogue decides what it is) and the API's submission, if any."""
+        value = workflow.payload_converter().from_payload(payload.payload)
+        if not isinstance(value, dict) or SUBMISSION_FIELD not in value:
+            return value, None
+        event = dict(value)
+        return event, Submission.model_validate(event.pop(SUBMISSION_FIELD))
 
     @workflow.query(name="view")
     def current_view(self) -> TrajectoryView:
@@ -168,7 +196,7 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         except TimeoutError:  # asyncio.TimeoutError is this since Python 3.11
             self.fire_due(workflow.now())
 
-    def validate_event(self, payload: Any) -> None:
+    def validate_event(self, payload: Any, submission: Submission | None = None) -> None:
         """Update validator: reject unknown, not-allowed and invalid events before they enter history.
 
         A closed trajectory may still be finishing its last activities (an audit row, a notification): it
@@ -180,24 +208,31 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
                 type=TRAJECTORY_CLOSED,
                 non_retryable=True,
             )
+        if submission is not None and submission.expires_at is not None and workflow.now() > submission.expires_at:
+            raise ApplicationError(
+                f"the event expired at {submission.expires_at.isoformat()} before a worker took it; it was not applied",
+                {"reason": "expired", "allowed_events": self.allowed_events(), "fields": []},
+                type=EVENT_EXPIRED,
+                non_retryable=True,
+            )
         try:
             self.parse(payload)
         except EventRejected as rejected:
             raise self.rejection(rejected) from None
 
-    def accept_event(self, payload: Any) -> TrajectoryView:
+    def accept_event(self, payload: Any, submission: Submission | None = None) -> TrajectoryView:
         """Update handler: drive the machine with the event; deadlines and effects follow from its hooks."""
         try:
             event = self.parse(payload)
         except EventRejected as rejected:  # only if state changed between validation and handling
             raise self.rejection(rejected) from None
-        self.apply(event.name, event, event.actor)
+        self.apply(event.name, event, event.actor, client=submission.client if submission else None)
         self.publish()  # state, coach and attempts are searchable at once, even when no timer changes
         return self.view()
 
-    def apply(self, name: str, payload: EventBase | None, actor: str) -> None:
+    def apply(self, name: str, payload: EventBase | None, actor: str, client: str | None = None) -> None:
         """Send ``name`` to the machine, arm and clear what its table says, drop deadlines of the states left, and
-        record the transition."""
+        record the transition (with the API client that submitted it, beside the actor it claims)."""
         source = self.route.state_id
         self.route.send(name, payload=payload)
         target = self.route.state_id
@@ -206,10 +241,10 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         if self.payment_streams:
             self.money.follow(target)
         self.history.append(
-            TransitionRecord(at=workflow.now(), event=name, from_state=source, to_state=target, actor=actor)
+            TransitionRecord(at=workflow.now(), event=name, from_state=source, to_state=target, actor=actor, client=client)
         )
         if workflow.patched(AUDIT_EVENTS_PATCH):
-            self.audit_event(name, source, target, actor)
+            self.audit_event(name, source, target, actor, client)
         if self.patches.record_facts:
             self.project_fact(name, payload, source)
 
