@@ -25,7 +25,7 @@ from benchmarks.bare import BareLifecycle, waiting_plan
 from benchmarks.lifecycles import OSS, start_input
 from benchmarks.report import Row
 from benchmarks.servers import DevServer
-from trajectories import config
+from service import config
 from trajectories.client import start_trajectory
 
 MB = 2**20

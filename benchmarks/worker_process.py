@@ -14,7 +14,7 @@ from temporalio.worker import Worker
 
 from benchmarks.bare import BareLifecycle, BareNoOp, bare_effect
 from benchmarks.servers import data_converter
-from trajectories import config
+from service import config
 from worker import build_worker, workflow_runner
 
 

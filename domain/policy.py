@@ -11,9 +11,21 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain.calendar import Roll, WorkingDays
+from domain.payments import PaymentRule
+from domain.rates import ALMERE_PAYMENTS
+
+WORKING_DAYS = WorkingDays(roll={"supervision_fee": Roll.PREVIOUS, "payment:*": Roll.PREVIOUS})
+"""Deadlines at 08:30 on working days in Amsterdam; a payment due on a weekend or holiday (every payment stream,
+and the quarterly fee of Almere's runs from before ``payment-streams``) is ordered on the working day before."""
+
+WORKING_DAYS_PATCH = "working-days"
+"""The patch under which Almere's deadlines moved to working days (asked by every run since)."""
+
+WORKING_DAYS_EVERY_ROUTE_PATCH = "working-days-every-route"
+"""The patch under which Amsterdam's, Oss's and Rijk van Nijmegen's deadlines moved to working days."""
 
 
 class RegionPolicy(BaseModel):
@@ -32,10 +44,16 @@ class RegionPolicy(BaseModel):
     """Tries of one notification before it is recorded undeliverable and raised to operations (about 3 hours
     with the backoff below: 1 s doubling up to ``notification_retry_max_interval``)."""
     notification_retry_max_interval: timedelta = timedelta(hours=1)
+    payment_rules: dict[str, PaymentRule] = Field(default_factory=dict)
+    """What the region pays, by rule name, with rates and the dates they take effect (``domain/rates.py``)."""
     working_days: WorkingDays | None = None
     """Deadlines fall due at the start of a working day in Europe/Amsterdam (``domain.calendar``); ``None``:
-    at the moment the route's arithmetic gives (midnight UTC for a date). Almere's policy switches it on; each
-    other route switches it on in its policy once its tests expect working-day moments."""
+    at the moment the route's arithmetic gives (midnight UTC for a date). Every route's policy switches it on
+    (:data:`WORKING_DAYS`)."""
+    working_days_patch: str = WORKING_DAYS_PATCH
+    """The ``workflow.patched`` name under which this region's working days apply: runs that started before it
+    keep the moments they had (Almere's since ``working-days``, the other routes' since
+    ``working-days-every-route``). A region switching working days on names a new patch here."""
     escalation_to: Literal["team_lead", "other_advisor"] = "team_lead"
     """Who hears of a missed deadline: the team lead, or (a region where two advisors own every trajectory and
     stand in for each other) the advisor who is not the trajectory's coach, named in ``advisor_ids``. A coach
@@ -103,9 +121,12 @@ class AlmerePolicy(EmploymentPolicy):
     contract_renewal_notice: timedelta = timedelta(weeks=6)
     permanent_hire_after_months: int = 24
     permanent_hire_notice_months: int = 3
-    working_days: WorkingDays | None = WorkingDays(roll={"supervision_fee": Roll.PREVIOUS})
-    """Deadlines at 08:30 on working days in Amsterdam; the quarterly fee due on a weekend or holiday is ordered
-    on the working day before it, not after."""
+    payment_rules: dict[str, PaymentRule] = Field(default_factory=lambda: dict(ALMERE_PAYMENTS))
+    contract_end_decision_within: timedelta = timedelta(weeks=2)
+    """(default) An unrenewed contract has ended: the coach decides (renew, permanent, end) within this."""
+    contract_end_decision_escalation_after: timedelta = timedelta(weeks=1)
+    """(default) …and the team lead is told when nobody decided this long after that."""
+    working_days: WorkingDays | None = WORKING_DAYS
 
 
 ALMERE = AlmerePolicy()

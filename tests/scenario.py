@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from temporalio.client import Client, WorkflowHandle
@@ -26,6 +26,19 @@ def working_due(nominal: datetime, deadline: str = "", policy: Any = None) -> da
 
     calendar = (policy or ALMERE).working_days
     return calendar.due(deadline, nominal)[0] if calendar else nominal
+
+
+def first_day(after: date, fits: Any, within: int = 60) -> date:
+    """The first day after ``after`` (within ``within`` days) for which ``fits(day)`` holds: tests and recordings
+    pick, from today's virtual date, a start whose deadlines land on a weekend or a holiday."""
+    return next(after + timedelta(days=n) for n in range(1, within) if fits(after + timedelta(days=n)))
+
+
+def ordered_ahead(day: date, policy: Any) -> bool:
+    """``day`` is a Sunday whose payment, under ``policy``'s working days, is ordered on the Friday before (two
+    days ahead: the Saturday it covers has not yet passed)."""
+    due = working_due(datetime.combine(day, datetime.min.time(), tzinfo=UTC), "payment:x", policy)
+    return day.weekday() == 6 and due.date() == day - timedelta(days=2)
 
 
 COACH = "coach-anna"
@@ -136,7 +149,8 @@ class Trajectory:
 
     async def send(self, event: str, actor: str = COACH, **fields: Any) -> TrajectoryView:
         payload = {"event": event, "actor": actor, **{k: _json(v) for k, v in fields.items()}}
-        return await self.handle.execute_update("submit_event", payload, result_type=TrajectoryView)
+        self.last_view = await self.handle.execute_update("submit_event", payload, result_type=TrajectoryView)
+        return self.last_view
 
     async def view(self) -> TrajectoryView:
         return await self.handle.query("view", result_type=TrajectoryView)
@@ -180,6 +194,10 @@ class Trajectory:
         return await self.start_trial()
 
     async def sign_contract(self, *, hours: float = 32, months: int = 12) -> TrajectoryView:
+        """Sign a contract from today; the wage value is assessed first (55 %) when it was not yet."""
+        last = getattr(self, "last_view", None) or await self.view()  # the last Update's view: no extra query
+        if last.case.get("wage_value_percent") is None:
+            await self.send("wage_value_assessed", wage_value_percent=55)
         begin = await self.today()
         end = begin.replace(year=begin.year + months // 12) + timedelta(days=1)
         return await self.send("contract_signed", start_date=begin, end_date=end, hours_per_week=hours)

@@ -1,6 +1,7 @@
 """Kill test (issue 19): the worker and the dev server are killed while backends retry every event with its
 ``Idempotency-Key`` through the HTTP API. Afterwards no event is lost and none applied twice, each accepted
-event has exactly one audit row (naming the client), and no workflow task failed.
+event has exactly one audit row (naming the client), the trajectory's hash chain is intact, and no workflow task
+failed.
 
 Marked ``crash``: run by ``.ci/run`` as its own step (``pytest -m crash``), not by a plain ``pytest``.
 """
@@ -22,7 +23,7 @@ from tests.processes import DevServer, WorkerProcess
 from tests.scenario import COACH, OTHER_COACH, start_input
 from trajectories.api import create_app
 from trajectories.api.server import bind, serving
-from trajectories.audit import read_trail
+from trajectories.audit import read_trail, verify_trail
 
 pytestmark = pytest.mark.crash
 
@@ -64,7 +65,7 @@ async def test_killed_worker_and_server_lose_and_double_nothing(tmp_path: Path) 
     client = await dev.start()
     queue = f"kill-{uuid.uuid4().hex[:8]}"
     worker = WorkerProcess(dev.address, queue, tmp_path / "outbox")
-    audit_url = worker.env["TRAJECTORIES_AUDIT_URL"] = f"sqlite:///{tmp_path / 'audit.db'}"
+    audit_url = worker.env["TRAJECTORIES_RECORDS_URL"] = f"sqlite:///{tmp_path / 'audit.db'}"
     worker.start()
     app = create_app(
         tokens=[TOKEN], task_queue=queue, audit_url=audit_url,
@@ -112,6 +113,8 @@ async def test_killed_worker_and_server_lose_and_double_nothing(tmp_path: Path) 
                     assert [(r.name, r.client) for r in rows if r.kind == "event"] == [
                         (event, "local-token-1") for event in events
                     ], "one audit row per accepted event"
+                    chain = verify_trail(handle.id, audit_url)
+                    assert chain.intact and chain.rows >= len(rows), chain.breaks
         assert statuses[503] + statuses[504] + statuses[0] > 0, f"the kills must have been felt: {statuses}"
     finally:
         worker.kill()

@@ -26,6 +26,7 @@ from worker import build_worker
 
 ALMERE_TOKEN = "almere-backend-token-0123456789"
 READER_TOKEN = "amsterdam-reader-token-0123456789"
+FINANCE_TOKEN = "almere-finance-token-0123456789"
 REGIONS = ["almere", "amsterdam", "oss", "rijk_van_nijmegen"]
 
 
@@ -36,6 +37,7 @@ def client(name: str, token: str, scopes: list[str], regions: list[str]) -> ApiC
 CLIENTS = [
     client("almere-backend", ALMERE_TOKEN, ["trajectories:read", "trajectories:start", "events:submit"], ["almere"]),
     client("amsterdam-reader", READER_TOKEN, ["trajectories:read"], ["amsterdam"]),
+    client("almere-finance", FINANCE_TOKEN, ["payments:read", "figures:read", "coaches:manage"], ["almere"]),
 ]
 
 
@@ -78,6 +80,30 @@ async def test_a_client_acts_only_with_its_scopes_in_its_regions(env, http):
     everywhere = await http.get("/trajectories", headers=almere)
     assert everywhere.status_code == 403 and everywhere.json()["fields"] == ["region"]
     assert (await http.get("/trajectories?region=almere", headers=almere)).status_code != 403  # (no visibility here)
+
+
+async def test_ledger_figures_and_hand_overs_need_their_scope_and_stay_in_the_clients_regions(env, http):
+    reader, finance = bearer(READER_TOKEN), bearer(FINANCE_TOKEN)
+    for path in ("/payments", "/payments.csv?region=amsterdam"):
+        refused = await http.get(path, headers=reader)
+        assert refused.status_code == 403 and "'payments:read'" in refused.json()["message"], path
+    for path in ("/payments", "/payments.csv", "/payments?region=amsterdam", "/figures.csv?region=oss"):
+        elsewhere = await http.get(path, headers=finance)
+        assert elsewhere.status_code == 403 and elsewhere.json()["fields"] == ["region"], path
+    ledger = await http.get("/payments?region=almere", headers=finance)
+    assert ledger.status_code == 200, ledger.text
+    [read] = [row for row in read_trail("payments:almere") if row.client == "almere-finance"]
+    assert (read.kind, read.name, read.result) == ("read", "payments", "read")
+
+    coach = f"coach-{uuid.uuid4().hex[:8]}"
+    order = {"to_coach": OTHER_COACH, "actor": "team-lead-almere"}
+    for body in (order, order | {"region": "amsterdam"}):
+        refused = await http.post(f"/coaches/{coach}/handover", json=body, headers=finance)
+        assert refused.status_code == 403 and refused.json()["fields"] == ["region"], refused.text
+    no_scope = await http.post(f"/coaches/{coach}/handover", json=order | {"region": "almere"}, headers=bearer(ALMERE_TOKEN))
+    assert no_scope.status_code == 403 and "'coaches:manage'" in no_scope.json()["message"]
+    accepted = await http.post(f"/coaches/{coach}/handover", json=order | {"region": "almere"}, headers=finance)
+    assert accepted.status_code == 202, accepted.text
 
 
 def test_every_route_declares_a_scope():

@@ -19,6 +19,7 @@ from temporalio.common import RawValue, RetryPolicy, SearchAttributePair, TypedS
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows.deadlines import DeadlineBook
+from workflows.payments import PAYMENT_CORRECTIONS_PATCH, PAYMENT_STREAMS_PATCH, PaymentBook
 from workflows.visibility import (
     COACH_ID,
     MATCH_ATTEMPTS,
@@ -50,7 +51,8 @@ with workflow.unsafe.imports_passed_through():
         delivered_entry,
         notification_audit_entry,
     )
-    from domain.policy import RegionPolicy, effective_policy
+    from domain.payments import local_date
+    from domain.policy import WORKING_DAYS_PATCH, RegionPolicy, effective_policy
     from domain.projection import Projection
     from domain.records import (
         Deadline,
@@ -59,6 +61,7 @@ with workflow.unsafe.imports_passed_through():
         Notify,
         Pay,
         PaymentRecord,
+        PayStream,
         PaySupervisionFee,
         Recipient,
         SendEvent,
@@ -120,10 +123,11 @@ that queued them, instead of three events and a further workflow task per activi
 employment went from about 60 events to about 30; see BENCHMARKS.md). Runs that started before this
 change keep regular activities to their end (``workflow.patched`` is asked once, at the start of a run)."""
 
-WORKING_DAYS_PATCH = "working-days"
-"""Deadlines fall due at the start of a working day in Europe/Amsterdam, off weekends and Dutch public holidays
-(``policy.working_days``, computed by the deadline book); runs from before keep midnight-UTC and exact-interval
-deadlines to their end. Asked once, when the run is constructed, before the first hook arms a deadline."""
+# WORKING_DAYS_PATCH ("working-days", in domain.policy): deadlines fall due at the start of a working day in
+# Europe/Amsterdam, off weekends and Dutch public holidays (``policy.working_days``, computed by the deadline book);
+# runs from before keep midnight-UTC and exact-interval deadlines to their end. Asked once, when the run is
+# constructed, before the first hook arms a deadline; a region whose working days came later (``policy
+# .working_days_patch``, e.g. ``working-days-every-route``) asks its own patch too.
 
 NEXT_DEADLINE_KIND_PATCH = "next-deadline-kind"
 """``NextDeadlineKind`` says what is due at ``NextDeadline``; it goes into the upsert that moves
@@ -172,12 +176,15 @@ class TrajectoryWorkflow:
             resumed = TrajectorySnapshot(case={}, deadlines={}, history=[], notifications=[], payments=[], sequence=0)
         self.start = start
         self.case = case
-        calendar = self.policy.working_days if workflow.patched(WORKING_DAYS_PATCH) else None
+        on_working_days = workflow.patched(WORKING_DAYS_PATCH) and workflow.patched(self.policy.working_days_patch)
+        calendar = self.policy.working_days if on_working_days else None
         self.deadlines = DeadlineBook(resumed.deadlines, calendar)
         self.history = list(resumed.history)
         self.notifications = list(resumed.notifications)
         self.payments = list(resumed.payments)
         self.sequence = resumed.sequence
+        self.money = PaymentBook(self, resumed.streams)
+        self.payment_streams = False  # decided at the start of the run (PAYMENT_STREAMS_PATCH)
         self.effects: list[_Effect] = []
         self.local_effects = False  # decided at the start of the run (LOCAL_EFFECTS_PATCH)
         self.publish_kind = False  # decided at the start of the run (NEXT_DEADLINE_KIND_PATCH)
@@ -195,6 +202,9 @@ class TrajectoryWorkflow:
         self.route = self.route_class(case, self.policy, listeners=[self])
 
     # --- what region workflows provide -------------------------------------------------------------
+
+    def run_started(self) -> None:
+        """Called once a run knows which patches it runs under (e.g. to switch on a newer validation)."""
 
     def new_case(self, start: TrajectoryStart) -> BaseModel:
         """The route's case model at the start of a trajectory."""
@@ -260,7 +270,10 @@ class TrajectoryWorkflow:
         if self.record_facts and workflow.info().continued_run_id is None:
             self.project_fact(REFERRED, None, None)
         self.record_agenda = workflow.patched(PROJECTION_PATCH) and workflow.patched(AGENDA_PATCH)
+        self.payment_streams = workflow.patched(PAYMENT_STREAMS_PATCH)
+        self.money.corrections = self.payment_streams and workflow.patched(PAYMENT_CORRECTIONS_PATCH)
         self.projected_deliveries = workflow.patched(PROJECTION_PATCH) and workflow.patched(PROJECTED_DELIVERIES_PATCH)
+        self.run_started()
         while True:
             self.publish()
             self.project_agenda()
@@ -342,6 +355,8 @@ class TrajectoryWorkflow:
         self.route.send(name, payload=payload)
         target = self.route.state_id
         self.deadlines.keep_in_scope(target)
+        if self.payment_streams:
+            self.money.follow(target)
         self.history.append(
             TransitionRecord(
                 at=workflow.now(), event=name, from_state=source, to_state=target, actor=actor, client=client
@@ -424,6 +439,8 @@ class TrajectoryWorkflow:
                 self.pay("supervision_fee", action.amount, period_start=period_start)
             elif isinstance(action, Pay):
                 self.pay(action.kind, action.amount, period_start=period_start)
+            elif isinstance(action, PayStream):
+                self.money.fire(action.key)
             elif isinstance(action, SendEvent) and action.event in self.route.allowed_now():
                 self.apply(action.event, None, actor="system:deadline")
 
@@ -651,6 +668,23 @@ class TrajectoryWorkflow:
             )
         )
 
+    def order_payment(self, order: PaymentOrder) -> None:
+        """Queue a payment order made by the payment book; it is in the view once the payments system has it."""
+        record = PaymentRecord(
+            id=order.id, kind=order.kind, payee=order.payee, amount=order.amount, period_start=order.period_start,
+            at=order.ordered_at, amount_cents=order.amount_cents, period_end=order.period_end, due=order.due,
+            rule=order.rule,
+        )  # fmt: skip
+        summary = f"{order.kind} {order.amount} to {order.payee}"
+        if workflow.patched(PROJECTION_PATCH):
+            self.project("payments", order)  # the ledger row, in this workflow task's one projection write
+        self.effects.append(
+            _Effect(
+                run=lambda: self.short_activity(PaymentActivities.order_payment, order, summary),
+                done=lambda: self.payments.append(record),
+            )
+        )
+
     def request_uwv_advice(self, kind: str = "sheltered_work_advice") -> None:
         """File a request with UWV: the sheltered-work advice, or (``reexamination``) a re-examination."""
         request = UwvAdviceRequest(
@@ -759,6 +793,7 @@ class TrajectoryWorkflow:
             notifications=self.notifications,
             payments=self.payments,
             sequence=self.sequence,
+            streams=self.money.streams,
         )
 
     # --- facts every route has ------------------------------------------------------------------------
@@ -766,6 +801,11 @@ class TrajectoryWorkflow:
     @property
     def today(self) -> date:
         return workflow.now().date()
+
+    @property
+    def local_today(self) -> date:
+        """Today in Europe/Amsterdam: the date payments count in."""
+        return local_date(workflow.now())
 
     @property
     def coach_id(self) -> str:

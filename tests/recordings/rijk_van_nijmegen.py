@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain.dates import add_months, start_of_day
 from domain.rijk_van_nijmegen import RIJK_VAN_NIJMEGEN as POLICY
 from tests.recordings import recording
 from tests.rijk_van_nijmegen_steps import (
     BUSINESS_CONSULTANT,
     JOB_COACH,
+    PROVIDER,
     NijmegenTrajectory,
 )
+from tests.scenario import first_day, ordered_ahead
 from workflows.provider_meeting import ProviderMeetingInput, ProviderMeetingReminder
 
 
@@ -93,6 +96,56 @@ async def provider_meeting_stand_ins(env, worker):
 async def provider_meeting(env, worker):
     """Recorded before the ``notification-undeliverable`` patch; re-recording it takes the newer path."""
     return await remind_providers(env, worker, "provider-meeting-replay")
+
+
+@recording("rijk-van-nijmegen-payments")
+async def payments(env, worker):
+    """Since ``payment-streams``: monthly attendance of the basic arrangement paid per half-day, the development
+    arrangement paid monthly pro rata, a pause that pays nothing, a retry paid anew, the evaluation that ends it."""
+    t = await NijmegenTrajectory.begin(env, worker, trajectory_id="replay-nijmegen-payments")
+    await t.send("indication_requested", provider_id=PROVIDER)
+    await t.case_meeting("basic_plus_wage_value")
+    await t.submit_plan()
+    await t.agree_plan()
+    await t.sleep(timedelta(days=40))
+    month = (await t.today()).replace(day=1) - timedelta(days=1)
+    await t.send("attendance_reported", actor=f"backend:{PROVIDER}", month=month.isoformat()[:7], half_days=22)
+    await t.sleep(timedelta(days=30))
+    await t.send("arrangement_paused", reason="illness")
+    await t.sleep(timedelta(days=40))
+    await t.send("arrangement_resumed")
+    await t.sleep(timedelta(days=50))
+    await t.send("arrangement_retried", reason="started too early")
+    await t.submit_plan()
+    await t.agree_plan(months=6)
+    await t.sleep(timedelta(days=200))
+    await t.send("evaluation_completed", goals_met=True, next_step="volunteering")
+    await t.handle.result()
+    return t.handle
+
+
+@recording("rijk-van-nijmegen-working-days")
+async def working_days(env, worker):
+    """Patch ``working-days-every-route``: the case meeting and plan deadlines fall due at 08:30 in Amsterdam on
+    working days; the first month of the development arrangement runs to a Saturday and is paid on the Friday
+    before; the arrangement pauses that Friday, so Friday and Saturday are taken back (``payment-corrections``),
+    and resumes."""
+    t = await NijmegenTrajectory.begin(env, worker, trajectory_id="replay-nijmegen-working-days")
+    await t.send("indication_requested", provider_id=PROVIDER)
+    await t.sleep(timedelta(weeks=5))
+    await t.case_meeting("basic_plus_wage_value")
+    await t.submit_plan()
+    begin = first_day(await t.today(), lambda day: ordered_ahead(add_months(day, 1), POLICY))
+    await t.sleep_until(start_of_day(begin) + timedelta(hours=11))
+    await t.agree_plan()
+    await t.sleep_until(start_of_day(add_months(begin, 1) - timedelta(days=2)) + timedelta(hours=11))
+    await t.send("arrangement_paused", reason="illness")
+    await t.sleep(timedelta(days=12))
+    await t.send("arrangement_resumed")
+    await t.sleep(timedelta(days=40))
+    await t.send("withdrawn", reason="moves away")
+    await t.handle.result()
+    return t.handle
 
 
 @recording("rijk-van-nijmegen-seed-steps")

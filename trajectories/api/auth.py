@@ -131,6 +131,16 @@ def allowed(request: Request, client: ApiClient, scope: str) -> ApiClient:
     return client
 
 
+def only_its_regions(caller: ApiClient, region: str | None) -> None:
+    """A query over regions (``region=...``, none for all) by a client limited to some regions must name one of
+    them: 403 ``Forbidden`` naming ``region`` otherwise."""
+    if not caller.serves(region or "*"):
+        raise Forbidden(
+            f"client {caller.name!r} acts only in its regions ({', '.join(sorted(caller.regions))}): add region=...",
+            fields=["region"],
+        )
+
+
 def declares(scope: str) -> Any:
     """For a route that checks its scope itself with :func:`authorise` (e.g. one that answers a page without a
     token and data with one): declares the scope so that ``create_app`` sees it; checks nothing."""

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from domain.figures import Figures
 from trajectories import figures as figure_reading
 from trajectories.api import reads
-from trajectories.api.auth import Authenticated, authorise, declares, requires
+from trajectories.api.auth import Authenticated, authorise, declares, only_its_regions, requires
 from trajectories.api.errors import RESPONSES, NotFound, Unprocessable
 from trajectories.listing import REGIONS
 
@@ -79,6 +79,7 @@ async def figures(request: Request, period: Annotated[Period, Query()]) -> Figur
     if wants_page(request):
         return HTMLResponse(_page())
     caller = await authorise(request, "figures:read")
+    only_its_regions(caller, period.region)
     answer = _figures(request, period)
     await reads.record(request, caller, "figures", f"figures:{period.region or 'all'}")
     return answer
@@ -91,6 +92,7 @@ async def figures(request: Request, period: Annotated[Period, Query()]) -> Figur
     dependencies=[requires("figures:read")],
 )
 def figures_csv(request: Request, caller: Authenticated, period: Annotated[Period, Query()]) -> PlainTextResponse:
+    only_its_regions(caller, period.region)
     figures = _figures(request, period)
     reads.record_sync(request, caller, "figures.csv", f"figures:{period.region or 'all'}")
     body = figure_reading.to_csv(figures)

@@ -18,11 +18,13 @@ from domain.records import TrajectoryView
 from domain.start import TrajectoryStart
 from trajectories import client as trajectories_client
 from trajectories.api import reads, waits
-from trajectories.api.auth import Authenticated, authenticate, requires
-from trajectories.api.errors import RESPONSES, ErrorBody, Forbidden, NotFound
+from trajectories.api.auth import Authenticated, authenticate, only_its_regions, requires
+from trajectories.api.errors import RESPONSES, ErrorBody, NotFound
 from trajectories.audit import read_trail
 from trajectories.commitments import CommitmentChange, ProviderCommitments, read_commitments, set_commitment
 from trajectories.listing import REGIONS, STATES, TrajectoryFilter, TrajectorySummary, list_trajectories
+from trajectories.payments import PaymentFilter, PaymentLedger, read_ledger, to_csv
+from trajectories.payments import totals as ledger_totals
 from workflows import WORKFLOWS
 from workflows.trajectory import workflow_id_for
 
@@ -192,11 +194,7 @@ async def trajectories(
 ) -> TrajectoryList:
     """Filter by region, state, coach, open/closed; ``overdue=true`` keeps the open ones whose next deadline
     lies before ``as_of`` (default: now). A client limited to some regions must name one of them."""
-    if not caller.serves(trajectory_filter.region or "*"):
-        raise Forbidden(
-            f"client {caller.name!r} may list only its regions ({', '.join(sorted(caller.regions))}): add region=...",
-            fields=["region"],
-        )
+    only_its_regions(caller, trajectory_filter.region)
     now = datetime.now(UTC)  # one moment for the query shown and the query run
     rows = await list_trajectories(client, trajectory_filter, now=now)
     return TrajectoryList(query=trajectory_filter.query(now), trajectories=rows)
@@ -215,6 +213,38 @@ def audit(region: KnownRegion, trajectory_id: TrajectoryIdPath, caller: Authenti
     trail = AuditTrail(workflow_id=workflow_id, entries=read_trail(workflow_id, request.app.state.audit_url))
     reads.record_sync(request, caller, "audit", workflow_id)
     return trail
+
+
+@router.get(
+    "/payments",
+    summary="The payment ledger: every payment order, with totals per payee and per quarter (cents)",
+    dependencies=[requires("payments:read")],
+)
+def payments(selection: Annotated[PaymentFilter, Query()], caller: Authenticated, request: Request) -> PaymentLedger:
+    """Read from the records database, not from Temporal: it answers beyond Temporal's retention. ``from`` and
+    ``to`` bound the due date (both included); totals are per payee and per quarter of the due date. A client
+    limited to some regions names one (``region``); the read is an audit row."""
+    only_its_regions(caller, selection.region)
+    orders = read_ledger(selection, request.app.state.audit_url)
+    reads.record_sync(request, caller, "payments", f"payments:{selection.region or 'all'}")
+    return PaymentLedger(payments=orders, totals=ledger_totals(orders))
+
+
+@router.get(
+    "/payments.csv",
+    summary="The payment ledger as CSV (one row per order; amounts in cents and euros)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+    dependencies=[requires("payments:read")],
+)
+def payments_csv(selection: Annotated[PaymentFilter, Query()], caller: Authenticated, request: Request) -> Response:
+    only_its_regions(caller, selection.region)
+    orders = read_ledger(selection, request.app.state.audit_url)
+    reads.record_sync(request, caller, "payments.csv", f"payments:{selection.region or 'all'}")
+    return Response(
+        to_csv(orders), media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="payments.csv"'},
+    )  # fmt: skip
 
 
 ProviderIdPath = Annotated[OrganisationId, Path(description="The day-activities provider's organisation id.")]

@@ -1,14 +1,14 @@
 """The audit trail names the authenticated API client of each row (issue 19, attribution).
 
-Revision ID: 0007_audit_client
-Revises: 0006_audit_chain
+Revision ID: 0008_audit_client
+Revises: 0007_payment_ledger
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_audit_client"
-down_revision = "0006_audit_chain"
+revision = "0008_audit_client"
+down_revision = "0007_payment_ledger"
 branch_labels = None
 depends_on = None
 
