@@ -35,7 +35,9 @@ def error_types(path: Path) -> list[tuple[int, str]]:
             candidates.append(node.args[1])
         elif name == "ApplicationError":
             candidates += [keyword.value for keyword in node.keywords if keyword.arg == "type"]
-        found += [(node.lineno, c.value) for c in candidates if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+        found += [
+            (node.lineno, c.value) for c in candidates if isinstance(c, ast.Constant) and isinstance(c.value, str)
+        ]
     return found
 
 
@@ -76,5 +78,9 @@ def test_a_pydantic_error_names_its_fields():
     problem = problems.invalid_input(
         [{"loc": ("body", "participant", "age_band"), "msg": "Value error, too young", "type": "value_error"}]
     )
-    assert (problem.error, problem.kind, problem.fields) == (ErrorCode.INVALID_INPUT, problems.Kind.INVALID, ["participant.age_band"])
+    assert (problem.error, problem.kind, problem.fields) == (
+        ErrorCode.INVALID_INPUT,
+        problems.Kind.INVALID,
+        ["participant.age_band"],
+    )
     assert problem.message == "field 'participant.age_band': too young"

@@ -87,7 +87,10 @@ def from_temporal(error: Exception) -> Problem | None:
         return from_rejected_event(error)
     if isinstance(error, TrajectoryClosed):
         return Problem(
-            ErrorCode.TRAJECTORY_CLOSED, "the trajectory is closed: no event is allowed", Kind.REFUSED, allowed_events=[]
+            ErrorCode.TRAJECTORY_CLOSED,
+            "the trajectory is closed: no event is allowed",
+            Kind.REFUSED,
+            allowed_events=[],
         )
     if isinstance(error, WorkflowAlreadyStartedError):
         return Problem(
