@@ -77,4 +77,7 @@ def test_each_floor_imports_only_the_floors_below(floor: str):
 def test_the_check_sees_an_import_inside_a_function(tmp_path: Path):
     module = tmp_path / "probe.py"
     module.write_text("def f():\n    from trajectories.listing import TrajectoryFilter\n    import workflows.x\n")
-    assert imported(module) == [(2, "trajectories", "trajectories.listing.TrajectoryFilter"), (3, "workflows", "workflows.x")]
+    assert imported(module) == [
+        (2, "trajectories", "trajectories.listing.TrajectoryFilter"),
+        (3, "workflows", "workflows.x"),
+    ]

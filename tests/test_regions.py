@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from domain.case import TrajectoryCase
 from domain.events import EventCatalog
 from domain.milestones import MILESTONES
 from domain.policy import RegionPolicy
@@ -40,9 +41,7 @@ GENERIC_HOOKS = {"on_enter_state", "on_exit_state", "before_transition", "on_tra
 
 def hooks(cls: type) -> list[str]:
     """The callables on ``cls`` that python-statemachine would bind by name (its naming conventions)."""
-    return sorted(
-        name for name, _ in inspect.getmembers(cls, callable) if name.startswith(STATE_HOOKS + EVENT_HOOKS)
-    )
+    return sorted(name for name, _ in inspect.getmembers(cls, callable) if name.startswith(STATE_HOOKS + EVENT_HOOKS))
 
 
 def misnamed(names: list[str], machine: type[Route]) -> list[str]:
@@ -99,6 +98,7 @@ def test_the_parts_resolve_and_agree(region: Region):
     assert workflow.events is load(region.events) and isinstance(workflow.events, EventCatalog)
     assert workflow.policy is load(region.policy) and isinstance(workflow.policy, RegionPolicy)
     assert workflow.policy.region == machine.region == region.name
+    assert issubclass(workflow.case_class, TrajectoryCase), "the engine reads the shared case fields by type"
 
 
 @ALL
