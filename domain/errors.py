@@ -33,6 +33,8 @@ class ErrorCode(StrEnum):
     INVALID_INPUT = "InvalidInput"
     """Input refused before it reached Temporal; ``fields`` names the offending fields."""
     INVALID_JSON = "InvalidJson"
+    INVALID_UNICODE = "InvalidUnicode"
+    TOO_DEEPLY_NESTED = "TooDeeplyNested"
     UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType"
     UNAUTHORIZED = "Unauthorized"
     FORBIDDEN = "Forbidden"

@@ -27,9 +27,9 @@ from domain.absences import AbsenceRefused, AbsenceRequest
 from domain.errors import ErrorCode
 from domain.identifiers import OrganisationId
 from domain.regions import REGION_NAMES
+from service import encryption
 from trajectories import absences as roster
 from trajectories import client as trajectories_client
-from trajectories import encryption
 from trajectories import handover as handovers
 from trajectories.audit import read_trail, undeliverable
 from trajectories.cli import agenda as agenda_cli
