@@ -20,16 +20,22 @@ from activities.payments import PaymentActivities
 from activities.projection import ProjectionActivities
 from activities.uwv import UwvActivities
 from domain.policy import override_policies
+from domain.regions import policies
 from records.absences import Roster
 from trajectories import config, encryption
 from workflows import SCHEDULED_WORKFLOWS, SERVICE_WORKFLOWS, WORKFLOWS
 
 PASSTHROUGH_MODULES = (
     "statemachine", "pydantic", "pydantic_core", "domain", "statemachines", "activities", "holidays", "tzdata",
+    "workflows.trajectory", "workflows.deadlines", "workflows.employment", "workflows.visibility", "workflows.payments",
 )  # fmt: skip
 """Modules the sandbox shares instead of re-importing per run: pure code (python-statemachine resolves a
 path at import and does not import inside the sandbox at all; ``holidays`` computes the Dutch public holidays
-for ``domain.calendar`` and ``tzdata`` holds Europe/Amsterdam's rules, both read once per process)."""
+for ``domain.calendar`` and ``tzdata`` holds Europe/Amsterdam's rules, both read once per process), and the
+engine the routes share (``workflows.trajectory``, its deadline and payment books, employment, search-attribute keys):
+deterministic code without module state, so only the ``@workflow.defn`` modules are re-imported for each run.
+Re-importing means compiling them again where no bytecode cache is written (``PYTHONDONTWRITEBYTECODE``): the
+engine alone was about half of a new run's first activation."""
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:
@@ -82,6 +88,7 @@ def build_worker(
         ],
         workflow_runner=workflow_runner(),
         max_cached_workflows=config.workflow_cache_size(),
+        max_concurrent_workflow_tasks=config.workflow_task_slots(),
     )
 
 
@@ -92,7 +99,7 @@ async def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     overrides = config.policy_overrides()
     if overrides:
-        override_policies(overrides, {region: workflow.policy for region, workflow in WORKFLOWS.items()})
+        override_policies(overrides, policies())
         logging.getLogger("worker").warning("policy overrides in effect (tests and demos only): %s", overrides)
     client = await connect()
     await build_worker(client).run()

@@ -19,6 +19,7 @@ from records import Records, open_records
 from records import agenda as agenda_rows
 from records import audit as audit_rows
 from records import facts as fact_rows
+from records import payments as payment_rows
 
 PartWriter = Callable[[Connection, Projection, Any], int]
 """``(connection, projection, part's value) -> rows newly written``."""
@@ -41,6 +42,11 @@ def part_writer(name: str) -> Callable[[PartWriter], PartWriter]:
 @part_writer("audit")
 def write_audit(connection: Connection, projection: Projection, entries: list) -> int:
     return sum(audit_rows.write_entries(connection, entries))
+
+
+@part_writer("payments")
+def write_payments(connection: Connection, projection: Projection, orders: list) -> int:
+    return sum(payment_rows.write_orders(connection, orders))
 
 
 @part_writer("facts")

@@ -7,14 +7,14 @@ import time
 from typing import Any
 
 from benchmarks.report import Row
+from domain.regions import REGION_NAMES
 from trajectories.forecast.assumptions import Assumptions
 from trajectories.forecast.run import forecast
-from trajectories.listing import REGIONS
 
 
 async def forecast_speed(*, people: int, months: int = 24) -> tuple[list[Row], dict[str, Any]]:
     began = time.perf_counter()
-    result = await forecast(regions=list(REGIONS), months=months, cohort=people, per_month=None, seed=1,
+    result = await forecast(regions=list(REGION_NAMES), months=months, cohort=people, per_month=None, seed=1,
                             policies=[], assumptions=Assumptions())  # fmt: skip
     seconds = time.perf_counter() - began
     (report,) = result.reports

@@ -123,6 +123,24 @@ class ContractSigned(EventBase):
     start_date: StartDate
     end_date: CalendarDate
     hours_per_week: float = Field(gt=0, le=60)
+    wage_value_percent: int | None = Field(
+        default=None, ge=0, le=100, validate_default=True,
+        description="Leave out: the wage value recorded by wage_value_assessed, which must come first (seed 001: "
+        "measured in week 6 so that everything is in order before employment starts).",
+    )  # fmt: skip
+
+    @field_validator("wage_value_percent")
+    @classmethod
+    def _wage_value_recorded(cls, value: int | None, info: ValidationInfo) -> int | None:
+        case = context_of(info).case
+        recorded = case.wage_value_percent
+        if recorded is None and not case.wage_value_before_contract:
+            return None
+        if recorded is None:
+            raise ValueError("no wage value recorded: send wage_value_assessed before contract_signed")
+        if value is not None and value != recorded:
+            raise ValueError(f"must be the recorded wage value {recorded} (or left out)")
+        return recorded
 
     @field_validator("end_date")
     @classmethod
@@ -140,6 +158,36 @@ class ContractSigned(EventBase):
         minimum = context.policy.min_hours_per_week
         if value < minimum and not context.case.hours_exception_reason:
             raise ValueError(f"must be at least {minimum:g} unless an hours exception was recorded")
+        return value
+
+
+class TravelCostsClaimed(EventBase):
+    """Travel costs during the unpaid trial placement, reimbursed (seed 001: "reiskosten kunnen vergoed worden")."""
+
+    event: Literal["travel_costs_claimed"]
+    amount_cents: int = Field(gt=0, description="The amount claimed, in euro cents; at most the policy's cap.")
+    period_start: CalendarDate
+    period_end: CalendarDate
+
+    @field_validator("amount_cents")
+    @classmethod
+    def _within_cap(cls, value: int, info: ValidationInfo) -> int:
+        cap = context_of(info).policy.payment_rules["travel_costs"].rate_on(context_of(info).today).cents
+        if value > cap:
+            raise ValueError(f"a claim pays at most {cap} cents")
+        return value
+
+    @field_validator("period_end")
+    @classmethod
+    def _within_trial(cls, value: date, info: ValidationInfo) -> date:
+        context = context_of(info)
+        start, trial_start = info.data.get("period_start"), context.case.trial_start
+        if start and value < start:
+            raise ValueError("must not lie before period_start")
+        if trial_start and start and start < trial_start:
+            raise ValueError(f"travel costs are paid for the trial, which started {trial_start}")
+        if value > context.today:
+            raise ValueError("must not lie in the future: costs are claimed afterwards")
         return value
 
 
@@ -237,6 +285,7 @@ ALMERE_EVENTS = EventCatalog(
     TrialExtended,
     TrialFailed,
     ContractSigned,
+    TravelCostsClaimed,
     ContractRenewed,
     PermanentContractSigned,
     AbsenceReported,
@@ -269,6 +318,15 @@ class AlmereCase(BaseModel):
     wage_value_percent: int | None = None
     contract_start: date | None = None
     contract_end: date | None = None
+    contract_hours_per_week: float | None = None
+    wage_value_before_contract: bool = False
+    """The contract waits for the wage-value assessment (every run since payments follow the facts)."""
+    no_risk_policy: bool | None = Field(
+        default=None,
+        description="The no-risk policy (no-riskpolis) applies: the employer's claim at UWV on sick leave; recorded, "
+        "never paid by the municipality.",
+    )
+    travel_costs_claimed_cents: int = 0
     permanent_since: date | None = None
     last_visit: date | None = None
     absences_reported: int = 0

@@ -17,7 +17,9 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_va
 from domain.dates import CalendarDate, add_months
 from domain.events import EventBase, EventCatalog, StartDate, context_of, near_today_check
 from domain.identifiers import OrganisationId, Reason
+from domain.payments import PaymentRule
 from domain.policy import EmploymentPolicy
+from domain.rates import AMSTERDAM_PAYMENTS
 from domain.shared_events import AdviceReceived, CoachReassigned, WageValueAssessed, Withdrawn
 
 
@@ -83,6 +85,11 @@ class AmsterdamPolicy(EmploymentPolicy):
     one_off_payment: Decimal | None = Decimal("2500.00")
     one_off_payment_kind: str = "job_coaching"
     work_share_target_percent: int = 50
+    payment_rules: dict[str, PaymentRule] = Field(default_factory=lambda: dict(AMSTERDAM_PAYMENTS))
+    supervision_contract_hours: float = 36
+    """Supervision is paid in full for a contract of this many hours a week; fewer hours pro rata (seed 001)."""
+    wage_cost_subsidy_outflows: tuple[Outflow, ...] = (Outflow.SHELTERED, Outflow.BANENAFSPRAAK)
+    """Outflows whose employer gets the wage-cost subsidy (not for Wajong: UWV's instruments apply)."""
     client_manager_id: str = "amsterdam-client-manager-work-income"
     """The client manager Work & Income keeps the benefit: told when work starts, its days or hours change, and it stops."""
     min_transition_months: int = 6
@@ -193,6 +200,9 @@ class EmploymentStarted(EventBase, _SplitFields):
     start_date: StartDate
     end_date: CalendarDate | None = Field(default=None, description="Absent for an open-ended contract.")
     hours_per_week: float = Field(default=36, gt=0, le=60, description="Supervision is paid for a 36-hour contract.")
+    wajong: bool = Field(
+        default=False, description="The employee has a Wajong benefit: no municipal wage-cost subsidy (seed 001)."
+    )
 
     @field_validator("end_date")
     @classmethod
@@ -366,6 +376,7 @@ class AmsterdamCase(BaseModel):
     contract_start: date | None = None
     contract_end: date | None = None
     hours_per_week: float | None = None
+    wajong: bool = False
     work_split: SplitRecord | None = Field(default=None, description="The current split of the week.")
     split_history: list[SplitRecord] = Field(default_factory=list)
     last_check_in: date | None = None

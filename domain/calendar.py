@@ -40,13 +40,21 @@ class WorkingDays(BaseModel):
     country: str = "NL"
     roll: dict[str, Roll] = Field(
         default_factory=dict,
-        description="Deadline name → where it goes from a non-working day; deadlines not named go to the next.",
+        description="Deadline name → where it goes from a non-working day; ``<family>:*`` names every deadline "
+        "``<family>:<key>`` (e.g. ``payment:*``: every payment stream); deadlines not named go to the next.",
     )
+
+    def roll_of(self, name: str) -> Roll:
+        """Where deadline ``name`` goes from a non-working day: its own entry, its family's, else the next."""
+        if name in self.roll:
+            return self.roll[name]
+        family, colon, _ = name.partition(":")
+        return self.roll.get(f"{family}:*", Roll.NEXT) if colon else Roll.NEXT
 
     def due(self, name: str, nominal: datetime) -> tuple[datetime, str | None]:
         """When deadline ``name``, nominally at ``nominal``, falls due, and why it moved from its date
         (``None`` when it stayed on its date)."""
-        return working_moment(nominal, self, self.roll.get(name, Roll.NEXT))
+        return working_moment(nominal, self, self.roll_of(name))
 
 
 @lru_cache(maxsize=16)

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from domain.payments import PaymentStream
 from domain.records import Deadline, NotificationRecord, PaymentRecord, TransitionRecord
 from domain.start import TrajectoryStart
 
@@ -24,6 +25,8 @@ class TrajectorySnapshot(BaseModel):
     notifications: list[NotificationRecord]
     payments: list[PaymentRecord]
     sequence: int
+    streams: dict[str, PaymentStream] = {}
+    """Running payment streams (absent in snapshots from before ``payment-streams``)."""
 
 
 class TrajectoryContinuation(BaseModel):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 
 from pydantic import BaseModel
+
+from domain.payments import PaymentOrder
+
+__all__ = ["PaymentOrder"]  # one payment model for every region: domain/payments.py
 
 
 class NotificationMessage(BaseModel):
@@ -45,19 +48,6 @@ class UwvAdviceRequest(BaseModel):
     participant_ref: str
     requested_by: str
     requested_at: datetime
-
-
-class PaymentOrder(BaseModel):
-    """An order to pay an employer, e.g. the quarterly supervision fee. ``id`` makes it idempotent."""
-
-    id: str
-    kind: str
-    region: str
-    trajectory_id: str
-    payee: str
-    amount: Decimal
-    period_start: date
-    ordered_at: datetime
 
 
 class DeliveryReceipt(BaseModel):

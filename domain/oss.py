@@ -21,7 +21,9 @@ from pydantic import (
 
 from domain.events import EventBase, EventCatalog, RecentDate, StartDate, context_of
 from domain.identifiers import OrganisationId, Reason, StaffId
+from domain.payments import PaymentRule
 from domain.policy import RegionPolicy
+from domain.rates import OSS_PAYMENTS
 from domain.shared_events import AdviceReceived, Withdrawn
 
 
@@ -95,6 +97,9 @@ class OssPolicy(RegionPolicy):
     }
     young_with_benefit_owner: Role = Role.YOUTH_CONSULTANT
     default_owner: Role = Role.WORK_CONSULTANT
+    payment_rules: dict[str, PaymentRule] = Field(default_factory=lambda: dict(OSS_PAYMENTS))
+    paid_work_tracks: tuple[WorkTrack, ...] = (WorkTrack.SHELTERED_WORK,)
+    """Work tracks whose employer gets the supervision fee and the wage-cost subsidy (seed 001: sheltered work)."""
 
 
 OSS = OssPolicy()
@@ -192,6 +197,10 @@ class WorkStarted(EventBase):
     start_date: StartDate
     job_coach: bool = False
     ambulant_supervision: bool = False
+    hours_per_week: float | None = Field(default=None, gt=0, le=60, description="Contract hours (wage-cost subsidy).")
+    wage_value_percent: int | None = Field(
+        default=None, ge=0, le=100, description="Measured wage value; with the hours it sets the wage-cost subsidy."
+    )
 
 
 class FallbackThreatened(EventBase):

@@ -11,9 +11,11 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain.calendar import Roll, WorkingDays
+from domain.payments import PaymentRule
+from domain.rates import ALMERE_PAYMENTS
 
 
 class RegionPolicy(BaseModel):
@@ -32,6 +34,8 @@ class RegionPolicy(BaseModel):
     """Tries of one notification before it is recorded undeliverable and raised to operations (about 3 hours
     with the backoff below: 1 s doubling up to ``notification_retry_max_interval``)."""
     notification_retry_max_interval: timedelta = timedelta(hours=1)
+    payment_rules: dict[str, PaymentRule] = Field(default_factory=dict)
+    """What the region pays, by rule name, with rates and the dates they take effect (``domain/rates.py``)."""
     working_days: WorkingDays | None = None
     """Deadlines fall due at the start of a working day in Europe/Amsterdam (``domain.calendar``); ``None``:
     at the moment the route's arithmetic gives (midnight UTC for a date). Almere's policy switches it on; each
@@ -103,9 +107,14 @@ class AlmerePolicy(EmploymentPolicy):
     contract_renewal_notice: timedelta = timedelta(weeks=6)
     permanent_hire_after_months: int = 24
     permanent_hire_notice_months: int = 3
-    working_days: WorkingDays | None = WorkingDays(roll={"supervision_fee": Roll.PREVIOUS})
-    """Deadlines at 08:30 on working days in Amsterdam; the quarterly fee due on a weekend or holiday is ordered
-    on the working day before it, not after."""
+    payment_rules: dict[str, PaymentRule] = Field(default_factory=lambda: dict(ALMERE_PAYMENTS))
+    contract_end_decision_within: timedelta = timedelta(weeks=2)
+    """(default) An unrenewed contract has ended: the coach decides (renew, permanent, end) within this."""
+    contract_end_decision_escalation_after: timedelta = timedelta(weeks=1)
+    """(default) …and the team lead is told when nobody decided this long after that."""
+    working_days: WorkingDays | None = WorkingDays(roll={"supervision_fee": Roll.PREVIOUS, "payment:*": Roll.PREVIOUS})
+    """Deadlines at 08:30 on working days in Amsterdam; a payment due on a weekend or holiday (the quarterly fee of
+    runs from before ``payment-streams``, every payment stream since) is ordered on the working day before it."""
 
 
 ALMERE = AlmerePolicy()

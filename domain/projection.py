@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from domain.agenda import AgendaSnapshot
 from domain.facts import OutcomeFact
 from domain.messages import AuditEntry
+from domain.payments import PaymentOrder
 
 
 class Projection(BaseModel):
@@ -24,6 +25,8 @@ class Projection(BaseModel):
     key: str
     audit: list[AuditEntry] = Field(default_factory=list)
     """Audit rows: accepted events and delivered or undeliverable notifications."""
+    payments: list[PaymentOrder] = Field(default_factory=list)
+    """Payment orders for the ledger (``payment_ledger``), keyed on the payment id."""
     facts: list[OutcomeFact] = Field(default_factory=list)
     """Outcome facts: the start and every accepted transition, for the figures (``domain.facts``)."""
     agenda: AgendaSnapshot | None = None

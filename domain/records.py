@@ -50,7 +50,10 @@ class NotificationRecord(BaseModel):
 
 
 class PaymentRecord(BaseModel):
-    """A payment order that was handed to the payments system."""
+    """A payment order that was handed to the payments system (the view's copy of ``domain.payments.PaymentOrder``).
+
+    Orders made before payments followed the facts have no ``amount_cents``, ``period_end``, ``due`` or ``rule``,
+    and their ``period_start`` is the date they were ordered."""
 
     id: str
     kind: str
@@ -58,6 +61,10 @@ class PaymentRecord(BaseModel):
     amount: Decimal
     period_start: date
     at: datetime
+    amount_cents: int | None = None
+    period_end: date | None = None
+    due: date | None = None
+    rule: str | None = None
 
 
 class Notify(BaseModel):
@@ -83,6 +90,13 @@ class Pay(BaseModel):
     amount: Decimal
 
 
+class PayStream(BaseModel):
+    """Deadline action: order what payment stream ``key`` has earned since its last order (``workflows/payments.py``)."""
+
+    type: Literal["pay_stream"] = "pay_stream"
+    key: str
+
+
 class SendEvent(BaseModel):
     """Deadline action: send an internal event to the route's machine (e.g. a birthday that changes the owner).
 
@@ -94,7 +108,7 @@ class SendEvent(BaseModel):
     event: str
 
 
-DeadlineAction = Notify | PaySupervisionFee | Pay | SendEvent
+DeadlineAction = Notify | PaySupervisionFee | Pay | PayStream | SendEvent
 
 
 class Escalation(BaseModel):
@@ -143,6 +157,8 @@ class Deadline(BaseModel):
             return action.event
         if isinstance(action, PaySupervisionFee):
             return "supervision_fee"
+        if isinstance(action, PayStream):
+            return action.key
         return action.kind
 
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from domain.almere import CoachReassigned, Withdrawn  # the same events in every route
 from domain.dates import CalendarDate, add_months
 from domain.events import EventBase, EventCatalog, RecentDate, context_of
 from domain.identifiers import OrganisationId, Reason, StaffId
+from domain.payments import PaymentRule
 from domain.policy import RegionPolicy
+from domain.rates import RIJK_VAN_NIJMEGEN_PAYMENTS
 from domain.shared_events import AdviceReceived
 
 Arrangement = Literal["basic", "basic_plus_wage_value", "basic_plus_self_reliance"]
@@ -59,6 +61,10 @@ class RijkVanNijmegenPolicy(RegionPolicy):
     provider_meeting_every: timedelta = timedelta(weeks=8)
     provider_meeting_consultants: tuple[str, ...] = ("werkbedrijf-consultant-1", "werkbedrijf-consultant-2")
     """WerkBedrijf's consultants who meet the fixed group of providers (three large and four others)."""
+    payment_rules: dict[str, PaymentRule] = Field(default_factory=lambda: dict(RIJK_VAN_NIJMEGEN_PAYMENTS))
+    attendance_days_per_week: int = 5
+    """(default) Day activities run on this many days a week, two half-days each: a month of D days holds at
+    most 2 × this × D / 7 half-days (44 in a 31-day month); a report of more is refused."""
 
 
 RIJK_VAN_NIJMEGEN = RijkVanNijmegenPolicy()
@@ -222,6 +228,52 @@ class ArrangementRetried(EventBase):
     development: Development | None = Field(default=None, description="Switch variant; the current one if absent.")
 
 
+def _month(value: object) -> object:
+    """``"2027-03"`` (or any ISO date in the month) → the month's first day."""
+    if isinstance(value, str) and len(value) == 7:
+        value = f"{value}-01"
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return value.replace(day=1) if isinstance(value, date) else value
+
+
+def half_days_in(month: date, days_per_week: int) -> int:
+    """The most half-days a month holds: two a day on ``days_per_week`` days a week, over the month's weeks."""
+    days = ((month.replace(day=28) + timedelta(days=4)).replace(day=1) - month).days
+    return 2 * days_per_week * days // 7
+
+
+class AttendanceReported(EventBase):
+    """The provider's monthly attendance of the basic arrangement: paid at €8.50 per half-day (seed 001)."""
+
+    event: Literal["attendance_reported"]
+    month: Annotated[CalendarDate, BeforeValidator(_month)] = Field(description='The month reported, "YYYY-MM".')
+    half_days: int = Field(ge=0, le=1000, description="Half-days attended in that month.")
+
+    @field_validator("month")
+    @classmethod
+    def _reportable(cls, value: date, info: ValidationInfo) -> date:
+        context = context_of(info)
+        case = context.case
+        if value > context.today.replace(day=1):
+            raise ValueError("must not lie in the future")
+        if case.basic_since is not None and value < case.basic_since.replace(day=1):
+            raise ValueError(f"lies before the basic arrangement was granted ({case.basic_since})")
+        if value.isoformat()[:7] in case.attendance:
+            raise ValueError(f"{value.isoformat()[:7]} was already reported")
+        return value
+
+    @field_validator("half_days")
+    @classmethod
+    def _within_month(cls, value: int, info: ValidationInfo) -> int:
+        month = info.data.get("month")
+        if month is not None:
+            most = half_days_in(month, context_of(info).policy.attendance_days_per_week)
+            if value > most:
+                raise ValueError(f"{month.isoformat()[:7]} holds at most {most} half-days")
+        return value
+
+
 NextStep = Literal[
     "banenafspraak_work", "sheltered_work", "volunteering", "education", "follow_up_arrangement", "stay"
 ]
@@ -317,6 +369,7 @@ RIJK_VAN_NIJMEGEN_EVENTS = EventCatalog(
     CaseMeetingHeld,
     PlanSubmitted,
     PlanAdvised,
+    AttendanceReported,
     ArrangementPaused,
     ArrangementResumed,
     ArrangementAdjusted,
@@ -362,6 +415,8 @@ class RijkVanNijmegenCase(BaseModel):
     arrangement: str | None = None
     development: str | None = None
     half_days_per_week: int | None = None
+    basic_since: date | None = Field(default=None, description="The day the basic arrangement was granted.")
+    attendance: dict[str, int] = Field(default_factory=dict, description="Half-days attended, by month (YYYY-MM).")
     basic_fee_per_half_day: Decimal | None = None
     development_fee_per_year: Decimal | None = None
     plan_learning_goals: list[str] = []

@@ -34,6 +34,26 @@ audit_trail = sa.Table(
 ``key`` is the entry's stable id: a retried write leaves one row. Each trajectory's rows form a hash chain; a
 position is taken once (the unique constraint), so concurrent writers can never fork it."""
 
+payment_ledger = sa.Table(
+    "payment_ledger",
+    metadata,
+    sa.Column("payment_id", sa.String(300), primary_key=True),
+    sa.Column("workflow_id", sa.String(200), nullable=False, index=True),
+    sa.Column("region", sa.String(50), nullable=False, index=True),
+    sa.Column("trajectory_id", sa.String(100), nullable=False),
+    sa.Column("kind", sa.String(50), nullable=False),
+    sa.Column("payee", sa.String(200), nullable=False, index=True),
+    sa.Column("amount_cents", sa.BigInteger, nullable=False),
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("period_end", sa.Date, nullable=False),
+    sa.Column("due", sa.Date, nullable=False, index=True),
+    sa.Column("rule", sa.String(200), nullable=False),
+    sa.Column("ordered_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""Every payment order (``domain.payments.PaymentOrder``), kept beyond Temporal's retention: the finance officer's
+ledger. ``payment_id`` is the order's stable id: a retried write leaves one row; a row is never updated."""
+
 absences = sa.Table(
     "absences",
     metadata,

@@ -4,16 +4,10 @@ Pure: no I/O, no clock. A machine decides which event is allowed in which state 
 case facts; the workflow that drives it owns time, deadlines and side effects.
 """
 
-from statemachines.almere import AlmereRoute
-from statemachines.amsterdam import AmsterdamRoute
-from statemachines.oss import OssRoute
-from statemachines.rijk_van_nijmegen import RijkVanNijmegenRoute
+from domain.regions import REGIONS, load
+from statemachines.route import Route
 
-ROUTES = {
-    "almere": AlmereRoute,
-    "amsterdam": AmsterdamRoute,
-    "oss": OssRoute,
-    "rijk-van-nijmegen": RijkVanNijmegenRoute,
-}
+ROUTES: dict[str, type[Route]] = {name: load(region.machine) for name, region in REGIONS.items()}
+"""Region → its machine, from the one region registry (``domain/regions.py``)."""
 
-__all__ = ["ROUTES", "AlmereRoute", "AmsterdamRoute", "OssRoute", "RijkVanNijmegenRoute"]
+__all__ = ["ROUTES", "Route"]

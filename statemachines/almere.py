@@ -25,6 +25,7 @@ class AlmereRoute(Route):
     trial = State("Trial placement")
     employed = State("Employed")
     permanent = State("Permanent")
+    contract_ended = State("Contract ended: coach decides")
     advice_talk = State("Talk after a negative advice")
 
     closed_no_potential = State("Closed: no potential", final=True)
@@ -61,8 +62,10 @@ class AlmereRoute(Route):
         closed_back_to_day_activities, cond="advice_not_negative"
     )
     contract_signed = trial.to(employed, cond="advice_is_positive")
-    contract_renewed = employed.to.itself(internal=True)
-    permanent_contract_signed = employed.to(permanent)
+    travel_costs_claimed = trial.to.itself(internal=True)
+    contract_renewed = employed.to.itself(internal=True) | contract_ended.to(employed)
+    contract_expired = employed.to(contract_ended)  # internal: the contract's end date passed without renewal
+    permanent_contract_signed = employed.to(permanent) | contract_ended.to(permanent)
     absence_reported = stay([employed, permanent])
     absence_followed_up = stay([employed, permanent], cond="absence_open")
     absence_ended = stay([employed, permanent], cond="absence_open")
@@ -73,9 +76,12 @@ class AlmereRoute(Route):
         | permanent.to(closed_regular_work, cond=["reexamination_is_pending", "to_regular_work"])
         | stay([employed, permanent], cond="reexamination_is_pending")
     )
-    employment_ended = leave([employed, permanent], closed_employment_ended)
+    employment_ended = leave([employed, permanent, contract_ended], closed_employment_ended)
 
-    _open = [referred, observation, awaiting_advice, advice_talk, seeking_placement, trial, employed, permanent]
+    _open = [
+        referred, observation, awaiting_advice, advice_talk, seeking_placement, trial, employed, permanent,
+        contract_ended,
+    ]  # fmt: skip
     neighbourhood_team_referred = stay(_open, cond="with_seed_steps")
     coach_reassigned = stay(_open)
     withdrawn = leave(_open, closed_withdrawn)
@@ -194,6 +200,11 @@ class AlmereRoute(Route):
     def on_contract_signed(self, payload: Any) -> None:
         self.case.contract_start = payload.start_date
         self.case.contract_end = payload.end_date
+        self.case.contract_hours_per_week = payload.hours_per_week
+        self.case.no_risk_policy = True  # Ziektewet: applies to every sheltered-work employee (recorded, not paid)
+
+    def on_travel_costs_claimed(self, payload: Any) -> None:
+        self.case.travel_costs_claimed_cents += payload.amount_cents
 
     def on_contract_renewed(self, payload: Any) -> None:
         self.case.contract_end = payload.end_date

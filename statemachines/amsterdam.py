@@ -133,6 +133,7 @@ class AmsterdamRoute(Route):
         self.case.contract_start = payload.start_date
         self.case.contract_end = payload.end_date
         self.case.hours_per_week = payload.hours_per_week
+        self.case.wajong = payload.wajong
         self.split(payload, payload.start_date)
 
     def on_work_split_changed(self, payload: Any) -> None:

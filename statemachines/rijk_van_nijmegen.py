@@ -84,6 +84,10 @@ class RijkVanNijmegenRoute(Route):
         | fallback.to(seeking_work)
     )
     trajectory_completed = in_work.to(closed_in_work)
+    attendance_reported = stay(
+        [basic_arrangement, plan_of_approach, plan_advice, development, paused, awaiting_advice, seeking_work,
+         one_leg_in_each, fallback]
+    )  # the basic arrangement (day activities) runs on until the step to work is complete
     benefit_check_completed = stay(OPEN, cond="benefit_check_open")
     coach_reassigned = stay(OPEN)
     withdrawn = leave(OPEN, closed_withdrawn)
@@ -169,6 +173,9 @@ class RijkVanNijmegenRoute(Route):
         if payload.development:
             self.case.development = payload.development
             self.case.development_fee_per_year = self.policy.development_fee_per_year
+
+    def on_attendance_reported(self, payload: Any) -> None:
+        self.case.attendance[payload.month.isoformat()[:7]] = payload.half_days
 
     def on_plan_submitted(self, payload: Any) -> None:
         self.case.provider_id = payload.provider_id

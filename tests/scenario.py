@@ -136,7 +136,8 @@ class Trajectory:
 
     async def send(self, event: str, actor: str = COACH, **fields: Any) -> TrajectoryView:
         payload = {"event": event, "actor": actor, **{k: _json(v) for k, v in fields.items()}}
-        return await self.handle.execute_update("submit_event", payload, result_type=TrajectoryView)
+        self.last_view = await self.handle.execute_update("submit_event", payload, result_type=TrajectoryView)
+        return self.last_view
 
     async def view(self) -> TrajectoryView:
         return await self.handle.query("view", result_type=TrajectoryView)
@@ -180,6 +181,10 @@ class Trajectory:
         return await self.start_trial()
 
     async def sign_contract(self, *, hours: float = 32, months: int = 12) -> TrajectoryView:
+        """Sign a contract from today; the wage value is assessed first (55 %) when it was not yet."""
+        last = getattr(self, "last_view", None) or await self.view()  # the last Update's view: no extra query
+        if last.case.get("wage_value_percent") is None:
+            await self.send("wage_value_assessed", wage_value_percent=55)
         begin = await self.today()
         end = begin.replace(year=begin.year + months // 12) + timedelta(days=1)
         return await self.send("contract_signed", start_date=begin, end_date=end, hours_per_week=hours)

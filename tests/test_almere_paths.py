@@ -39,7 +39,9 @@ async def test_happy_path_to_permanent(env, worker, outbox):
         "permanent_contract_signed",
     ]
     assert view.history[-1].from_state == "employed" and view.history[-1].to_state == "permanent"
-    assert set(view.deadlines) == {"supervision_fee", "aftercare_visit"}, "temporary-contract deadlines cleared"
+    assert set(view.deadlines) == {"payment:supervision_fee", "payment:wage_cost_subsidy", "aftercare_visit"}, (
+        "temporary-contract deadlines cleared"
+    )
     assert "employment_ended" in view.allowed_events and "contract_renewed" not in view.allowed_events
 
 

@@ -197,9 +197,8 @@ async def test_job_coaching_once_and_supervision_fee_every_quarter(env, worker):
     view = await t.view()
     assert len(payments(view, "job_coaching")) == 1
     fees = payments(view, "supervision_fee")
-    first = add_months(begin, AMSTERDAM.supervision_fee_every_months)
-    assert [f.period_start for f in fees] == [add_months(first, 3 * n).date() for n in range(4)]
-    assert all(f.amount == AMSTERDAM.supervision_fee for f in fees)
+    assert [f.period_start for f in fees] == [add_months(begin, 3 * n).date() for n in range(4)]
+    assert all(f.amount_cents == 190_000 for f in fees), "a 36-hour contract, first year: the full default amount"
 
     # a fallback to another workplace and a new employment: job coaching is never paid twice
     await t.send("fallback_reported", reason="conflict with the supervisor")
@@ -236,7 +235,7 @@ async def test_fallback_is_an_explicit_escalated_decision(env, worker):
     assert view.state == "fallback_review"
     reported = view.history[-1].at
     assert view.deadlines["fallback_decision"] == reported + AMSTERDAM.fallback_decision_within
-    assert "supervision_fee" in view.deadlines  # employment runs on while the consultant decides
+    assert "payment:supervision_fee" in view.deadlines  # employment runs on while the consultant decides
     await t.sleep(timedelta(seconds=1))
     [needed] = notifications(await t.view(), "fallback_decision_needed")
     assert needed.recipient == COACH
@@ -247,7 +246,7 @@ async def test_fallback_is_an_explicit_escalated_decision(env, worker):
 
     view = await t.send("fallback_decided", outcome="back_to_day_activities", reason="work is too heavy now")
     assert view.state == "preparing" and view.case["outflow"] is None
-    assert "supervision_fee" not in view.deadlines and "check_in" in view.deadlines
+    assert "payment:supervision_fee" not in view.deadlines and "check_in" in view.deadlines
     await t.sleep(timedelta(seconds=1))
     assert {n.recipient for n in notifications(await t.view(), "back_to_day_activities")} == {COACH, TEAM_LEAD}
 
@@ -258,7 +257,7 @@ async def test_fallback_decided_to_stay_keeps_employment(env, worker):
     await t.send("fallback_reported", reason="a difficult month")
     view = await t.send("fallback_decided", outcome="stay_in_work", reason="extra coaching helps")
     assert view.state == "employed" and view.case["employer_id"] == "employer-milieuwerk"
-    assert "fallback_decision" not in view.deadlines and "supervision_fee" in view.deadlines
+    assert "fallback_decision" not in view.deadlines and "payment:supervision_fee" in view.deadlines
 
 
 async def test_stabilisation_runs_alongside_the_work_track(env, worker):

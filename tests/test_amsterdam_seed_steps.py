@@ -83,7 +83,7 @@ async def test_a_durable_placement_is_followed_then_closed_by_the_consultant(
     until = add_months(completed, AMSTERDAM.follow_up_months)
     assert view.case["follow_up_until"] == until.date().isoformat()
     assert view.deadlines["follow_up_end"] == until
-    assert {"check_in", "supervision_fee"} <= set(view.deadlines), (
+    assert {"check_in", "payment:supervision_fee"} <= set(view.deadlines), (
         "check-ins and fees go on"
     )
     assert "follow_up_ended" in view.allowed_events

@@ -78,6 +78,17 @@ def test_policy_may_move_a_deadline_to_the_previous_working_day():
     assert calendar.due("aftercare_visit", utc(2027, 12, 25, 0))[0] == utc(2027, 12, 27, 7, 30)
 
 
+def test_a_family_entry_rolls_every_deadline_of_the_family():
+    # ``payment:*`` rolls every payment stream's deadline back; a name of its own wins; other families roll on.
+    calendar = WorkingDays(roll={"payment:*": Roll.PREVIOUS, "payment:internship": Roll.NEXT})
+    saturday = utc(2027, 12, 25, 0)
+    assert calendar.due("payment:supervision_fee", saturday)[0] == utc(2027, 12, 24, 7, 30)
+    assert calendar.due("payment:development_arrangement:2", saturday)[0] == utc(2027, 12, 24, 7, 30)
+    assert calendar.due("payment:internship", saturday)[0] == utc(2027, 12, 27, 7, 30)
+    assert calendar.due("payment", saturday)[0] == utc(2027, 12, 27, 7, 30)
+    assert calendar.due("contract_expiry", saturday)[0] == utc(2027, 12, 27, 7, 30)
+
+
 def test_the_switch_to_and_from_summer_time_does_not_move_the_hour():
     # Summer time starts Sunday 28 March 2027 and ends Sunday 31 October 2027: 08:30 stays 08:30 in Amsterdam.
     assert working_moment(utc(2027, 3, 25, 12), NL)[0] == utc(2027, 3, 25, 7, 30)

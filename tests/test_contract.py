@@ -79,6 +79,7 @@ async def test_event_not_allowed_now_lists_the_allowed_events(dev_env, dev_worke
 async def test_invalid_fields_are_named(dev_env, dev_worker):
     t = await Trajectory.start(dev_env, dev_worker)
     await t.to_trial()
+    await t.send("wage_value_assessed", wage_value_percent=55)
     today = await t.today()
     cause = await rejected(
         t, "contract_signed", start_date=today, end_date=today.replace(month=12, day=31) if today.month < 12 else today,

@@ -8,15 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from statemachines import ROUTES, diagram
-from statemachines.diagram import SOURCE_MARK, dot, fingerprint, svg_is_current, svg_path
+from statemachines import ROUTES
+from statemachines.diagram import SOURCE_MARK, dot, fingerprint
+from trajectories import diagrams as diagram
+from trajectories.diagrams import svg_is_current, svg_path
 
 REGIONS = sorted(ROUTES)
 
 
 @pytest.mark.parametrize("region", REGIONS)
 def test_committed_svg_is_current(region: str):
-    assert svg_is_current(region), f"docs/{region}.svg is stale: run `python -m statemachines.diagram` (needs Graphviz)"
+    assert svg_is_current(region), f"docs/{region}.svg is stale: run `python -m trajectories.diagrams` (needs Graphviz)"
 
 
 @pytest.mark.parametrize("region", REGIONS)

@@ -4,14 +4,18 @@ the Temporal server that ran them."""
 from __future__ import annotations
 
 import os
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from domain.figures import AMSTERDAM_TZ
 from records import facts as fact_rows
 from records import open_records
+from records import payments as payment_rows
+from records.schema import payment_ledger
 from tests.api_client import TOKEN, api
 from tests.browser import browser_page
 from tests.cli_runner import run
@@ -235,3 +239,21 @@ async def test_the_command_prints_the_figures_at_80_columns(ran: tuple[str, date
     year = str(_day(began).year + 1)
     listed = await run(capsys, "targets", "almere", year, "9", "--set-by", "ops-2", "--audit-url", url)
     assert listed.code == 0 and any(cells(line)[:4] == ["almere", year, "9", "ops-2"] for line in listed.out.splitlines())
+
+
+def test_money_per_quarter_and_payee_is_what_the_ledger_holds(ran: tuple[str, datetime]) -> None:
+    """The cohort's six contracts were paid (Almere's monthly wage-cost subsidy to the employer) by real
+    workflows into the ledger; the figures sum those rows per quarter of their due date and payee, and only
+    the six employed trajectories' employer is paid."""
+    url, began = ran
+    with open_records(url).read() as connection:
+        rows = payment_rows.ledger_lines(connection, region="almere")
+        paid = {row["trajectory_id"] for row in connection.execute(sa.select(payment_ledger.c.trajectory_id)).mappings()}
+    assert {row["payee"] for row in rows} == {"employer-jungle"}
+    assert paid == {f"good-{n}" for n in range(5)} | {"lag-work"}
+    by_quarter: Counter[tuple[str, str]] = Counter()
+    for row in rows:
+        by_quarter[(f"{row['due'].year}-Q{(row['due'].month - 1) // 3 + 1}", row["payee"])] += row["amount_cents"]
+    figures = load_figures(_day(began), _day(began + timedelta(days=365)), "almere", url)
+    assert [(m.quarter, m.payee, m.amount_cents) for m in figures.money] == sorted((q, p, c) for (q, p), c in by_quarter.items())
+    assert sum(m.amount_cents for m in figures.money) > 0

@@ -238,7 +238,7 @@ async def test_threat_of_fallback_meeting_and_return_to_a_day_programme(env, wor
         "fallback_meeting_held", held_on=await t.today(),
         attendees=["employer", "job_coach", "wmo_consultant", "ambulant_supervisor"],
     )
-    assert view.state == "employed" and view.deadlines.keys() == {"ladder_measurement"}
+    assert view.state == "employed" and set(view.deadlines) == {"ladder_measurement", "payment:supervision_fee"}
     assert len(view.case["fallback_meetings"]) == 1
     await t.send("fallback_threatened", reason="again")
     view = await t.send("employment_ended", reason="paid work temporarily not possible")

@@ -39,6 +39,20 @@ def workflow_cache_size() -> int:
     return int(os.environ.get("TRAJECTORIES_WORKFLOW_CACHE") or DEFAULT_WORKFLOW_CACHE)
 
 
+DEFAULT_WORKFLOW_TASK_SLOTS = 8
+
+
+def workflow_task_slots() -> int:
+    """``TRAJECTORIES_WORKFLOW_TASK_SLOTS``: how many workflow tasks a worker works on at once (default 8,
+    against the SDK's 100). Workflow code runs under one interpreter lock, so more tasks at once do not go
+    faster; they only share the lock, and every task in flight is timed by the SDK's 2-second deadlock check
+    from the moment it starts. With the SDK's default a burst (200 trajectories started at once, a hand-over,
+    a quarter's fees falling due together) ran 100 first activations side by side, each past 2 seconds, and
+    failed them as deadlocked. Tasks beyond the slots wait in Temporal's task queue, where no clock runs
+    against them. Raise it with more cores per worker, or run more workers."""
+    return int(os.environ.get("TRAJECTORIES_WORKFLOW_TASK_SLOTS") or DEFAULT_WORKFLOW_TASK_SLOTS)
+
+
 def external_cluster() -> bool:
     """Whether ``TEMPORAL_ADDRESS`` points at a cluster to use instead of the embedded dev server."""
     return bool(os.environ.get("TEMPORAL_ADDRESS"))

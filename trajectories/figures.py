@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from domain.figures import AMSTERDAM_TZ, Figures, LedgerLine, compute
 from records import facts as fact_rows
 from records import open_records, schema
+from records import payments as payment_rows
 from trajectories import config
 from workflows import WORKFLOWS
 
@@ -62,11 +63,7 @@ def load_figures(start: date | None, end: date | None, region: str | None = None
 
 
 def _ledger(connection: Any, region: str | None) -> list[dict[str, Any]]:
-    """The payment ledger's lines, once the ledger exists (issue 15); none before."""
-    try:
-        from records import payments as payment_rows  # type: ignore[attr-defined]
-    except ImportError:
-        return []
+    """The payment ledger's lines (issue 15), as the figures count money."""
     return payment_rows.ledger_lines(connection, region=region)
 
 

@@ -14,10 +14,11 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
 
 from domain.identifiers import StaffId
+from domain.regions import REGION_NAMES
 from workflows import WORKFLOWS
 from workflows.visibility import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, NEXT_DEADLINE_KIND, REGION, TRAJECTORY_STATE
 
-REGIONS: tuple[str, ...] = tuple(WORKFLOWS)
+REGIONS: tuple[str, ...] = REGION_NAMES
 STATES: dict[str, tuple[str, ...]] = {
     region: tuple(state.id for state in workflow.route_class.states) for region, workflow in WORKFLOWS.items()
 }

@@ -11,21 +11,16 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
+from domain.regions import REGIONS
+
 _CLASSES = {
     "AgendaDigest": "workflows.agenda_digest",
-    "AlmereTrajectory": "workflows.almere",
-    "AmsterdamTrajectory": "workflows.amsterdam",
     "CaseloadHandover": "workflows.caseload_handover",
-    "OssTrajectory": "workflows.oss",
     "ProviderMeetingReminder": "workflows.provider_meeting",
-    "RijkVanNijmegenTrajectory": "workflows.rijk_van_nijmegen",
+    **{region.workflow_type: region.workflow.partition(":")[0] for region in REGIONS.values()},
 }
-_REGIONS = {
-    "almere": "AlmereTrajectory",
-    "amsterdam": "AmsterdamTrajectory",
-    "oss": "OssTrajectory",
-    "rijk-van-nijmegen": "RijkVanNijmegenTrajectory",
-}
+_REGIONS = {name: region.workflow_type for name, region in REGIONS.items()}
+"""The routes, from the one region registry (``domain/regions.py``)."""
 _SCHEDULED = ["ProviderMeetingReminder", "AgendaDigest"]
 _SERVICE = ["CaseloadHandover"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -16,8 +16,9 @@ with workflow.unsafe.imports_passed_through():
 
     from domain.almere import ALMERE_EVENTS, AlmereCase
     from domain.dates import add_months, start_of_day
+    from domain.payments import DateSpan
     from domain.policy import ALMERE
-    from domain.records import Escalation, Notify, Recipient, TrajectoryView
+    from domain.records import Escalation, Notify, Recipient, SendEvent, TrajectoryView
     from domain.start import ReferralSource, TrajectoryStart
     from statemachines.almere import AlmereRoute
 
@@ -61,6 +62,11 @@ class AlmereTrajectory(TrajectoryWorkflow):
             self.arm_school_leaver_meeting(input)
             self.recheck_hours(input.participant.hours_per_week)
         return await self.run_trajectory()
+
+    def run_started(self) -> None:
+        # Runs from before payments followed the facts accepted a contract without a wage value; on replay their
+        # handler must accept it again.
+        self.case.wage_value_before_contract = self.payment_streams
 
     def new_case(self, start: TrajectoryStart) -> AlmereCase:
         return AlmereCase(coach_id=start.coach_id, provider_id=start.provider_id)
@@ -171,11 +177,61 @@ class AlmereTrajectory(TrajectoryWorkflow):
             attempts = f"trial {self.case.failed_trials} of {self.policy.max_match_attempts} failed: seek another place"
             self.notify("rematch_needed", COACH, summary=attempts)
 
-    def on_enter_employed(self, payload: Any) -> None:
-        self.employment.start(payload.start_date, payload.end_date)
+    def on_enter_employed(self, payload: Any, event: str = "contract_signed") -> None:
+        if event != "contract_signed":
+            return  # renewed after the contract ended: after_contract_renewed arms what follows
+        if not self.payment_streams:
+            self.employment.start(payload.start_date, payload.end_date)
+            return
+        self.employment.start(payload.start_date, payload.end_date, paid=False)
+        self.expire_contract_after(payload.end_date)
+        employer, paid = str(self.case.employer_id), ("employed", "permanent")
+        self.money.start("supervision_fee", "supervision_fee", employer, payload.start_date, runs_in=paid,
+                         end=payload.end_date)  # fmt: skip
+        self.money.start(
+            "wage_cost_subsidy", "wage_cost_subsidy", employer, payload.start_date, runs_in=paid,
+            end=payload.end_date, hours_per_week=payload.hours_per_week, wage_value_percent=self.case.wage_value_percent,
+        )  # fmt: skip
+
+    def expire_contract_after(self, end: date) -> None:
+        """The day after an unrenewed contract's last day the trajectory leaves ``employed`` (fees stop) and the
+        coach must decide: renew, permanent or end."""
+        self.book.arm(
+            "contract_expiry", start_of_day(end + timedelta(days=1)), "contract ends: decision due",
+            SendEvent(event="contract_expired"), ("employed",),
+        )  # fmt: skip
 
     def after_contract_renewed(self, payload: Any) -> None:
         self.employment.contract_until(payload.end_date)
+        if self.payment_streams:
+            self.expire_contract_after(payload.end_date)
+            for key in ("supervision_fee", "wage_cost_subsidy"):
+                self.money.set_end(key, payload.end_date)
+
+    def after_permanent_contract_signed(self) -> None:
+        if self.payment_streams:
+            for key in ("supervision_fee", "wage_cost_subsidy"):
+                self.money.set_end(key, None)
+
+    def on_enter_contract_ended(self) -> None:
+        summary = f"the contract ended on {self.case.contract_end} without renewal: renew, make permanent or end"
+        self.notify("contract_ended_unrenewed", COACH, summary=summary)
+        self.arm_after(
+            "contract_end_decision", self.policy.contract_end_decision_within, "decision on the ended contract",
+            Notify(kind="contract_end_decision_due", recipient=COACH), "contract_ended",
+            escalation=Escalation(
+                name="contract_end_decision_escalation", after=self.policy.contract_end_decision_escalation_after,
+                summary="still no decision on the ended contract",
+                notify=Notify(kind="contract_end_decision_overdue", recipient=TEAM_LEAD),
+            ),
+        )
+
+    def after_travel_costs_claimed(self, payload: Any) -> None:
+        period = DateSpan(start=payload.period_start, end=payload.period_end)
+        key = f"travel_costs:{self.sequence + 1}"
+        self.sequence += 1
+        self.money.order_once(key, "travel_costs", f"participant:{self.start.participant_ref}", period,
+                              cents=payload.amount_cents)  # fmt: skip
 
     def after_visit_recorded(self, payload: Any) -> None:
         self.employment.visit_from(payload.visited_on)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from fractions import Fraction
 from typing import Any
 
 from temporalio import workflow
@@ -14,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
 
     from domain.amsterdam import AMSTERDAM, AMSTERDAM_EVENTS, AmsterdamCase, FallbackOutcome
     from domain.dates import add_months, start_of_day
+    from domain.payments import DateSpan
     from domain.records import Escalation, Notify, Recipient, TrajectoryView
     from domain.start import TrajectoryStart
     from statemachines.amsterdam import AmsterdamRoute
@@ -33,6 +36,11 @@ the client manager told when work starts, changes and stops. Runs that started b
 with."""
 
 CLIENT_MANAGER = Recipient.CLIENT_MANAGER
+
+BEFORE_WORK = ("intake", "preparing", "internship", "awaiting_advice", "seeking_work")
+PAID_WHILE = tuple(state for state in OPEN_STATES if state not in BEFORE_WORK)
+"""Employer payments run in every open state from employment on (employed, fallback review, the follow-up of a
+durable placement, …) and stop when the trajectory closes or goes back to seeking work."""
 
 
 @workflow.defn(name="AmsterdamTrajectory", failure_exception_types=[ValidationError])
@@ -74,6 +82,10 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
 
     def on_enter_internship(self, payload: Any) -> None:
         months = self.case.internship_months
+        if self.payment_streams:  # the internship company is paid per month of internship (a default amount)
+            last_day = add_months(payload.start_date, months) - timedelta(days=1)
+            self.money.start("internship", "internship", payload.host, payload.start_date,
+                             runs_in=("internship",), end=last_day)  # fmt: skip
         self.deadlines.arm(
             "internship_end", add_months(start_of_day(payload.start_date), months),
             f"learning-work internship ({months} months)", Notify(kind="outflow_decision_due", recipient=COACH),
@@ -120,6 +132,8 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
             self.deadlines.clear("contract_renewal", "contract_end")
         else:
             self.employment.contract_until(payload.end_date)
+        for key in ("supervision_fee", "wage_cost_subsidy"):  # payments run to the renewed end (or open-ended)
+            self.money.set_end(key, payload.end_date)
 
     def after_placement_completed(self) -> None:
         """The transition is complete: the follow-up period starts; closing is the consultant's decision after it."""
@@ -142,6 +156,10 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
         self.tell_client_manager(
             "work_started", f"work starts {payload.start_date}, {payload.hours_per_week:g} hours a week"
         )
+        if self.payment_streams:
+            self.employment.start(payload.start_date, payload.end_date, paid=False)
+            self.pay_employer(payload)
+            return
         kind = self.policy.one_off_payment_kind
         self.employment.start(
             payload.start_date,
@@ -149,6 +167,24 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
             paid=self.case.outflow in self.policy.paid_outflows,
             one_off_paid=any(p.kind == kind for p in self.payments) or kind in self.deadlines.open,
         )
+
+    def pay_employer(self, payload: Any) -> None:
+        """Supervision for the contract hours (in full for 36), €2,500 job coaching once in the first year, and the
+        wage-cost subsidy (not for Wajong): from the start to the contract's end, while in work."""
+        policy, case, employer = self.policy, self.case, str(payload.employer_id)
+        if case.outflow in policy.paid_outflows:
+            hours = Fraction(str(min(payload.hours_per_week, policy.supervision_contract_hours)))
+            scale = hours / Fraction(str(policy.supervision_contract_hours))
+            self.money.start("supervision_fee", "supervision_fee", employer, payload.start_date, runs_in=PAID_WHILE,
+                             end=payload.end_date, scale=str(scale))  # fmt: skip
+            if not any(p.kind == "job_coaching" for p in self.payments):
+                first_year = DateSpan(start=payload.start_date, end=add_months(payload.start_date, 12) - timedelta(days=1))
+                self.money.order_once("job_coaching", "job_coaching", employer, first_year)
+        if case.outflow in policy.wage_cost_subsidy_outflows and case.wage_value_percent is not None and not case.wajong:
+            self.money.start(
+                "wage_cost_subsidy", "wage_cost_subsidy", employer, payload.start_date, runs_in=PAID_WHILE,
+                end=payload.end_date, hours_per_week=payload.hours_per_week, wage_value_percent=case.wage_value_percent,
+            )  # fmt: skip
 
     def on_enter_fallback_review(self, payload: Any) -> None:
         self.notify("fallback_decision_needed", COACH, summary="work at risk: decide on the fallback")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -13,6 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
     from domain.dates import add_months, start_of_day
+    from domain.payments import DateSpan, local_date
     from domain.records import Escalation, Notify, Recipient, TrajectoryView
     from domain.rijk_van_nijmegen import RIJK_VAN_NIJMEGEN, RIJK_VAN_NIJMEGEN_EVENTS, RijkVanNijmegenCase
     from domain.start import TrajectoryStart
@@ -115,6 +116,38 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
 
     def after_case_meeting_held(self, payload: Any) -> None:
         self.notify(f"indication_{payload.decision}", COACH, summary=f"arrangement: {payload.arrangement or 'none'}")
+        if payload.decision == "granted" and self.case.basic_since is None:
+            self.case.basic_since = self.local_today
+
+    # --- money: the basic arrangement per reported half-day, the development arrangement per day ---------
+
+    @property
+    def provider(self) -> str:
+        return str(self.case.provider_id or "unknown-provider")
+
+    def after_attendance_reported(self, payload: Any) -> None:
+        """The month's half-days × €8.50 to the provider, ordered at once for that month."""
+        month = payload.month
+        last = add_months(month, 1) - timedelta(days=1)
+        if payload.half_days:
+            self.money.order_once(f"basic_arrangement:{month.isoformat()[:7]}", "basic_arrangement", self.provider,
+                                  DateSpan(start=month, end=last), quantity=payload.half_days)  # fmt: skip
+
+    @property
+    def development_key(self) -> str:
+        return f"development_arrangement:{self.case.arrangement_attempts}"
+
+    def development_last_day(self) -> date:
+        return local_date(self.case.arrangement_end) - timedelta(days=1)
+
+    def pay_development(self) -> None:
+        """A development arrangement is paid from its start to its (planned, moved) end, not while paused; a
+        retry or a follow-up is a new stream: anew from its own start."""
+        if self.payment_streams:
+            self.money.start(
+                self.development_key, "development_arrangement", self.provider, self.case.arrangement_start.date(),
+                end=self.development_last_day(), runs_in=("development",), paused_in=("paused",),
+            )  # fmt: skip
 
     def on_enter_plan_of_approach(self) -> None:
         self.arm_coach_after(
@@ -143,6 +176,7 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
                 every_months=every,
             )
         self.arm_arrangement_end()
+        self.pay_development()
 
     def arm_arrangement_end(self) -> None:
         self.deadlines.clear("arrangement_end_escalation")
@@ -165,12 +199,14 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
         self.case.paused_total += paused
         self.case.arrangement_end += paused
         self.case.paused_since = None
+        self.money.set_end(self.development_key, self.development_last_day())
 
     def after_arrangement_adjusted(self) -> None:
         review = self.deadlines.open.get("progress_review")
         if review is not None and review.due >= self.case.arrangement_end:
             self.deadlines.clear("progress_review")  # the evaluation comes first
         self.arm_arrangement_end()
+        self.money.set_end(self.development_key, self.development_last_day())
 
     def on_enter_awaiting_advice(self) -> None:
         """Sheltered work goes through UWV, as in the other routes: the advice is requested before placement;

@@ -19,6 +19,7 @@ from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttri
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows.deadlines import DeadlineBook
+from workflows.payments import PAYMENT_STREAMS_PATCH, PaymentBook
 from workflows.visibility import (
     COACH_ID,
     MATCH_ATTEMPTS,
@@ -42,6 +43,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
     from domain.facts import REFERRED, transition_fact
     from domain.messages import AuditEntry, NotificationMessage, PaymentOrder, UndeliverableNotice, UwvAdviceRequest
+    from domain.payments import local_date
     from domain.policy import RegionPolicy, effective_policy
     from domain.projection import Projection
     from domain.records import (
@@ -51,6 +53,7 @@ with workflow.unsafe.imports_passed_through():
         Notify,
         Pay,
         PaymentRecord,
+        PayStream,
         PaySupervisionFee,
         Recipient,
         SendEvent,
@@ -158,6 +161,8 @@ class TrajectoryWorkflow:
         self.notifications = list(resumed.notifications)
         self.payments = list(resumed.payments)
         self.sequence = resumed.sequence
+        self.money = PaymentBook(self, resumed.streams)
+        self.payment_streams = False  # decided at the start of the run (PAYMENT_STREAMS_PATCH)
         self.effects: list[_Effect] = []
         self.local_effects = False  # decided at the start of the run (LOCAL_EFFECTS_PATCH)
         self.publish_kind = False  # decided at the start of the run (NEXT_DEADLINE_KIND_PATCH)
@@ -174,6 +179,9 @@ class TrajectoryWorkflow:
         self.route = self.route_class(case, self.policy, listeners=[self])
 
     # --- what region workflows provide -------------------------------------------------------------
+
+    def run_started(self) -> None:
+        """Called once a run knows which patches it runs under (e.g. to switch on a newer validation)."""
 
     def new_case(self, start: TrajectoryStart) -> BaseModel:
         """The route's case model at the start of a trajectory."""
@@ -213,6 +221,8 @@ class TrajectoryWorkflow:
         if self.record_facts and workflow.info().continued_run_id is None:
             self.project_fact(REFERRED, None, None)
         self.record_agenda = workflow.patched(PROJECTION_PATCH) and workflow.patched(AGENDA_PATCH)
+        self.payment_streams = workflow.patched(PAYMENT_STREAMS_PATCH)
+        self.run_started()
         while True:
             self.publish()
             self.project_agenda()
@@ -286,6 +296,8 @@ class TrajectoryWorkflow:
         self.route.send(name, payload=payload)
         target = self.route.state_id
         self.deadlines.keep_in_scope(target)
+        if self.payment_streams:
+            self.money.follow(target)
         self.history.append(
             TransitionRecord(at=workflow.now(), event=name, from_state=source, to_state=target, actor=actor)
         )
@@ -366,6 +378,8 @@ class TrajectoryWorkflow:
                 self.pay("supervision_fee", action.amount, period_start=period_start)
             elif isinstance(action, Pay):
                 self.pay(action.kind, action.amount, period_start=period_start)
+            elif isinstance(action, PayStream):
+                self.money.fire(action.key)
             elif isinstance(action, SendEvent) and action.event in self.route.allowed_now():
                 self.apply(action.event, None, actor="system:deadline")
 
@@ -580,6 +594,23 @@ class TrajectoryWorkflow:
             )
         )
 
+    def order_payment(self, order: PaymentOrder) -> None:
+        """Queue a payment order made by the payment book; it is in the view once the payments system has it."""
+        record = PaymentRecord(
+            id=order.id, kind=order.kind, payee=order.payee, amount=order.amount, period_start=order.period_start,
+            at=order.ordered_at, amount_cents=order.amount_cents, period_end=order.period_end, due=order.due,
+            rule=order.rule,
+        )  # fmt: skip
+        summary = f"{order.kind} {order.amount} to {order.payee}"
+        if workflow.patched(PROJECTION_PATCH):
+            self.project("payments", order)  # the ledger row, in this workflow task's one projection write
+        self.effects.append(
+            _Effect(
+                run=lambda: self.short_activity(PaymentActivities.order_payment, order, summary),
+                done=lambda: self.payments.append(record),
+            )
+        )
+
     def request_uwv_advice(self, kind: str = "sheltered_work_advice") -> None:
         """File a request with UWV: the sheltered-work advice, or (``reexamination``) a re-examination."""
         request = UwvAdviceRequest(
@@ -688,6 +719,7 @@ class TrajectoryWorkflow:
             notifications=self.notifications,
             payments=self.payments,
             sequence=self.sequence,
+            streams=self.money.streams,
         )
 
     # --- facts every route has ------------------------------------------------------------------------
@@ -695,6 +727,11 @@ class TrajectoryWorkflow:
     @property
     def today(self) -> date:
         return workflow.now().date()
+
+    @property
+    def local_today(self) -> date:
+        """Today in Europe/Amsterdam: the date payments count in."""
+        return local_date(workflow.now())
 
     @property
     def coach_id(self) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+from domain.dates import start_of_day
 from tests.recordings import recording
 from tests.scenario import Trajectory
 
@@ -48,7 +49,8 @@ async def permanent_until_continued(env, worker, trajectory_id: str) -> tuple[Tr
     await t.send("permanent_contract_signed", start_date=await t.today())
     first_run = (await t.handle.describe()).run_id
     for _ in range(12):
-        await t.sleep(timedelta(days=365))
+        for _ in range(4):  # a quarter per call: a year of monthly orders in one call can outlast the RPC deadline
+            await t.sleep(timedelta(days=365) / 4)
         latest = await t.client.get_workflow_handle(t.handle.id).describe()
         if latest.run_id != first_run:
             return t, first_run
@@ -87,9 +89,31 @@ async def local_effects(env, worker):
     await t.send("permanent_contract_signed", start_date=await t.today())
     await t.sleep(timedelta(days=200))
     await t.send("visit_recorded", visited_on=await t.today(), channel="phone")
-    for _ in range(7):
-        await t.sleep(timedelta(days=365))
+    for _ in range(7 * 4):  # a quarter per call (see permanent_until_continued)
+        await t.sleep(timedelta(days=365) / 4)
     return t.client.get_workflow_handle(t.handle.id, run_id=t.handle.result_run_id)  # the run that continued
+
+
+@recording("almere-payments")
+async def payments(env, worker):
+    """Since ``payment-streams``: travel costs in the trial, the wage value before the contract, quarterly fees and
+    monthly wage-cost subsidy, the unrenewed contract's end (fees stop, the coach decides), a late renewal, and
+    the end of employment with its last pro-rata orders."""
+    t = await Trajectory.start(env, worker, trajectory_id="replay-payments")
+    await t.to_trial()
+    started = await t.today()
+    await t.sleep(timedelta(weeks=6))
+    await t.send("travel_costs_claimed", amount_cents=3_600, period_start=started, period_end=await t.today())
+    await t.send("wage_value_assessed", wage_value_percent=60)
+    await t.sleep(timedelta(weeks=2, days=1))
+    view = await t.sign_contract()
+    end = date.fromisoformat(view.case["contract_end"])
+    await t.sleep_until(start_of_day(end + timedelta(days=5)))
+    await t.send("contract_renewed", end_date=end + timedelta(days=400))
+    await t.sleep(timedelta(days=100))
+    await t.send("employment_ended", reason="the employer closed the location")
+    await t.handle.result()
+    return t.handle
 
 
 @recording("almere-trial-before-advice")

@@ -52,6 +52,33 @@ async def fallback(env, worker):
     return t.handle
 
 
+@recording("amsterdam-payments")
+async def payments(env, worker):
+    """Since ``payment-streams``: the internship company paid per month, supervision for a 32-hour contract, job
+    coaching once, the wage-cost subsidy, a fallback to another workplace and the end in work (last pro-rata)."""
+    t = await start(env, worker, trajectory_id="replay-ams-payments")
+    await decide(t)
+    await start_internship(t, months=2)
+    await t.sleep(timedelta(days=70))
+    await t.send("outflow_chosen", outflow="sheltered_work")
+    await t.send("wage_value_assessed", wage_value_percent=45, actor="wage-value-specialist")
+    await t.send("advice_received", outcome="positive", actor="backend:uwv-gateway")
+    await t.send(
+        "employment_started", employer_id="employer-pantar", start_date=await t.today(), employer_days=3,
+        day_activities_days=2, hours_per_week=32,
+    )  # fmt: skip
+    await t.sleep(timedelta(days=200))
+    await t.send("fallback_reported", reason="conflict with the supervisor")
+    await t.send("fallback_decided", outcome="other_workplace", reason="a better fitting social firm")
+    await start_employment(t, employer="employer-cordaan", split=(5, 0))
+    await t.sleep(timedelta(days=200))
+    await t.send("placement_completed")
+    await t.sleep(timedelta(days=100))
+    await t.send("withdrawn", reason="moves out of Amsterdam")
+    await t.handle.result()
+    return t.handle
+
+
 @recording("amsterdam-follow-up")
 async def follow_up(env, worker):
     """Issue 16's steps: the client manager told of work and its changes, a renewed contract, the transition

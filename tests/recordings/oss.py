@@ -105,3 +105,21 @@ async def rescreening(env, worker):
     await t.send("withdrawn", reason="chooses day activities only")
     await t.handle.result()
     return t.handle
+
+
+@recording("oss-payments")
+async def payments(env, worker):
+    """Since ``payment-streams``: sheltered work pays the employer a quarterly supervision fee and a monthly
+    wage-cost subsidy until the employment ends (last pro-rata orders), then the day programme."""
+    t = await Trajectory.start(env, worker, region="oss", trajectory_id="replay-oss-payments")
+    await t.send("screening_completed", capacity=True, reason="wants to work", arbeidsdeskundige_id="ad-oss-1",
+                 ladder_step=3)  # fmt: skip
+    await t.send("plan_recorded", goals=["travel independently"], work_consultant_id="wc-oss-2")
+    await t.send("work_track_chosen", track="sheltered_work")
+    await t.send("advice_received", outcome="positive", actor="backend:uwv-gateway")
+    await t.send("work_started", employer_id="employer-ibn", start_date=await t.today(), hours_per_week=30,
+                 wage_value_percent=40)  # fmt: skip
+    await t.sleep(timedelta(days=250))
+    await t.send("employment_ended", reason="the contract was not continued")
+    await t.sleep(timedelta(days=10))
+    return t.handle

@@ -9,6 +9,7 @@ from tests.recordings import recording
 from tests.rijk_van_nijmegen_steps import (
     BUSINESS_CONSULTANT,
     JOB_COACH,
+    PROVIDER,
     NijmegenTrajectory,
 )
 from workflows.provider_meeting import ProviderMeetingInput, ProviderMeetingReminder
@@ -92,6 +93,32 @@ async def provider_meeting_stand_ins(env, worker):
 async def provider_meeting(env, worker):
     """Recorded before the ``notification-undeliverable`` patch; re-recording it takes the newer path."""
     return await remind_providers(env, worker, "provider-meeting-replay")
+
+
+@recording("rijk-van-nijmegen-payments")
+async def payments(env, worker):
+    """Since ``payment-streams``: monthly attendance of the basic arrangement paid per half-day, the development
+    arrangement paid monthly pro rata, a pause that pays nothing, a retry paid anew, the evaluation that ends it."""
+    t = await NijmegenTrajectory.begin(env, worker, trajectory_id="replay-nijmegen-payments")
+    await t.send("indication_requested", provider_id=PROVIDER)
+    await t.case_meeting("basic_plus_wage_value")
+    await t.submit_plan()
+    await t.agree_plan()
+    await t.sleep(timedelta(days=40))
+    month = (await t.today()).replace(day=1) - timedelta(days=1)
+    await t.send("attendance_reported", actor=f"backend:{PROVIDER}", month=month.isoformat()[:7], half_days=22)
+    await t.sleep(timedelta(days=30))
+    await t.send("arrangement_paused", reason="illness")
+    await t.sleep(timedelta(days=40))
+    await t.send("arrangement_resumed")
+    await t.sleep(timedelta(days=50))
+    await t.send("arrangement_retried", reason="started too early")
+    await t.submit_plan()
+    await t.agree_plan(months=6)
+    await t.sleep(timedelta(days=200))
+    await t.send("evaluation_completed", goals_met=True, next_step="volunteering")
+    await t.handle.result()
+    return t.handle
 
 
 @recording("rijk-van-nijmegen-seed-steps")

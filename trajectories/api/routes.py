@@ -20,6 +20,8 @@ from trajectories.api.errors import RESPONSES, ErrorBody, NotFound
 from trajectories.audit import read_trail
 from trajectories.commitments import CommitmentChange, ProviderCommitments, read_commitments, set_commitment
 from trajectories.listing import REGIONS, STATES, TrajectoryFilter, TrajectorySummary, list_trajectories
+from trajectories.payments import PaymentFilter, PaymentLedger, read_ledger, to_csv
+from trajectories.payments import totals as ledger_totals
 from workflows import WORKFLOWS
 from workflows.trajectory import workflow_id_for
 
@@ -150,6 +152,31 @@ def audit(region: KnownRegion, trajectory_id: TrajectoryIdPath, request: Request
     whose history Temporal no longer keeps. Empty for an id that never had an audited event."""
     workflow_id = workflow_id_for(region, trajectory_id)
     return AuditTrail(workflow_id=workflow_id, entries=read_trail(workflow_id, request.app.state.audit_url))
+
+
+@router.get(
+    "/payments",
+    summary="The payment ledger: every payment order, with totals per payee and per quarter (cents)",
+)
+def payments(selection: Annotated[PaymentFilter, Query()], request: Request) -> PaymentLedger:
+    """Read from the records database, not from Temporal: it answers beyond Temporal's retention. ``from`` and
+    ``to`` bound the due date (both included); totals are per payee and per quarter of the due date."""
+    orders = read_ledger(selection, request.app.state.audit_url)
+    return PaymentLedger(payments=orders, totals=ledger_totals(orders))
+
+
+@router.get(
+    "/payments.csv",
+    summary="The payment ledger as CSV (one row per order; amounts in cents and euros)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def payments_csv(selection: Annotated[PaymentFilter, Query()], request: Request) -> Response:
+    orders = read_ledger(selection, request.app.state.audit_url)
+    return Response(
+        to_csv(orders), media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="payments.csv"'},
+    )  # fmt: skip
 
 
 ProviderIdPath = Annotated[OrganisationId, Path(description="The day-activities provider's organisation id.")]

@@ -9,10 +9,10 @@ from typing import Any
 
 from rich.console import Console
 
+from domain.regions import REGION_NAMES
 from trajectories import client as trajectories_client
 from trajectories.audit import verify_trail
 from trajectories.cli import render
-from trajectories.listing import REGIONS
 
 EXIT_BROKEN = 1
 
@@ -42,7 +42,7 @@ def register(command, audit_database, as_json) -> None:
         "audit-verify", verify,
         "verify the audit trail's hash chains (also: `trajectories audit verify`); names the first broken link",
     )  # fmt: skip
-    sub.add_argument("--region", choices=REGIONS, help="with --trajectory: verify one trajectory")
+    sub.add_argument("--region", choices=REGION_NAMES, help="with --trajectory: verify one trajectory")
     sub.add_argument("--trajectory", metavar="TRAJECTORY_ID", help="with --region: verify one trajectory")
     audit_database(sub)
     as_json(sub)

@@ -25,6 +25,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.absences import AbsenceRefused, AbsenceRequest
 from domain.identifiers import OrganisationId
+from domain.regions import REGION_NAMES
 from trajectories import absences as roster
 from trajectories import client as trajectories_client
 from trajectories import encryption
@@ -37,7 +38,8 @@ from trajectories.cli import figures as figures_cli
 from trajectories.cli import forecast as forecast_cli
 from trajectories.cli.inputs import InputError, read_json
 from trajectories.commitments import CommitmentChange, read_commitments, set_commitment
-from trajectories.listing import REGIONS, TrajectoryFilter, filter_params, list_trajectories
+from trajectories.listing import TrajectoryFilter, filter_params, list_trajectories
+from trajectories.payments import PaymentFilter, PaymentLedger, read_ledger, totals
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 EXIT_OK, EXIT_REFUSED, EXIT_INVALID, EXIT_NOT_FOUND, EXIT_UNAVAILABLE = 0, 1, 2, 3, 4
@@ -133,6 +135,21 @@ async def undeliverable_command(args: argparse.Namespace, client: Client | None,
         render.print_json(out, rows)
     else:
         render.audit_trail(out, "Undeliverable notifications", rows, with_trajectory=True)
+
+
+async def payments_command(args: argparse.Namespace, client: Client | None, out: Console) -> None:
+    """The payment ledger, from the records database: totals per payee and per quarter, the orders on request."""
+    values = {"region": args.region, "payee": args.payee, "from": args.from_, "to": args.to}
+    try:
+        selection = PaymentFilter.model_validate({k: v for k, v in values.items() if v is not None})
+    except ValidationError as error:
+        raise _invalid(error) from None
+    orders = await asyncio.to_thread(read_ledger, selection, args.audit_url)
+    ledger = PaymentLedger(payments=orders, totals=totals(orders))
+    if args.json:
+        render.print_json(out, ledger)
+    else:
+        render.payment_ledger(out, ledger, with_orders=args.orders)
 
 
 async def handover_start(args: argparse.Namespace, client: Client, out: Console) -> None:
@@ -267,9 +284,9 @@ def parser() -> argparse.ArgumentParser:
 
     def region(sub: argparse.ArgumentParser, *, optional: bool = False) -> None:
         if optional:
-            sub.add_argument("--region", choices=REGIONS)
+            sub.add_argument("--region", choices=REGION_NAMES)
         else:
-            sub.add_argument("region", choices=REGIONS, metavar="REGION", help=f"one of {', '.join(REGIONS)}")
+            sub.add_argument("region", choices=REGION_NAMES, metavar="REGION", help=f"one of {', '.join(REGION_NAMES)}")
 
     def as_json(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
@@ -318,6 +335,15 @@ def parser() -> argparse.ArgumentParser:
     sub = command("audit", audit, "a trajectory's audit trail: accepted events and notifications, who, result, origin, time")
     region(sub)
     sub.add_argument("trajectory_id", metavar="TRAJECTORY_ID")
+    audit_database(sub)
+    as_json(sub)
+
+    sub = command("payments", payments_command, "the payment ledger: totals per payee and per quarter (euros)")
+    region(sub, optional=True)
+    sub.add_argument("--payee", help="an employer's or provider's id")
+    sub.add_argument("--from", dest="from_", metavar="DATE", help="due on or after this ISO date")
+    sub.add_argument("--to", metavar="DATE", help="due on or before this ISO date")
+    sub.add_argument("--orders", action="store_true", help="also list every order")
     audit_database(sub)
     as_json(sub)
 

@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from domain.figures import Count, Figures
+from domain.regions import REGION_NAMES
 from trajectories import figures as figure_reading
 from trajectories.cli import render
-from trajectories.listing import REGIONS
 
 
 def euro(cents: int) -> str:
@@ -116,7 +116,7 @@ def register(command: Callable[..., argparse.ArgumentParser], database: Callable
              as_json: Callable[[argparse.ArgumentParser], None]) -> None:  # fmt: skip
     """Add ``figures`` and ``targets`` to the ``trajectories`` command."""
     sub = command("figures", figures_command, "outcome figures (kengetallen) per region, provider and period")
-    sub.add_argument("--region", choices=REGIONS)
+    sub.add_argument("--region", choices=REGION_NAMES)
     sub.add_argument("--from", dest="from_", type=_date, help="first day (YYYY-MM-DD; default a year before --to)")
     sub.add_argument("--to", type=_date, help="last day (YYYY-MM-DD; default today)")
     sub.add_argument("--csv", action="store_true", help="print CSV: section, region, key, measure, value")
@@ -124,7 +124,7 @@ def register(command: Callable[..., argparse.ArgumentParser], database: Callable
     as_json(sub)
 
     sub = command("targets", targets_command, "set or list placement targets per region and year")
-    sub.add_argument("region", nargs="?", choices=REGIONS, metavar="REGION", help=f"one of {', '.join(REGIONS)}")
+    sub.add_argument("region", nargs="?", choices=REGION_NAMES, metavar="REGION", help=f"one of {', '.join(REGION_NAMES)}")
     sub.add_argument("year", nargs="?", type=int, metavar="YEAR")
     sub.add_argument("target", nargs="?", type=int, metavar="TARGET", help="placements aimed for; leave out to list")
     sub.add_argument("--set-by", default="operations", help="who sets it (default: operations)")

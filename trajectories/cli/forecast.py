@@ -11,17 +11,17 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from domain.regions import REGION_NAMES
 from trajectories.cli.figures import euro
 from trajectories.forecast import assumptions as forecast_assumptions
 from trajectories.forecast.export import open_trajectories, write_private
 from trajectories.forecast.report import Forecast, write
 from trajectories.forecast.run import Policy, forecast, open_people
-from trajectories.listing import REGIONS
 
 
 async def forecast_command(args: argparse.Namespace, client: Any, out: Console) -> None:
     """Run the real routes in skipped time over a synthetic intake and/or today's open trajectories."""
-    regions = args.region or list(REGIONS)
+    regions = args.region or list(REGION_NAMES)
     people = []
     if args.open_file:
         exported = json.loads(Path(args.open_file).read_text(encoding="utf-8"))
@@ -76,7 +76,7 @@ def _positive(text: str) -> int:
 
 def register(command: Callable[..., argparse.ArgumentParser]) -> None:
     sub = command("forecast", forecast_command, "forecast workload, money and outcomes by running the routes in skipped time")
-    sub.add_argument("--region", action="append", choices=REGIONS, help="a region (repeat for more; default all)")
+    sub.add_argument("--region", action="append", choices=REGION_NAMES, help="a region (repeat for more; default all)")
     sub.add_argument("--months", type=_positive, default=24, help="how far ahead (default 24)")
     sub.add_argument("--cohort", type=_positive, default=100, help="people in the synthetic intake (default 100)")
     sub.add_argument("--per-month", type=_positive, help="instead: this many new people every month")
@@ -89,5 +89,5 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
     sub.set_defaults(temporal=False)  # a server of its own: never the real one
 
     sub = command("export", export_command, "export today's open trajectories for a forecast (owner-only file)")
-    sub.add_argument("--region", choices=REGIONS)
+    sub.add_argument("--region", choices=REGION_NAMES)
     sub.add_argument("--out", required=True, metavar="FILE")

@@ -17,6 +17,7 @@ from rich.text import Text
 from domain.absences import Absence
 from domain.handover import HandoverProgress
 from domain.messages import AuditEntry
+from domain.payments import euros
 from domain.records import TrajectoryView
 from trajectories.listing import TrajectorySummary, group_overdue
 
@@ -168,6 +169,30 @@ def audit_trail(console: Console, title: str, rows: list[AuditEntry], *, with_tr
         lines = [*([row.workflow_id] if with_trajectory else []), f"by {row.actor} · from {row.origin}", row.detail]
         for line in filter(None, lines):
             console.print(Padding(Text(line, overflow="fold"), (0, 0, 0, 2)))
+
+
+def payment_ledger(console: Console, ledger: Any, *, with_orders: bool = False) -> None:
+    """Totals per payee and per quarter of the due date, in euros; with ``with_orders`` every order first."""
+    if with_orders:
+        table = _table("Payment orders", "due", "payee", "kind", "period", "€")
+        for order in ledger.payments:
+            period = f"{order.period_start:%Y-%m-%d}…{order.period_end:%m-%d}" if order.period_end else "—"
+            table.add_row(order.due.isoformat() if order.due else "—", order.payee, order.kind, period,
+                          euros(order.amount_cents or 0))
+        for last in table.columns[-1:]:
+            last.justify = "right"
+        _show(console, table, empty="Payment orders: none")
+    for title, column, totals in (
+        ("Totals per payee", "payee", ledger.totals.by_payee),
+        ("Totals per quarter (due)", "quarter", ledger.totals.by_quarter),
+    ):
+        table = _table(title, column, "€")
+        table.columns[1].justify = "right"
+        for key, cents in totals.items():
+            table.add_row(key, euros(cents))
+        if totals:
+            table.add_row("total", euros(ledger.totals.total_cents), style="bold")
+        _show(console, table, empty=f"{title}: no payments")
 
 
 def handover(console: Console, progress: HandoverProgress) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.policy import override_policies
+from domain.regions import policies
 from records import facts as fact_rows
 from records import open_records
 from trajectories.cohort import Person, Stage, run_cohort, start_environment
@@ -81,9 +82,7 @@ async def forecast(
 async def run_policy(
     policy: Policy, people: list[Person], months: int, progress: Callable[[str, int, int], None] | None
 ) -> PolicyReport:
-    from workflows import WORKFLOWS
-
-    override_policies(policy.overrides, {region: workflow.policy for region, workflow in WORKFLOWS.items()})
+    override_policies(policy.overrides, policies())
     try:
         with tempfile.TemporaryDirectory(prefix="forecast-") as scratch:
             root = Path(scratch)

@@ -1,19 +1,18 @@
 """Sample trajectories the run command starts, so the Web UI is not empty.
 
-Each region contributes a module ``trajectories/samples/<region>.py`` with a ``SAMPLES`` list; the loader
-finds them by walking this package, so adding a region's samples touches nothing else.
+Each region contributes a module ``trajectories/samples/<region>.py`` with a ``SAMPLES`` list, named in the
+region registry (``domain/regions.py``).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-import pkgutil
 from datetime import UTC, date, datetime
 
 from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from domain.regions import REGIONS, load
 from trajectories.client import start_trajectory, submit_event
 from trajectories.samples.base import Sample
 
@@ -23,13 +22,8 @@ __all__ = ["Sample", "all_samples", "start_samples"]
 
 
 def all_samples() -> list[Sample]:
-    """Every region module's ``SAMPLES``, in module-name order."""
-    samples: list[Sample] = []
-    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if module.name == "base" or module.name.startswith("_"):
-            continue
-        samples.extend(importlib.import_module(f"{__name__}.{module.name}").SAMPLES)
-    return samples
+    """Every region's ``SAMPLES``, in the registry's order of regions."""
+    return [sample for region in REGIONS.values() for sample in load(region.samples)]
 
 
 async def start_samples(

@@ -1,0 +1,202 @@
+"""Payments that follow the facts: a trajectory's payment streams, each ordered by a deadline of its own.
+
+A region starts a stream when what it pays for starts (employment, an arrangement, an internship), with the
+states it pays in. The engine tells the book every state the machine enters: a state outside the stream's
+states ends it (the day of that event is the last day paid, and what the current period earned is ordered at
+once), a pausing state stops its days until the machine leaves it. Amounts and periods come from the region's
+payment rules (``domain/rates.py``) through the pure arithmetic of ``domain/payments.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.dates import start_of_day
+    from domain.payments import (
+        DateSpan,
+        PaymentOrder,
+        PaymentRule,
+        PaymentStream,
+        advance,
+        euros,
+        local_date,
+        next_order,
+        rule_label,
+    )
+    from domain.records import PayStream
+
+if TYPE_CHECKING:
+    from workflows.trajectory import TrajectoryWorkflow
+
+PAYMENT_STREAMS_PATCH = "payment-streams"
+"""Payments follow the facts: streams with periods, pro rata and ends, in cents, with the rule that made them.
+Runs that started before keep their fixed-amount deadlines (``PaySupervisionFee``/``Pay``) to their end."""
+
+
+class PaymentBook:
+    """The running payment streams of one trajectory (carried across continue-as-new in the snapshot)."""
+
+    def __init__(self, engine: TrajectoryWorkflow, streams: dict[str, PaymentStream]):
+        self.engine = engine
+        self.streams = dict(streams)
+
+    # --- what region workflows call ---------------------------------------------------------------------
+
+    def rule(self, name: str) -> PaymentRule:
+        return self.engine.policy.payment_rules[name]
+
+    def start(
+        self,
+        key: str,
+        rule: str,
+        payee: str,
+        anchor: date,
+        *,
+        runs_in: tuple[str, ...],
+        paused_in: tuple[str, ...] = (),
+        end: date | None = None,
+        **facts: Any,
+    ) -> None:
+        """Start stream ``key`` of ``rule`` paying ``payee`` from ``anchor`` (to ``end``, inclusive) while the
+        machine is in ``runs_in``. A running stream of the same key is ended first (today is its last day)."""
+        if key in self.streams and not self.streams[key].closed:
+            self.end(key, self.engine.local_today)
+        kind = self.rule(rule).kind
+        self.streams[key] = PaymentStream(
+            key=key, rule=rule, kind=kind, payee=payee, anchor=anchor, end=end, runs_in=runs_in, paused_in=paused_in,
+            **facts,
+        )  # fmt: skip
+        self.arm(key)
+
+    def set_end(self, key: str, end: date | None) -> None:
+        """Move the last day of ``key`` (a renewed contract, a moved arrangement end; ``None``: open-ended). A
+        stream ended by its state is reopened: the renewal continues it from the day after what was ordered."""
+        stream = self.streams.get(key)
+        if stream is None:
+            return
+        self.streams[key] = stream.model_copy(update={"end": end, "closed": False})
+        self.arm(key)
+
+    def end(self, key: str, last_day: date) -> None:
+        """Stop ``key`` after ``last_day`` and order what it earned up to there now."""
+        stream = self.streams.get(key)
+        if stream is None or stream.closed:
+            return
+        end = last_day if stream.end is None else min(stream.end, last_day)
+        paused = list(stream.paused)
+        if stream.paused_since is not None:
+            paused.append(DateSpan(start=stream.paused_since, end=max(stream.paused_since, end)))
+        self.streams[key] = stream.model_copy(update={"end": end, "paused": paused, "paused_since": None})
+        while self.order_next(key):
+            pass
+        self.streams[key] = self.streams[key].model_copy(update={"closed": True})
+        self.engine.deadlines.clear(self.deadline_name(key))
+
+    def follow(self, state: str) -> None:
+        """The machine entered ``state``: pause, resume or end each open stream accordingly."""
+        today = self.engine.local_today
+        for key, stream in list(self.streams.items()):
+            if stream.closed:
+                continue
+            if state in stream.paused_in:
+                if stream.paused_since is None:
+                    self.streams[key] = stream.model_copy(update={"paused_since": today})
+                self.arm(key)  # the machine's pause stops deadline clocks; a stream's period ends all the same
+            elif state in stream.runs_in:
+                if stream.paused_since is not None:
+                    span = DateSpan(start=stream.paused_since, end=today - timedelta(days=1))
+                    paused = [*stream.paused, span] if span.days() else stream.paused
+                    self.streams[key] = stream.model_copy(update={"paused": paused, "paused_since": None})
+                self.arm(key)
+            else:
+                self.end(key, today)
+
+    def order_once(self, key: str, rule: str, payee: str, period: DateSpan, *, quantity: int = 1, cents: int | None = None) -> None:
+        """One order of ``rule`` (a claim, a monthly attendance report, a one-off amount): ``quantity`` times the
+        rate in effect on the period's last day, or ``cents`` up to that rate (a claim's cap)."""
+        payment_rule = self.rule(rule)
+        rate = payment_rule.rate_on(period.end)
+        amount = rate.cents * quantity if cents is None else min(cents, rate.cents)
+        self.engine.order_payment(
+            self.new_order(key, payment_rule.kind, payee, period, amount, rule_label(self.region, rule, rate),
+                           due=self.engine.local_today)
+        )  # fmt: skip
+
+    # --- what the engine calls ----------------------------------------------------------------------------
+
+    def fire(self, key: str) -> None:
+        """The stream's deadline fired: order its period, arm the next."""
+        stream = self.streams.get(key)
+        if stream is None or stream.closed:
+            return
+        if self.order_next(key):
+            self.arm(key)
+
+    @staticmethod
+    def deadline_name(key: str) -> str:
+        return f"payment:{key}"
+
+    # --- inside ---------------------------------------------------------------------------------------------
+
+    @property
+    def region(self) -> str:
+        return self.engine.policy.region
+
+    def arm(self, key: str) -> None:
+        stream = self.streams[key]
+        through = stream.next_order_through(self.rule(stream.rule))
+        name = self.deadline_name(key)
+        if through is None or stream.closed:
+            self.engine.deadlines.clear(name)
+            return
+        self.engine.deadlines.arm(
+            name, start_of_day(through + timedelta(days=1)), f"{stream.kind.replace('_', ' ')} to {stream.payee}",
+            PayStream(key=key), stream.runs_in + stream.paused_in,
+        )  # fmt: skip
+
+    def due_date(self, key: str, through: date) -> date:
+        """The date an order covering up to ``through`` is due: the day after, in arrears, on the policy's
+        working-day calendar when it has one (Almere's moves a payment off a weekend to the working day before).
+        The period it covers stays the calendar period; only the due date moves."""
+        placed = self.engine.deadlines.placed(self.deadline_name(key), start_of_day(through + timedelta(days=1)))
+        return local_date(placed["due"])
+
+    def order_next(self, key: str) -> bool:
+        """Order the next period of ``key`` if it has one; ``False`` when everything up to its end is ordered."""
+        stream = self.streams[key]
+        rule = self.rule(stream.rule)
+        upcoming = next_order(stream, rule)
+        if upcoming is None:
+            return False
+        period, cents, rate = upcoming
+        self.streams[key] = advance(stream, rule, period.end)
+        if cents > 0:
+            order = self.new_order(
+                f"{key}:{period.end.isoformat()}", stream.kind, stream.payee, period, cents,
+                rule_label(self.region, stream.rule, rate), due=self.due_date(key, period.end),
+            )  # fmt: skip
+            self.engine.order_payment(order)
+        return True
+
+    def new_order(self, key: str, kind: str, payee: str, period: DateSpan, cents: int, rule: str, *, due: date) -> PaymentOrder:
+        workflow_id = workflow.info().workflow_id
+        return PaymentOrder(
+            id=f"{workflow_id}:pay:{key}",
+            kind=str(kind),
+            region=self.region,
+            trajectory_id=self.engine.start.trajectory_id,
+            payee=payee,
+            amount=euros(cents),
+            amount_cents=cents,
+            period_start=period.start,
+            period_end=period.end,
+            due=due,
+            rule=rule,
+            ordered_at=workflow.now(),
+        )
+
+
