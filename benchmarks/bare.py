@@ -217,13 +217,16 @@ class BareLifecycle:
 
 
 def bare_worker(client: Client, task_queue: str, root: Path | str, *, cache: int) -> Worker:
-    """The twins' worker: the trajectories' sandbox (``worker.workflow_runner``) and cache size."""
+    """The twins' worker: the trajectories' sandbox (``worker.workflow_runner``), cache size and workflow task
+    slots (``TRAJECTORIES_WORKFLOW_TASK_SLOTS``)."""
+    from trajectories import config
     from worker import workflow_runner
 
     activities = BareActivities(root)
     return Worker(
         client, task_queue=task_queue, workflows=[BareLifecycle], activities=[activities.write, activities.nothing],
         workflow_runner=workflow_runner(), max_cached_workflows=cache,
+        max_concurrent_workflow_tasks=config.workflow_task_slots(),
     )  # fmt: skip
 
 

@@ -54,7 +54,8 @@ async def quarterly_fees(*, count: int, parallel: int) -> tuple[list[Row], dict[
             now = await env.get_current_time()
             if fee_after_drive is None:
                 view = await handles[0].query("view")
-                due = datetime.fromisoformat(str(view["deadlines"]["supervision_fee"]).replace("Z", "+00:00"))
+                (fee_due,) = [due for name, due in view["deadlines"].items() if name.endswith("supervision_fee")]
+                due = datetime.fromisoformat(str(fee_due).replace("Z", "+00:00"))
                 fee_after_drive = due - now
             fee = now + fee_after_drive
             await env.sleep(fee - now - WINDOW)

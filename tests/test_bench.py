@@ -25,7 +25,7 @@ TARGETS = "abcdefghi"
 def test_tiny_run_measures_every_target_against_its_twin(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     markdown = tmp_path / "BENCHMARKS.md"
-    markdown.write_text("# Benchmarks\n\n<!-- bench: generated begin -->\nold\n<!-- bench: generated end -->\n\nkept\n")
+    markdown.write_text("# Benchmarks\n\n<!-- bench: generated begin -->\nstale figures\n<!-- bench: generated end -->\n\nkept\n")
     given = tmp_path / "state"  # a developer's state directory: the run must not write there either
     checkout_var = sorted((ROOT / "var").rglob("*")) if (ROOT / "var").exists() else []
     env = {**os.environ, "TRAJECTORIES_STATE_DIR": str(given), "COLUMNS": "200"}
@@ -52,7 +52,7 @@ def test_tiny_run_measures_every_target_against_its_twin(tmp_path: Path) -> None
             assert row["bare"] not in (None, 0), row  # a ratio to the twin, measured in the same run
     assert document["machine_at_start"]["load_average"]
     generated = markdown.read_text()
-    assert generated.endswith("<!-- bench: generated end -->\n\nkept\n") and "old" not in generated
+    assert generated.endswith("<!-- bench: generated end -->\n\nkept\n") and "stale figures" not in generated
     assert "| (a) |" in generated
     # the run's own temporary directory held everything, and is gone
     match = re.search(r"state in (\S+)", printed)
