@@ -20,7 +20,7 @@ from benchmarks.figures import history
 from benchmarks.lifecycles import OSS
 from benchmarks.live import VISIT, Plans, alternate, employed_pairs, meters, percentile, settled
 from benchmarks.report import Row, cpu_rows, progress
-from benchmarks.scale import first_tasks_done, start_all
+from benchmarks.scale import first_tasks_done, start_all, terminate_all
 from benchmarks.servers import DevServer
 from trajectories import config
 
@@ -49,9 +49,7 @@ async def evicted_event(
     cpu = meters(pair, server)
     payload = VISIT.payload(datetime.now(UTC).date())
     timings = await alternate(handles, payload, cpu, samples=samples, warmup=0, block=max(1, samples // 5))
-    for group in [*handles.values(), *filled.values()]:
-        for handle in group:
-            await handle.terminate("benchmark done")
+    await terminate_all([h for group in [*handles.values(), *filled.values()] for h in group], parallel)
     mine, twin = timings["trajectory"], timings["twin"]
     per = {kind: {name: cpu[kind].ms_per(name, samples) for name in ("worker", "server")} for kind in timings}
     section = f"evicted, {open_count:,} open"

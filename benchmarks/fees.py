@@ -10,7 +10,6 @@ more open than the cache holds most of them are replayed from their history firs
 
 from __future__ import annotations
 
-import asyncio
 import time
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,7 +22,7 @@ from benchmarks.lifecycles import STEADY_YEAR
 from benchmarks.live import settled
 from benchmarks.measure import me, test_server_pid
 from benchmarks.report import Row, cpu_rows, progress
-from benchmarks.scale import start_all
+from benchmarks.scale import start_all, terminate_all
 from benchmarks.servers import time_skipping_server
 from trajectories import config
 
@@ -73,9 +72,7 @@ async def quarterly_fees(*, count: int, parallel: int) -> tuple[list[Row], dict[
                 events = await history(handles[0])
                 plan = plan_from_history(events)
                 plan = BarePlan(start=plan.start, timers=plan.timers, updates=plan.updates, stay_open=True)
-            for handle in handles:
-                await handle.terminate("benchmark done")
-            await asyncio.sleep(0)
+            await terminate_all(handles, parallel)
         raw[kind] = {
             "seconds": seconds, "fees_paid": paid, "fees_per_second": count / seconds,
             "cpu_ms_per_fee": {name: cpu.ms_per(name, count) for name in ("worker", "server")},

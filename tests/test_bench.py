@@ -25,7 +25,9 @@ TARGETS = "abcdefghi"
 def test_tiny_run_measures_every_target_against_its_twin(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     markdown = tmp_path / "BENCHMARKS.md"
-    markdown.write_text("# Benchmarks\n\n<!-- bench: generated begin -->\nstale figures\n<!-- bench: generated end -->\n\nkept\n")
+    markdown.write_text(
+        "# Benchmarks\n\n<!-- bench: generated begin -->\nstale figures\n<!-- bench: generated end -->\n\nkept\n"
+    )
     given = tmp_path / "state"  # a developer's state directory: the run must not write there either
     checkout_var = sorted((ROOT / "var").rglob("*")) if (ROOT / "var").exists() else []
     env = {**os.environ, "TRAJECTORIES_STATE_DIR": str(given), "COLUMNS": "200"}
