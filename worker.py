@@ -22,7 +22,8 @@ from activities.uwv import UwvActivities
 from domain.policy import override_policies
 from domain.regions import policies
 from records.absences import Roster
-from trajectories import config, encryption
+from service import config
+from trajectories import encryption
 from workflows import SCHEDULED_WORKFLOWS, SERVICE_WORKFLOWS, WORKFLOWS
 
 PASSTHROUGH_MODULES = (

@@ -20,8 +20,8 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.handover import CaseloadQuery, Reassignment, ReassignOutcome, TrajectoryRef
 from domain.records import TrajectoryView
-from trajectories.listing import TrajectoryFilter
 from workflows import WORKFLOWS
+from workflows.search import TrajectoryFilter
 from workflows.visibility import COACH_ID, REGION, TRAJECTORY_STATE
 
 QUERY_TIMEOUT = timedelta(seconds=10)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from activities.notifications import NotificationChannel, OutboxChannel
 from activities.outbox import Outbox
-from trajectories import config
+from service import config
 
 
 def channel_from_config(outbox: Outbox) -> NotificationChannel:

@@ -13,7 +13,7 @@ from activities.calendar import ics_for
 from activities.notifications import DeliveryLedger
 from activities.outbox import Outbox
 from domain.messages import NotificationMessage
-from trajectories.config import SmtpSettings
+from service.config import SmtpSettings
 
 log = logging.getLogger(__name__)
 

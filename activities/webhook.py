@@ -19,7 +19,7 @@ from activities.calendar import ics_for
 from activities.notifications import DeliveryLedger
 from activities.outbox import Outbox
 from domain.messages import NotificationMessage
-from trajectories.config import WebhookSettings
+from service.config import WebhookSettings
 
 log = logging.getLogger(__name__)
 

@@ -168,7 +168,7 @@ async def run(args: argparse.Namespace) -> tuple[list[Row], dict[str, Any]]:
 
 def header(args: argparse.Namespace, at_start: dict[str, Any]) -> str:
     load = ", ".join(f"{value:.2f}" for value in at_start["load_average"])
-    from trajectories import config
+    from service import config
 
     return (
         f"Targets of issue 14 ({args.mode} run, commit {commit()}, cache {config.workflow_cache_size()}): "

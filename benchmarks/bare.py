@@ -219,7 +219,7 @@ class BareLifecycle:
 def bare_worker(client: Client, task_queue: str, root: Path | str, *, cache: int) -> Worker:
     """The twins' worker: the trajectories' sandbox (``worker.workflow_runner``), cache size and workflow task
     slots (``TRAJECTORIES_WORKFLOW_TASK_SLOTS``)."""
-    from trajectories import config
+    from service import config
     from worker import workflow_runner
 
     activities = BareActivities(root)

@@ -15,7 +15,7 @@ from temporalio.testing import WorkflowEnvironment
 from benchmarks.bare import BareLifecycle, BarePlan, bare_worker
 from benchmarks.lifecycles import Employed, Lifecycle, Send, Step, Wait, start_input
 from benchmarks.worker_process import WorkerProcess
-from trajectories import config
+from service import config
 from trajectories.client import start_trajectory
 from worker import build_worker
 

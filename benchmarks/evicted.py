@@ -22,7 +22,7 @@ from benchmarks.live import VISIT, Plans, alternate, employed_pairs, meters, per
 from benchmarks.report import Row, cpu_rows, progress
 from benchmarks.scale import first_tasks_done, start_all, terminate_all
 from benchmarks.servers import DevServer
-from trajectories import config
+from service import config
 
 
 async def evicted_event(

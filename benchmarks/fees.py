@@ -24,7 +24,7 @@ from benchmarks.measure import me, test_server_pid
 from benchmarks.report import Row, cpu_rows, progress
 from benchmarks.scale import start_all, terminate_all
 from benchmarks.servers import time_skipping_server
-from trajectories import config
+from service import config
 
 WINDOW = timedelta(minutes=30)
 """Virtual time from which the fees are watched, before and after their moment: the twins' timers were set

@@ -25,7 +25,7 @@ from benchmarks.measure import MB, Cpu
 from benchmarks.report import Row, cpu_rows, progress
 from benchmarks.servers import DevServer
 from benchmarks.worker_process import WorkerProcess
-from trajectories import config
+from service import config
 from trajectories.client import start_trajectory
 
 

@@ -20,7 +20,8 @@ from temporalio.client import Client
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
-from trajectories import config, encryption, search_attributes
+from service import config
+from trajectories import encryption, search_attributes
 from trajectories.local_server import LocalDevServer, packaged_binary
 
 

@@ -60,7 +60,7 @@ class WorkerProcess:
 async def main(address: str, queue: str, kind: str) -> None:
     from benchmarks.bare import bare_worker
     from benchmarks.servers import data_converter
-    from trajectories import config
+    from service import config
     from worker import build_worker
 
     client = await Client.connect(address, data_converter=data_converter())

@@ -14,11 +14,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
+from domain.calendar import WorkingDays
 from domain.dates import CalendarDate, add_months
 from domain.events import EventBase, EventCatalog, StartDate, context_of, near_today_check
 from domain.identifiers import OrganisationId, Reason
 from domain.payments import PaymentRule
-from domain.policy import EmploymentPolicy
+from domain.policy import WORKING_DAYS, WORKING_DAYS_EVERY_ROUTE_PATCH, EmploymentPolicy
 from domain.rates import AMSTERDAM_PAYMENTS
 from domain.shared_events import AdviceReceived, CoachReassigned, WageValueAssessed, Withdrawn
 
@@ -99,6 +100,8 @@ class AmsterdamPolicy(EmploymentPolicy):
     jaar", seed 001): with the minimum transition, 2½ years or more in all (our default)."""
     follow_up_closing_grace: timedelta = timedelta(weeks=4)
     """After the follow-up period the consultant decides on closing; then the team lead is told."""
+    working_days: WorkingDays | None = WORKING_DAYS
+    working_days_patch: str = WORKING_DAYS_EVERY_ROUTE_PATCH
 
 
 AMSTERDAM = AmsterdamPolicy()

@@ -19,10 +19,11 @@ from pydantic import (
     model_validator,
 )
 
+from domain.calendar import WorkingDays
 from domain.events import EventBase, EventCatalog, RecentDate, StartDate, context_of
 from domain.identifiers import OrganisationId, Reason, StaffId
 from domain.payments import PaymentRule
-from domain.policy import RegionPolicy
+from domain.policy import WORKING_DAYS, WORKING_DAYS_EVERY_ROUTE_PATCH, RegionPolicy
 from domain.rates import OSS_PAYMENTS
 from domain.shared_events import AdviceReceived, Withdrawn
 
@@ -100,6 +101,8 @@ class OssPolicy(RegionPolicy):
     payment_rules: dict[str, PaymentRule] = Field(default_factory=lambda: dict(OSS_PAYMENTS))
     paid_work_tracks: tuple[WorkTrack, ...] = (WorkTrack.SHELTERED_WORK,)
     """Work tracks whose employer gets the supervision fee and the wage-cost subsidy (seed 001: sheltered work)."""
+    working_days: WorkingDays | None = WORKING_DAYS
+    working_days_patch: str = WORKING_DAYS_EVERY_ROUTE_PATCH
 
 
 OSS = OssPolicy()

@@ -188,6 +188,8 @@ class PaymentStream(BaseModel):
     paused_in: tuple[str, ...] = ()
     """States in which it pays nothing but does not end (a paused arrangement)."""
     closed: bool = False
+    corrections: int = 0
+    """Corrections made to days ordered ahead (numbers the correction orders' ids)."""
 
     def first_open_day(self) -> date:
         return self.ordered_through + timedelta(days=1) if self.ordered_through else self.anchor

@@ -17,6 +17,16 @@ from domain.calendar import Roll, WorkingDays
 from domain.payments import PaymentRule
 from domain.rates import ALMERE_PAYMENTS
 
+WORKING_DAYS = WorkingDays(roll={"supervision_fee": Roll.PREVIOUS, "payment:*": Roll.PREVIOUS})
+"""Deadlines at 08:30 on working days in Amsterdam; a payment due on a weekend or holiday (every payment stream,
+and the quarterly fee of Almere's runs from before ``payment-streams``) is ordered on the working day before."""
+
+WORKING_DAYS_PATCH = "working-days"
+"""The patch under which Almere's deadlines moved to working days (asked by every run since)."""
+
+WORKING_DAYS_EVERY_ROUTE_PATCH = "working-days-every-route"
+"""The patch under which Amsterdam's, Oss's and Rijk van Nijmegen's deadlines moved to working days."""
+
 
 class RegionPolicy(BaseModel):
     """What every region's policy has."""
@@ -38,8 +48,12 @@ class RegionPolicy(BaseModel):
     """What the region pays, by rule name, with rates and the dates they take effect (``domain/rates.py``)."""
     working_days: WorkingDays | None = None
     """Deadlines fall due at the start of a working day in Europe/Amsterdam (``domain.calendar``); ``None``:
-    at the moment the route's arithmetic gives (midnight UTC for a date). Almere's policy switches it on; each
-    other route switches it on in its policy once its tests expect working-day moments."""
+    at the moment the route's arithmetic gives (midnight UTC for a date). Every route's policy switches it on
+    (:data:`WORKING_DAYS`)."""
+    working_days_patch: str = WORKING_DAYS_PATCH
+    """The ``workflow.patched`` name under which this region's working days apply: runs that started before it
+    keep the moments they had (Almere's since ``working-days``, the other routes' since
+    ``working-days-every-route``). A region switching working days on names a new patch here."""
     escalation_to: Literal["team_lead", "other_advisor"] = "team_lead"
     """Who hears of a missed deadline: the team lead, or (a region where two advisors own every trajectory and
     stand in for each other) the advisor who is not the trajectory's coach, named in ``advisor_ids``. A coach
@@ -112,9 +126,7 @@ class AlmerePolicy(EmploymentPolicy):
     """(default) An unrenewed contract has ended: the coach decides (renew, permanent, end) within this."""
     contract_end_decision_escalation_after: timedelta = timedelta(weeks=1)
     """(default) …and the team lead is told when nobody decided this long after that."""
-    working_days: WorkingDays | None = WorkingDays(roll={"supervision_fee": Roll.PREVIOUS, "payment:*": Roll.PREVIOUS})
-    """Deadlines at 08:30 on working days in Amsterdam; a payment due on a weekend or holiday (the quarterly fee of
-    runs from before ``payment-streams``, every payment stream since) is ordered on the working day before it."""
+    working_days: WorkingDays | None = WORKING_DAYS
 
 
 ALMERE = AlmerePolicy()

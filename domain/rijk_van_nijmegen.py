@@ -14,11 +14,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from domain.almere import CoachReassigned, Withdrawn  # the same events in every route
+from domain.calendar import WorkingDays
 from domain.dates import CalendarDate, add_months
 from domain.events import EventBase, EventCatalog, RecentDate, context_of
 from domain.identifiers import OrganisationId, Reason, StaffId
 from domain.payments import PaymentRule
-from domain.policy import RegionPolicy
+from domain.policy import WORKING_DAYS, WORKING_DAYS_EVERY_ROUTE_PATCH, RegionPolicy
 from domain.rates import RIJK_VAN_NIJMEGEN_PAYMENTS
 from domain.shared_events import AdviceReceived
 
@@ -65,6 +66,8 @@ class RijkVanNijmegenPolicy(RegionPolicy):
     attendance_days_per_week: int = 5
     """(default) Day activities run on this many days a week, two half-days each: a month of D days holds at
     most 2 × this × D / 7 half-days (44 in a 31-day month); a report of more is refused."""
+    working_days: WorkingDays | None = WORKING_DAYS
+    working_days_patch: str = WORKING_DAYS_EVERY_ROUTE_PATCH
 
 
 RIJK_VAN_NIJMEGEN = RijkVanNijmegenPolicy()

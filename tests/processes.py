@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from service import config
 from tests.conftest import encrypting_converter
-from trajectories import config
 from trajectories.local_server import LocalDevServer
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from temporalio.client import Client, WorkflowHandle
@@ -26,6 +26,19 @@ def working_due(nominal: datetime, deadline: str = "", policy: Any = None) -> da
 
     calendar = (policy or ALMERE).working_days
     return calendar.due(deadline, nominal)[0] if calendar else nominal
+
+
+def first_day(after: date, fits: Any, within: int = 60) -> date:
+    """The first day after ``after`` (within ``within`` days) for which ``fits(day)`` holds: tests and recordings
+    pick, from today's virtual date, a start whose deadlines land on a weekend or a holiday."""
+    return next(after + timedelta(days=n) for n in range(1, within) if fits(after + timedelta(days=n)))
+
+
+def ordered_ahead(day: date, policy: Any) -> bool:
+    """``day`` is a Sunday whose payment, under ``policy``'s working days, is ordered on the Friday before (two
+    days ahead: the Saturday it covers has not yet passed)."""
+    due = working_due(datetime.combine(day, datetime.min.time(), tzinfo=UTC), "payment:x", policy)
+    return day.weekday() == 6 and due.date() == day - timedelta(days=2)
 
 
 COACH = "coach-anna"

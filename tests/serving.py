@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trajectories import config
+from service import config
 from trajectories.local_server import free_port
 
 READY = "press Ctrl-C to stop"

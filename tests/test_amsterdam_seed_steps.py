@@ -15,7 +15,7 @@ from tests.amsterdam_steps import (
 )
 from tests.scenario import COACH, notifications
 from tests.test_almere_timers import assert_fired_at
-from tests.test_amsterdam import rejected
+from tests.test_amsterdam import due_at, rejected
 
 CLIENT_MANAGER = AMSTERDAM.client_manager_id
 
@@ -45,12 +45,12 @@ async def test_contract_renewed_moves_the_renewal_deadline(env, worker):
     first_end = start_of_day(add_months(today, 12))
     assert (
         view.deadlines["contract_renewal"]
-        == first_end - AMSTERDAM.contract_renewal_notice
+        == due_at(first_end - AMSTERDAM.contract_renewal_notice)
     )
     await t.sleep(timedelta(days=250))
     renewed_to = add_months(today, 24)
     view = await t.send("contract_renewed", end_date=renewed_to)
-    due = start_of_day(renewed_to) - AMSTERDAM.contract_renewal_notice
+    due = due_at(start_of_day(renewed_to) - AMSTERDAM.contract_renewal_notice)
     assert (
         view.case["contract_end"] == renewed_to.isoformat()
         and view.deadlines["contract_renewal"] == due
@@ -82,7 +82,7 @@ async def test_a_durable_placement_is_followed_then_closed_by_the_consultant(
     completed = start_of_day(await t.today())
     until = add_months(completed, AMSTERDAM.follow_up_months)
     assert view.case["follow_up_until"] == until.date().isoformat()
-    assert view.deadlines["follow_up_end"] == until
+    assert view.deadlines["follow_up_end"] == due_at(until)
     assert {"check_in", "payment:supervision_fee"} <= set(view.deadlines), (
         "check-ins and fees go on"
     )
@@ -99,9 +99,9 @@ async def test_a_durable_placement_is_followed_then_closed_by_the_consultant(
         > fees_before
     )
 
-    await assert_fired_at(t, "follow_up_closing_due", COACH, until)
+    await assert_fired_at(t, "follow_up_closing_due", COACH, due_at(until))
     await assert_fired_at(
-        t, "follow_up_closing_due", TEAM_LEAD, until + AMSTERDAM.follow_up_closing_grace
+        t, "follow_up_closing_due", TEAM_LEAD, due_at(due_at(until) + AMSTERDAM.follow_up_closing_grace)
     )
     view = await t.send("follow_up_ended", reason="stable in work for two years")
     assert view.state == "closed_in_work" and view.case["outcome"] == "work"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from domain.calendar import Roll, WorkingDays, closed_because, working_moment
+from domain.calendar import Roll, WorkingDays, closed_because, local_time, working_moment
 from domain.records import Notify, Recipient
 from workflows.deadlines import DeadlineBook
 
@@ -118,3 +118,12 @@ def test_without_a_calendar_the_book_keeps_nominal_moments():
     book = DeadlineBook()
     book.arm("visit", utc(2027, 4, 24), "visit", NOTIFY, ("employed",))
     assert book.open["visit"].due == utc(2027, 4, 24) and book.open["visit"].nominal is None
+
+
+def test_a_year_beyond_the_computed_holidays_closes_only_weekends():
+    # Input at a calendar edge (a diploma on 1900-01-01 puts a deadline in 1899) never fails a workflow task.
+    due, moved = working_moment(utc(1899, 1, 1, 12), NL)  # a Sunday
+    assert (local_time(due).date(), local_time(due).time(), moved) == (date(1899, 1, 2), time(8, 30), "moved from Sunday 1899-01-01")
+    # 26 December 2128 is a Sunday, and Boxing Day: only the Sunday is known; 27 December a working Monday
+    assert working_moment(utc(2128, 12, 26, 12), NL)[1] == "moved from Sunday 2128-12-26"
+    assert working_moment(utc(2128, 12, 27, 12), NL)[1] is None

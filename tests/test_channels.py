@@ -15,9 +15,9 @@ from activities.outbox import Outbox
 from activities.smtp import SmtpChannel
 from activities.webhook import WebhookChannel, WebhookDeliveryFailed, payload_for, sign, verify
 from domain.messages import NotificationMessage
+from service.config import SmtpSettings, WebhookSettings
 from tests.receivers import smtp_server, webhook_server
 from tests.scenario import COACH, Trajectory
-from trajectories.config import SmtpSettings, WebhookSettings
 from worker import build_worker
 
 DUE = datetime(2027, 3, 1, tzinfo=UTC)

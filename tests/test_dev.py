@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from trajectories import config
+from service import config
 
 PYPROJECT = """[project]
 name = "dev-py-probe"

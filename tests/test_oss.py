@@ -12,7 +12,8 @@ from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError
 
 from domain.dates import add_months, start_of_day
-from tests.scenario import COACH, Trajectory, notifications, settle
+from domain.oss import OSS
+from tests.scenario import COACH, Trajectory, notifications, settle, working_due
 from workflows.visibility import COACH_ID, NEXT_DEADLINE
 
 TEAM_LEAD = "oss-team-lead"
@@ -29,6 +30,11 @@ async def effects_finish(env, worker):
     its worker goes away keeps the time-skipping server from skipping time in the next test."""
     yield
     await env.sleep(timedelta(seconds=1))
+
+
+def due_at(nominal: datetime) -> datetime:
+    """Where a deadline whose arithmetic gives ``nominal`` falls due: 08:30 in Amsterdam on its working day."""
+    return working_due(nominal, policy=OSS)
 
 
 def close(moment: datetime, expected: datetime) -> bool:
@@ -88,13 +94,14 @@ async def test_screening_deadline_notifies_the_wmo_consultant_then_the_team_lead
     view = await t.view()
     assert view.state == "screening" and view.coach_id == COACH
     screening = view.deadlines["screening"]
-    assert view.deadlines.keys() == {"screening"} and close(screening, begin + timedelta(weeks=4))
+    assert view.deadlines.keys() == {"screening"} and close(screening, due_at(begin + timedelta(weeks=4)))
     await t.sleep_until(screening)
     [due] = notifications(await t.view(), "screening_due")
     assert (due.recipient, due.due) == (COACH, screening) and due.at >= screening
-    await t.sleep_until(screening + timedelta(weeks=2))
+    await t.sleep_until(due_at(screening + timedelta(weeks=2)))
     [overdue] = notifications(await t.view(), "screening_overdue")
-    assert overdue.recipient == TEAM_LEAD and overdue.at >= screening + timedelta(weeks=2)
+    assert overdue.recipient == TEAM_LEAD and overdue.due == due_at(screening + timedelta(weeks=2))
+    assert overdue.at >= overdue.due
 
 
 async def test_capacity_plan_and_owners_follow_the_route(env, worker):
@@ -136,13 +143,14 @@ async def test_turning_28_hands_the_trajectory_to_the_work_consultant(env, worke
     view = await to_development(t)
     assert view.coach_id == YOUTH_TEAM and "youth_evaluation" in view.deadlines
     next_deadline = await search_attribute(t, NEXT_DEADLINE.name)
-    assert next_deadline and not next_deadline.startswith(start_of_day(birthday_28).strftime("%Y-%m-%d"))
-    await t.sleep_until(start_of_day(birthday_28))
+    turns_28 = due_at(start_of_day(birthday_28))
+    assert next_deadline and not next_deadline.startswith(turns_28.strftime("%Y-%m-%d"))
+    await t.sleep_until(turns_28)
     view = await t.view()
     assert view.coach_id == WORK_CONSULTANT and view.case["young"] is False
     assert view.history[-1].event == "turned_28" and view.history[-1].actor == "system:deadline"
     [handover] = [n for n in notifications(view, "trajectory_assigned") if n.recipient == WORK_CONSULTANT]
-    assert handover.at >= start_of_day(birthday_28)
+    assert handover.at >= turns_28
     assert "youth_evaluation" not in view.deadlines and "evaluation_recorded" not in view.allowed_events
     assert await search_attribute(t, COACH_ID.name) == WORK_CONSULTANT
 
@@ -155,18 +163,18 @@ async def test_youth_evaluations_every_six_months_escalate_when_missed(env, work
     t = await start(env, worker, participant=YOUNG)
     begin = start_of_day((await t.now()).date())
     await to_development(t)
-    first = add_months(begin, 6)
+    first = due_at(add_months(begin, 6))
     await t.sleep_until(first)
     [due] = notifications(await t.view(), "youth_evaluation_due")
     assert (due.recipient, due.due) == (YOUTH_TEAM, first)
-    await t.sleep_until(first + timedelta(weeks=4))
+    await t.sleep_until(due_at(first + timedelta(weeks=4)))
     [overdue] = notifications(await t.view(), "youth_evaluation_overdue")
     assert overdue.recipient == TEAM_LEAD
     evaluated = await t.today()
     view = await t.send("evaluation_recorded", evaluated_on=evaluated)
-    assert view.deadlines["youth_evaluation"] == add_months(start_of_day(evaluated), 6)
+    assert view.deadlines["youth_evaluation"] == due_at(add_months(start_of_day(evaluated), 6))
     assert "youth_evaluation_escalation" not in view.deadlines
-    await t.sleep_until(add_months(start_of_day(evaluated), 6))
+    await t.sleep_until(due_at(add_months(start_of_day(evaluated), 6)))
     assert len(notifications(await t.view(), "youth_evaluation_due")) == 2
     assert len(notifications(await t.view(), "youth_evaluation_overdue")) == 1
 
@@ -183,12 +191,12 @@ async def test_vso_pupil_is_assessed_at_the_end_of_the_last_school_year(env, wor
     t = await start(env, worker, participant=YOUNG, referral_source="vso_pro_school", school_leaving_date=leaving)
     view = await t.view()
     assert view.state == "vso_follow_up" and view.coach_id == COACH
-    assessment = start_of_day(leaving) - timedelta(weeks=6)
+    assessment = due_at(start_of_day(leaving) - OSS.vso_assessment_notice)
     assert view.deadlines["vso_assessment"] == assessment
     await t.sleep_until(assessment)
     [due] = notifications(await t.view(), "vso_assessment_due")
     assert (due.recipient, due.due) == (COACH, assessment)
-    await t.sleep_until(start_of_day(leaving))
+    await t.sleep_until(due_at(assessment + OSS.vso_assessment_notice))
     [overdue] = notifications(await t.view(), "vso_assessment_overdue")
     assert overdue.recipient == TEAM_LEAD
     view = await t.send("vso_assessed", outcome="banenafspraak", reason="can work with some support")
@@ -229,10 +237,11 @@ async def test_threat_of_fallback_meeting_and_return_to_a_day_programme(env, wor
     await t.sleep(timedelta(seconds=1))
     [needed] = notifications(await t.view(), "fallback_meeting_needed")
     assert needed.recipient == AD
-    await t.sleep_until(threatened + timedelta(weeks=2))
+    meeting_due = due_at(threatened + OSS.fallback_meeting_within)
+    await t.sleep_until(meeting_due)
     [overdue] = notifications(await t.view(), "fallback_meeting_overdue")
     assert overdue.recipient == AD
-    await t.sleep_until(threatened + timedelta(weeks=3))
+    await t.sleep_until(due_at(meeting_due + OSS.fallback_meeting_escalation_after))
     assert [n.recipient for n in notifications(await t.view(), "fallback_meeting_overdue")] == [AD, TEAM_LEAD]
     view = await t.send(
         "fallback_meeting_held", held_on=await t.today(),
@@ -246,7 +255,7 @@ async def test_threat_of_fallback_meeting_and_return_to_a_day_programme(env, wor
     assert view.coach_id == WORK_CONSULTANT and view.case["work_track"] is None
     ended = await t.now()
     assert view.deadlines.keys() == {"plan", "ladder_measurement"}
-    assert close(view.deadlines["plan"], ended + timedelta(weeks=6))
+    assert close(view.deadlines["plan"], due_at(ended + OSS.plan_within))
     await t.sleep(timedelta(seconds=1))
     back = notifications(await t.view(), "back_to_day_programme")
     assert sorted(n.recipient for n in back) == sorted([WORK_CONSULTANT, TEAM_LEAD])
@@ -311,8 +320,8 @@ async def test_plan_and_uwv_advice_deadlines_escalate_and_withdrawal_closes(env,
     t = await start(env, worker, participant=ADULT)
     view = await t.send("screening_completed", capacity=True, reason="potential", arbeidsdeskundige_id=AD, ladder_step=3)
     plan = view.deadlines["plan"]
-    assert view.state == "planning" and close(plan, await t.now() + timedelta(weeks=6))
-    await t.sleep_until(plan + timedelta(weeks=2))
+    assert view.state == "planning" and close(plan, due_at(await t.now() + OSS.plan_within))
+    await t.sleep_until(due_at(plan + OSS.plan_escalation_after))
     view = await t.view()
     assert [(n.kind, n.recipient) for n in view.notifications if n.kind.startswith("plan_")] == [
         ("plan_due", "oss-team-werk"),
@@ -321,8 +330,8 @@ async def test_plan_and_uwv_advice_deadlines_escalate_and_withdrawal_closes(env,
     await t.send("plan_recorded", goals=["work in a team"])
     view = await t.send("work_track_chosen", track="sheltered_work")
     advice = view.deadlines["uwv_advice"]
-    assert close(advice, await t.now() + timedelta(weeks=8))
-    await t.sleep_until(advice + timedelta(weeks=2))
+    assert close(advice, due_at(await t.now() + OSS.uwv_answer_within))
+    await t.sleep_until(due_at(advice + OSS.uwv_escalation_after))
     assert [n.recipient for n in notifications(await t.view(), "uwv_advice_overdue")] == [AD, TEAM_LEAD]
     view = await t.send("withdrawn", reason="chooses to stay in day activities")
     assert view.state == "closed_withdrawn" and "voluntary" in view.case["closing_reason"]

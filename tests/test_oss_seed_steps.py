@@ -16,7 +16,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from domain.dates import add_months, start_of_day
 from domain.oss import OSS as POLICY
 from domain.start import TrajectoryStart
-from tests.scenario import COACH, Trajectory, notifications, start_input
+from tests.scenario import COACH, Trajectory, notifications, start_input, working_due
 from tests.test_oss import AD, TEAM_LEAD, WORK_CONSULTANT, YOUTH_TEAM, search_attribute
 from workflows.visibility import COACH_ID, NEXT_DEADLINE, TRAJECTORY_STATE
 
@@ -42,6 +42,11 @@ async def rejected(t: Trajectory, event: str, **fields):
     return caught.value.cause
 
 
+def due_at(nominal):
+    """Where a deadline whose arithmetic gives ``nominal`` falls due: 08:30 in Amsterdam on its working day."""
+    return working_due(nominal, policy=POLICY)
+
+
 def only(view, kind):
     found = notifications(view, kind)
     assert len(found) == 1, (kind, found)
@@ -58,7 +63,7 @@ async def test_the_youth_consultant_owns_a_young_persons_screening(env, worker):
     await t.sleep(timedelta(seconds=1))
     assert only(await t.view(), "trajectory_assigned").recipient == YOUTH_TEAM
     screening = view.deadlines["screening"]
-    assert abs(screening - (begin + POLICY.screening_within)) < timedelta(seconds=5)
+    assert abs(screening - due_at(begin + POLICY.screening_within)) < timedelta(seconds=5)
     await t.sleep_until(screening)
     due = only(await t.view(), "screening_due")
     assert (due.recipient, due.due) == (YOUTH_TEAM, screening)
@@ -102,7 +107,7 @@ async def test_the_ladder_has_a_baseline_and_a_measurement_every_six_months(env,
     assert view.case["ladder"] == [
         {"step": 2, "label": "social contacts outside the home", "measured_on": today.isoformat(), "baseline": True}
     ]
-    first = add_months(start_of_day(today), POLICY.ladder_measurement_every_months)
+    first = due_at(add_months(start_of_day(today), POLICY.ladder_measurement_every_months))
     assert view.deadlines["ladder_measurement"] == first
     await t.send("plan_recorded", goals=["work 4 hours a day"], work_consultant_id=WORK_CONSULTANT)
     await t.sleep_until(first)
@@ -110,7 +115,7 @@ async def test_the_ladder_has_a_baseline_and_a_measurement_every_six_months(env,
     assert (due.recipient, due.due) == (WORK_CONSULTANT, first)
     view = await t.send("ladder_step_recorded", step=3, measured_on=await t.today())
     assert [(s["step"], s["baseline"]) for s in view.case["ladder"]] == [(2, True), (3, False)]
-    assert view.deadlines["ladder_measurement"] == add_months(start_of_day(today), 12)
+    assert view.deadlines["ladder_measurement"] == due_at(add_months(start_of_day(today), 12))
 
 
 async def test_an_adult_without_capacity_waits_for_a_listed_rescreening(env, worker):
@@ -118,10 +123,11 @@ async def test_an_adult_without_capacity_waits_for_a_listed_rescreening(env, wor
     view = await t.send("screening_completed", capacity=False, reason="no developable work capacity now",
                         ladder_step=3)
     today = await t.today()
-    rescreening = add_months(start_of_day(today), POLICY.rescreening_after_months)
+    listed = add_months(start_of_day(today), POLICY.rescreening_after_months)
+    rescreening = due_at(listed)
     assert (view.state, view.closed, view.coach_id) == ("awaiting_rescreening", False, COACH)
     assert view.deadlines == {"rescreening": rescreening}
-    assert view.case["rescreening_on"] == rescreening.date().isoformat()
+    assert view.case["rescreening_on"] == listed.date().isoformat()
     assert await search_attribute(t, TRAJECTORY_STATE.name) == "awaiting_rescreening"
     assert await search_attribute(t, NEXT_DEADLINE.name) == rescreening.isoformat()
     await t.sleep_until(rescreening)
@@ -131,7 +137,7 @@ async def test_an_adult_without_capacity_waits_for_a_listed_rescreening(env, wor
     )
     assert view.history[-1].at >= rescreening and view.case["rescreening_on"] is None
     assert only(view, "rescreening_due").recipient == COACH
-    assert view.deadlines["screening"] == view.history[-1].at + POLICY.screening_within
+    assert view.deadlines["screening"] == due_at(view.history[-1].at + POLICY.screening_within)
     view = await t.send("screening_completed", capacity=True, reason="grew in day activities", ladder_step=4)
     assert view.state == "planning" and view.case["screenings"] == 2
     assert [s["step"] for s in view.case["ladder"]] == [3, 4]
@@ -142,10 +148,10 @@ async def test_a_young_person_without_capacity_is_not_closed_and_evaluation_resc
     begin = start_of_day(await t.today())
     view = await t.send("screening_completed", capacity=False, reason="not yet", ladder_step=2)
     assert (view.state, view.closed, view.coach_id) == ("awaiting_rescreening", False, YOUTH_TEAM)
-    evaluation = add_months(begin, POLICY.youth_evaluation_every_months)
+    evaluation = due_at(add_months(begin, POLICY.youth_evaluation_every_months))
     assert view.deadlines == {
         "youth_evaluation": evaluation,
-        "rescreening": add_months(begin, POLICY.rescreening_after_months),
+        "rescreening": due_at(add_months(begin, POLICY.rescreening_after_months)),
     }
     cause = await rejected(t, "ladder_step_recorded", step=9, measured_on=await t.today())
     assert cause.type == "EventInvalid"
@@ -155,9 +161,9 @@ async def test_a_young_person_without_capacity_is_not_closed_and_evaluation_resc
     view = await t.send("evaluation_recorded", evaluated_on=await t.today(), rescreen=True)
     evaluated = view.history[-1].at
     assert (view.state, view.coach_id) == ("screening", YOUTH_TEAM)
-    assert view.deadlines["screening"] == evaluated + POLICY.screening_within
+    assert view.deadlines["screening"] == due_at(evaluated + POLICY.screening_within)
     assert "rescreening" not in view.deadlines and view.case["rescreening_on"] is None
-    await t.sleep_until(evaluated + POLICY.screening_within)
+    await t.sleep_until(due_at(evaluated + POLICY.screening_within))
     assert only(await t.view(), "screening_due").recipient == YOUTH_TEAM
 
 
@@ -172,7 +178,7 @@ async def test_a_vso_pupil_assessed_for_day_activities_gets_a_rescreening(env, w
     t = await start(env, worker, YOUNG, referral_source="vso_pro_school", school_leaving_date=leaving.isoformat())
     view = await t.send("vso_assessed", outcome="day_activities", reason="no developable work capacity yet")
     assert (view.state, view.closed) == ("awaiting_rescreening", False)
-    assert view.deadlines["rescreening"] == add_months(start_of_day(await t.today()), POLICY.rescreening_after_months)
+    assert view.deadlines["rescreening"] == due_at(add_months(start_of_day(await t.today()), POLICY.rescreening_after_months))
 
 
 async def t_now(env):
@@ -186,14 +192,14 @@ async def test_after_a_positive_advice_the_arbeidsdeskundige_follows_until_place
     await t.send("work_track_chosen", track="sheltered_work")
     view = await t.send("advice_received", actor="backend:uwv-gateway", outcome="positive")
     advised = view.history[-1].at
-    search = advised + POLICY.placement_search_within
+    search = due_at(advised + POLICY.placement_search_within)
     assert (view.state, view.coach_id, view.deadlines["placement_search"]) == ("job_search", AD, search)
     assert await search_attribute(t, NEXT_DEADLINE.name) == search.isoformat()
     await t.sleep_until(search)
     due = only(await t.view(), "placement_search_due")
     assert (due.recipient, due.due) == (AD, search)
-    await t.sleep_until(search + POLICY.placement_search_escalation_after)
+    await t.sleep_until(due_at(search + POLICY.placement_search_escalation_after))
     late = only(await t.view(), "placement_search_overdue")
-    assert (late.recipient, late.due) == (TEAM_LEAD, search + POLICY.placement_search_escalation_after)
+    assert (late.recipient, late.due) == (TEAM_LEAD, due_at(search + POLICY.placement_search_escalation_after))
     view = await t.send("work_started", employer_id="employer-ibn", start_date=await t.today())
     assert view.state == "employed" and not {"placement_search", "placement_search_escalation"} & view.deadlines.keys()

@@ -74,6 +74,37 @@ async def test_a_fee_due_on_a_saturday_is_ordered_on_the_friday_before_for_the_w
     )  # fmt: skip
 
 
+async def test_employment_ending_after_a_fee_ordered_ahead_takes_back_the_days_after_it(env, worker):
+    """The quarter runs to a Saturday, so its fee is ordered at 08:30 on the Friday (the working day before its
+    due Sunday), Saturday included; the employment ends that Friday: Saturday is taken back by a correction."""
+    t = await Trajectory.start(env, worker)
+    await t.to_trial()
+    today = await t.today()
+
+    def fits(day: date) -> bool:
+        due = add_months(day, 3)
+        return due.weekday() == 6 and working_due(start_of_day(due), "payment:supervision_fee").date() == due - timedelta(days=2)
+
+    begin = next(d for d in (today + timedelta(days=n) for n in range(1, 30)) if fits(d))
+    await t.sleep_until(start_of_day(begin) + timedelta(hours=9))
+    await t.sign_contract()
+    sunday = add_months(begin, 3)
+    friday = sunday - timedelta(days=2)
+    await t.sleep_until(start_of_day(friday) + timedelta(hours=12))
+    (fee,) = kind(await t.view(), "supervision_fee")
+    assert (fee.period_end, fee.amount_cents) == (sunday - timedelta(days=1), 190_000)
+    await t.send("employment_ended", reason="the employer closed the location")
+    await t.settle()
+    fees = kind(await t.view(), "supervision_fee")
+    correction = fees[-1]
+    assert (correction.period_start, correction.period_end, correction.due) == (
+        friday + timedelta(days=1), sunday - timedelta(days=1), friday,
+    )  # fmt: skip
+    quarter = (sunday - begin).days
+    assert sum(f.amount_cents for f in fees) == round_cents(Fraction(190_000 * (quarter - 1), quarter))
+    assert len(fees) == 2, "nothing more is ordered after the end"
+
+
 async def test_an_unrenewed_contract_pays_up_to_its_end_date_then_puts_a_decision_to_the_coach(env, worker):
     t = await Trajectory.start(env, worker)
     view = await t.to_employed()

@@ -15,6 +15,7 @@ from tests.amsterdam_steps import (
     start_internship,
     to_sheltered_seeking_work,
 )
+from tests.test_amsterdam import due_at
 
 QUARTER = 190_000
 
@@ -35,7 +36,7 @@ async def test_supervision_for_the_contract_hours_moves_to_the_employer_after_a_
     t = await start(env, worker)
     await employed(t, hours=32)
     begin = await t.today()
-    await t.sleep_until(start_of_day(add_months(begin, 24)))
+    await t.sleep_until(due_at(start_of_day(add_months(begin, 24)), "payment:supervision_fee"))
     fees = paid(await t.view(), "supervision_fee")
     assert len(fees) == 8
     share = Fraction(32, 36)
@@ -53,7 +54,7 @@ async def test_wage_cost_subsidy_for_sheltered_work_but_not_for_wajong(env, work
     t = await start(env, worker)
     await employed(t)
     begin = await t.today()
-    await t.sleep_until(start_of_day(add_months(begin, 2)))
+    await t.sleep_until(due_at(start_of_day(add_months(begin, 2)), "payment:wage_cost_subsidy"))
     subsidy = paid(await t.view(), "wage_cost_subsidy")
     assert [(s.period_start, s.period_end) for s in subsidy] == [
         (begin, add_months(begin, 1) - timedelta(days=1)),
@@ -63,7 +64,7 @@ async def test_wage_cost_subsidy_for_sheltered_work_but_not_for_wajong(env, work
 
     wajong = await start(env, worker)
     await employed(wajong, wajong=True)
-    await wajong.sleep_until(start_of_day(add_months(await wajong.today(), 2)))
+    await wajong.sleep_until(due_at(start_of_day(add_months(await wajong.today(), 2)), "payment:wage_cost_subsidy"))
     view = await wajong.view()
     assert paid(view, "wage_cost_subsidy") == [] and len(paid(view, "supervision_fee")) == 0
     assert "payment:supervision_fee" in view.deadlines and view.case["wajong"] is True
@@ -98,7 +99,7 @@ async def test_the_internship_company_is_paid_per_month_until_the_internship_end
     await decide(t)
     await start_internship(t, host="milieuwerk", months=3)
     begin = await t.today()
-    await t.sleep_until(start_of_day(add_months(begin, 4)))
+    await t.sleep_until(due_at(start_of_day(add_months(begin, 4)), "payment:internship"))
     months = paid(await t.view(), "internship")
     assert [(m.period_start, m.payee) for m in months] == [(add_months(begin, n), "milieuwerk") for n in range(3)]
     assert months[-1].period_end == add_months(begin, 3) - timedelta(days=1), "nothing after the internship's end"

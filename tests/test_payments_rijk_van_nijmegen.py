@@ -10,10 +10,17 @@ import pytest
 
 from domain.dates import add_months, start_of_day
 from domain.payments import local_date
-from domain.rijk_van_nijmegen import half_days_in
+from domain.rijk_van_nijmegen import RIJK_VAN_NIJMEGEN, half_days_in
 from tests.rijk_van_nijmegen_steps import PROVIDER, NijmegenTrajectory
+from tests.scenario import working_due
 
 YEAR = 341_472  # €3,414.72 in cents
+
+
+def order_due(day: date, attempt: int = 1):
+    """When the development arrangement's order for the days before ``day`` is made: 08:30 in Amsterdam on ``day``,
+    or on the working day before it when ``day`` is a weekend day or a public holiday."""
+    return working_due(start_of_day(day), f"payment:development_arrangement:{attempt}", RIJK_VAN_NIJMEGEN)
 
 
 def paid(view, kind: str) -> list:
@@ -37,7 +44,7 @@ async def developing(env, worker) -> tuple[NijmegenTrajectory, date]:
 
 async def test_a_year_of_development_arrangement_pays_3414_72_monthly(env, worker):
     t, start = await developing(env, worker)
-    await t.sleep_until(start_of_day(add_months(start, 12)))
+    await t.sleep_until(order_due(add_months(start, 12)))
     view = await t.view()
     months = paid(view, "development_arrangement")
     assert len(months) == 12 and {p.payee for p in months} == {PROVIDER}
@@ -48,7 +55,7 @@ async def test_a_year_of_development_arrangement_pays_3414_72_monthly(env, worke
     for month in months:  # each month earns its days of the year
         days = (month.period_end - month.period_start).days + 1
         assert abs(month.amount_cents - Fraction(YEAR * days, (add_months(start, 12) - start).days)) < 1
-        assert month.due == month.period_end + timedelta(days=1)
+        assert month.due == local_date(order_due(month.period_end + timedelta(days=1)))
     assert view.state == "development", "awaiting the evaluation: nothing more is earned after the planned end"
     await t.sleep(timedelta(days=40))
     assert len(paid(await t.view(), "development_arrangement")) == 12
@@ -62,7 +69,7 @@ async def test_a_forty_day_pause_pays_forty_days_less(env, worker):
     await t.sleep(timedelta(days=40))
     view = await t.send("arrangement_resumed")
     assert local_date(view.history[-1].at) == paused_on + timedelta(days=40)
-    await t.sleep_until(start_of_day(add_months(start, 12)))
+    await t.sleep_until(order_due(add_months(start, 12)))
     months = paid(await t.view(), "development_arrangement")
     year_days = (add_months(start, 12) - start).days
     assert abs(sum(p.amount_cents for p in months) - (YEAR - Fraction(YEAR * 40, year_days))) <= 1
@@ -70,8 +77,8 @@ async def test_a_forty_day_pause_pays_forty_days_less(env, worker):
     assert pause_month.amount_cents < YEAR // 12
     view = await t.view()
     expected_end = add_months(start, 12) + timedelta(days=40)
-    assert view.deadlines["payment:development_arrangement:1"] <= start_of_day(expected_end)
-    await t.sleep_until(start_of_day(expected_end))
+    assert view.deadlines["payment:development_arrangement:1"] <= order_due(expected_end)
+    await t.sleep_until(order_due(expected_end))
     months = paid(await t.view(), "development_arrangement")
     assert months[-1].period_end == expected_end - timedelta(days=1), "the pause moved the end: paid up to it"
     second_year_days = (add_months(start, 24) - add_months(start, 12)).days
@@ -92,7 +99,7 @@ async def test_a_retry_is_paid_anew_and_the_first_attempt_stops_that_day(env, wo
     view = await t.agree_plan()
     again = await t.today()
     assert "payment:development_arrangement:2" in view.deadlines
-    await t.sleep_until(start_of_day(add_months(again, 1)))
+    await t.sleep_until(order_due(add_months(again, 1), attempt=2))
     second = [p for p in paid(await t.view(), "development_arrangement") if ":development_arrangement:2:" in p.id]
     assert [(p.period_start, p.period_end) for p in second] == [(again, add_months(again, 1) - timedelta(days=1))]
 

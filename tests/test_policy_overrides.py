@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from domain.policy import effective_policy, override_policies
-from trajectories import config
+from service import config
 from workflows import WORKFLOWS
 
 POLICIES = {region: workflow.policy for region, workflow in WORKFLOWS.items()}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from trajectories import config, run
+from service import config
+from trajectories import run
 from workflows import WORKFLOWS
 from workflows.trajectory import workflow_id_for
 

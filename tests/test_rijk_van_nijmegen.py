@@ -21,7 +21,7 @@ from tests.rijk_van_nijmegen_steps import (
     TEAM_LEAD,
     NijmegenTrajectory,
 )
-from tests.scenario import COACH, notifications
+from tests.scenario import COACH, notifications, working_due
 from workflows.visibility import COACH_ID
 
 
@@ -53,6 +53,11 @@ def only(view, kind):
 
 
 
+def due(nominal):
+    """Where a deadline whose arithmetic gives ``nominal`` falls due: 08:30 in Amsterdam on its working day."""
+    return working_due(nominal, policy=POLICY)
+
+
 def timers(view) -> dict:
     """The route's deadlines, less the monthly payment orders (tests/test_payments_rijk_van_nijmegen.py)."""
     return {name: due for name, due in view.deadlines.items() if not name.startswith("payment:")}
@@ -72,13 +77,14 @@ async def test_case_meeting_due_and_escalated(env, worker):
     view = await t.send("indication_requested", provider_id=PROVIDER)
     requested = view.history[-1].at
     assert view.state == "awaiting_case_meeting"
-    await t.sleep_until(requested + POLICY.case_meeting_within)
-    due = only(await t.view(), "case_meeting_due")
-    assert (due.recipient, due.due) == (COACH, requested + POLICY.case_meeting_within)
-    await t.sleep_until(requested + POLICY.case_meeting_within + POLICY.escalation_after)
+    meeting = due(requested + POLICY.case_meeting_within)
+    await t.sleep_until(meeting)
+    sent = only(await t.view(), "case_meeting_due")
+    assert (sent.recipient, sent.due) == (COACH, meeting)
+    await t.sleep_until(due(meeting + POLICY.escalation_after))
     overdue = only(await t.view(), "case_meeting_overdue")
     assert overdue.recipient == TEAM_LEAD
-    assert overdue.due == requested + POLICY.case_meeting_within + POLICY.escalation_after
+    assert overdue.due == due(meeting + POLICY.escalation_after)
 
 
 @pytest.mark.parametrize(
@@ -153,7 +159,7 @@ async def test_plan_of_approach_revised_then_agreed_starts_the_arrangement(env, 
     view = await t.submit_plan()
     submitted = view.history[-1].at
     assert view.state == "plan_advice" and view.case["plan_competences"] == ["reliability", "collaboration"]
-    await t.sleep_until(submitted + POLICY.plan_advice_within)
+    await t.sleep_until(due(submitted + POLICY.plan_advice_within))
     assert only(await t.view(), "plan_advice_due").recipient == COACH
     view = await t.send("plan_advised", advice="revise")
     assert view.state == "plan_of_approach" and "plan_advice" not in view.deadlines
@@ -165,29 +171,30 @@ async def test_plan_of_approach_revised_then_agreed_starts_the_arrangement(env, 
     start = start_of_day(await t.today())
     assert view.state == "development"
     assert view.case["arrangement_attempts"] == 1
-    assert view.deadlines["arrangement_end"] == add_months(start, 12)
-    assert view.deadlines["progress_review"] == add_months(start, 6)
+    assert view.deadlines["arrangement_end"] == due(add_months(start, 12))
+    assert view.deadlines["progress_review"] == due(add_months(start, 6))
 
 
 async def test_arrangement_end_asks_for_evaluation_and_escalates(env, worker):
     t = await NijmegenTrajectory.begin(env, worker)
     view = await t.to_development(months=9)
+    start = start_of_day(await t.today())
     end = view.deadlines["arrangement_end"]
-    assert end == add_months(start_of_day(await t.today()), 9)
+    assert end == due(add_months(start, 9))
     await t.sleep_until(end)
     view = await t.view()
-    assert only(view, "progress_review_due").due == add_months(start_of_day(end.date()), -3)
+    assert only(view, "progress_review_due").due == due(add_months(start, POLICY.progress_review_after_months))
     assert (only(view, "evaluation_due").recipient, only(view, "evaluation_due").due) == (COACH, end)
-    await t.sleep_until(end + POLICY.evaluation_grace)
+    await t.sleep_until(due(end + POLICY.evaluation_grace))
     overdue = only(await t.view(), "evaluation_overdue")
-    assert (overdue.recipient, overdue.due) == (TEAM_LEAD, end + POLICY.evaluation_grace)
+    assert (overdue.recipient, overdue.due) == (TEAM_LEAD, due(end + POLICY.evaluation_grace))
 
 
 async def test_pause_and_resume_move_every_deadline_by_exactly_the_paused_time(env, worker):
     t = await NijmegenTrajectory.begin(env, worker)
     # self-reliance: no recurring wage-value measurement re-arms itself in between (its pause is tested apart)
     view = await t.to_development("basic_plus_self_reliance")
-    planned = timers(view)
+    planned = {d.name: d.nominal for d in view.due if d.name in timers(view)}  # what the arithmetic gave
     await t.sleep(timedelta(days=150, hours=5))
     view = await t.send("arrangement_paused", reason="hospital stay")
     assert view.state == "paused"
@@ -198,13 +205,13 @@ async def test_pause_and_resume_move_every_deadline_by_exactly_the_paused_time(e
     paused_at, resumed_at = view.history[-2].at, view.history[-1].at
     paused = resumed_at - paused_at
     assert paused >= timedelta(days=45, hours=7)
-    assert timers(view) == {name: due + paused for name, due in planned.items()}
+    assert timers(view) == {name: due(nominal + paused) for name, nominal in planned.items()}
     case = RijkVanNijmegenCase.model_validate(view.case | {"state": view.state})
     assert (case.paused_total, case.pauses, case.paused_since) == (paused, 1, None)
     assert case.arrangement_end == planned["arrangement_end"] + paused
-    await t.sleep_until(planned["progress_review"] + paused)
+    await t.sleep_until(due(planned["progress_review"] + paused))
     review = only(await t.view(), "progress_review_due")
-    assert review.due == planned["progress_review"] + paused
+    assert review.due == due(planned["progress_review"] + paused)
 
 
 async def test_a_long_pause_is_reviewed(env, worker):
@@ -212,9 +219,9 @@ async def test_a_long_pause_is_reviewed(env, worker):
     await t.to_development()
     view = await t.send("arrangement_paused", reason="family circumstances")
     paused_at = view.history[-1].at
-    await t.sleep_until(paused_at + POLICY.max_pause)
+    await t.sleep_until(due(paused_at + POLICY.max_pause))
     review = only(await t.view(), "pause_review_due")
-    assert (review.recipient, review.due) == (COACH, paused_at + POLICY.max_pause)
+    assert (review.recipient, review.due) == (COACH, due(paused_at + POLICY.max_pause))
     view = await t.send("arrangement_resumed")
     assert "pause_review" not in view.deadlines
 
@@ -225,10 +232,10 @@ async def test_shortening_and_lengthening_move_the_end(env, worker):
     today = await t.today()
     shorter = today + timedelta(days=200)
     view = await t.send("arrangement_adjusted", end_date=shorter)
-    assert view.deadlines["arrangement_end"] == start_of_day(shorter)
+    assert view.deadlines["arrangement_end"] == due(start_of_day(shorter))
     longer = add_months(today, 18)
     view = await t.send("arrangement_adjusted", end_date=longer)
-    assert view.deadlines["arrangement_end"] == start_of_day(longer)
+    assert view.deadlines["arrangement_end"] == due(start_of_day(longer))
     assert "at most 24 months" in (await rejected(t, "arrangement_adjusted", end_date=add_months(today, 25))).message
     assert "after today" in (await rejected(t, "arrangement_adjusted", end_date=today)).message
     view = await t.send("arrangement_adjusted", end_date=shorter)
@@ -236,9 +243,9 @@ async def test_shortening_and_lengthening_move_the_end(env, worker):
     shorter = today + timedelta(days=120)
     view = await t.send("arrangement_adjusted", end_date=shorter)
     assert timers(view).keys() - {"wage_value_measurement"} == {"arrangement_end"}  # the evaluation comes first
-    assert view.deadlines["arrangement_end"] == start_of_day(shorter)
-    await t.sleep_until(start_of_day(shorter))
-    assert only(await t.view(), "evaluation_due").due == start_of_day(shorter)
+    assert view.deadlines["arrangement_end"] == due(start_of_day(shorter))
+    await t.sleep_until(due(start_of_day(shorter)))
+    assert only(await t.view(), "evaluation_due").due == due(start_of_day(shorter))
 
 
 async def test_a_failed_arrangement_is_retried_with_a_new_plan(env, worker):
@@ -253,7 +260,7 @@ async def test_a_failed_arrangement_is_retried_with_a_new_plan(env, worker):
     assert (view.state, view.case["arrangement_attempts"], view.case["development"]) == (
         "development", 2, "self_reliance",
     )
-    assert view.deadlines["arrangement_end"] == add_months(start_of_day(await t.today()), 12)
+    assert view.deadlines["arrangement_end"] == due(add_months(start_of_day(await t.today()), 12))
 
 
 @pytest.mark.parametrize(
@@ -285,13 +292,13 @@ async def test_one_leg_in_each_then_a_job_coach_takes_over(env, worker):
     t = await NijmegenTrajectory.begin(env, worker)
     view = await t.to_seeking_work()
     searching = view.history[-1].at
-    await t.sleep_until(searching + POLICY.placement_search_within)
+    await t.sleep_until(due(searching + POLICY.placement_search_within))
     assert only(await t.view(), "work_step_due").recipient == COACH
     view = await t.start_work_step(form="learning_workplace")
     assert (view.state, view.coach_id, view.match_attempts) == ("one_leg_in_each", COACH, 1)
     assert view.case["supervisor_id"] and view.case["secondment"]
     started = view.history[-1].at
-    await t.sleep_until(started + POLICY.work_step_review_after)
+    await t.sleep_until(due(started + POLICY.work_step_review_after))
     assert only(await t.view(), "work_step_review_due").recipient == COACH  # the supervisor's step still runs
     view = await t.complete_work_step()
     completed = view.history[-1].at
@@ -300,9 +307,10 @@ async def test_one_leg_in_each_then_a_job_coach_takes_over(env, worker):
     assert only(await t.view(), "trajectory_assigned").recipient == JOB_COACH
     description = await t.handle.describe()
     assert description.typed_search_attributes.get(COACH_ID) == JOB_COACH
-    await t.sleep_until(add_months(completed, POLICY.job_coach_check_every_months))
+    check_due = due(add_months(completed, POLICY.job_coach_check_every_months))
+    await t.sleep_until(check_due)
     check = only(await t.view(), "job_coach_check_due")
-    assert (check.recipient, check.due) == (JOB_COACH, add_months(completed, POLICY.job_coach_check_every_months))
+    assert (check.recipient, check.due) == (JOB_COACH, check_due)
     view = await t.send("trajectory_completed", actor=JOB_COACH, reason="stable in sheltered work")
     assert view.closed and view.state == "closed_in_work"
 
@@ -320,15 +328,16 @@ async def test_fallback_decision_is_due_and_escalated(env, worker):
     view = await t.fall_back()
     fell = view.history[-1].at
     assert (view.state, view.coach_id) == ("fallback", BUSINESS_CONSULTANT)
-    await t.sleep_until(fell + POLICY.fallback_decision_within)
+    decision_due = due(fell + POLICY.fallback_decision_within)
+    await t.sleep_until(decision_due)
     view = await t.view()
     assert only(view, "fallback_decision_needed").recipient == BUSINESS_CONSULTANT
-    due = only(view, "fallback_decision_due")
-    assert (due.recipient, due.due) == (BUSINESS_CONSULTANT, fell + POLICY.fallback_decision_within)
+    sent = only(view, "fallback_decision_due")
+    assert (sent.recipient, sent.due) == (BUSINESS_CONSULTANT, decision_due)
     assert notifications(view, "fallback_decision_overdue") == []
-    await t.sleep_until(fell + POLICY.fallback_decision_within + POLICY.escalation_after)
+    await t.sleep_until(due(decision_due + POLICY.escalation_after))
     overdue = only(await t.view(), "fallback_decision_overdue")
-    assert (overdue.recipient, overdue.due) == (TEAM_LEAD, fell + POLICY.fallback_decision_within + POLICY.escalation_after)
+    assert (overdue.recipient, overdue.due) == (TEAM_LEAD, due(decision_due + POLICY.escalation_after))
     view = await t.send("fallback_decided", actor=BUSINESS_CONSULTANT, decision="other_workplace")
     assert view.state == "seeking_work" and not any(n.startswith("fallback") for n in view.deadlines)
 
@@ -362,10 +371,10 @@ async def test_school_leaver_consultant_joins_6_to_12_months_before_the_diploma(
     diploma = date(today.year + 2, 7, 1)
     t = await NijmegenTrajectory.begin(env, worker, referral_source="vso_pro_school", diploma_date=diploma.isoformat())
     view = await t.view()
-    opens, latest = add_months(start_of_day(diploma), -12), add_months(start_of_day(diploma), -6)
+    opens, latest = due(add_months(start_of_day(diploma), -12)), due(add_months(start_of_day(diploma), -6))
     assert view.state == "school_meeting"
     assert view.allowed_events == ["school_meeting_joined", "benefit_check_completed", "coach_reassigned", "withdrawn"]
-    benefit_check = add_months(start_of_day(diploma), -POLICY.benefit_check_before_diploma_months)
+    benefit_check = due(add_months(start_of_day(diploma), -POLICY.benefit_check_before_diploma_months))
     assert view.deadlines == {
         "school_meeting_join": opens, "school_meeting_join_latest": latest, "benefit_check": benefit_check,
     }
@@ -375,9 +384,9 @@ async def test_school_leaver_consultant_joins_6_to_12_months_before_the_diploma(
     await t.sleep_until(latest)
     joins = notifications(await t.view(), "school_meeting_join_overdue")
     assert [(n.recipient, n.due) for n in joins] == [(COACH, latest)]
-    await t.sleep_until(latest + POLICY.escalation_after)
+    await t.sleep_until(due(latest + POLICY.escalation_after))
     joins = notifications(await t.view(), "school_meeting_join_overdue")
-    assert [(n.recipient, n.due) for n in joins] == [(COACH, latest), (TEAM_LEAD, latest + POLICY.escalation_after)]
+    assert [(n.recipient, n.due) for n in joins] == [(COACH, latest), (TEAM_LEAD, due(latest + POLICY.escalation_after))]
     future = await rejected(t, "school_meeting_joined", joined_on=await t.today() + timedelta(days=1))
     assert "future" in future.message
     view = await t.send("school_meeting_joined", joined_on=await t.today())

@@ -14,7 +14,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from domain.dates import add_months, start_of_day
 from domain.rijk_van_nijmegen import RIJK_VAN_NIJMEGEN as POLICY
 from tests.rijk_van_nijmegen_steps import BUSINESS_CONSULTANT, SUPERVISOR, TEAM_LEAD, NijmegenTrajectory
-from tests.scenario import COACH, OTHER_COACH, notifications
+from tests.scenario import COACH, OTHER_COACH, notifications, working_due
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +22,11 @@ async def settle(env, worker):
     """Let queued notifications finish before the worker stops (see test_rijk_van_nijmegen.py)."""
     yield
     await env.sleep(timedelta(seconds=1))
+
+
+def due_at(nominal):
+    """Where a deadline whose arithmetic gives ``nominal`` falls due: 08:30 in Amsterdam on its working day."""
+    return working_due(nominal, policy=POLICY)
 
 
 def only(view, kind):
@@ -41,17 +46,18 @@ async def test_sheltered_work_asks_uwv_before_placement_and_escalates(env, worke
     await t.to_development()
     view = await t.send("evaluation_completed", goals_met=True, next_step="sheltered_work")
     asked = view.history[-1].at
+    answer_due = due_at(asked + POLICY.uwv_answer_within)
     assert view.state == "awaiting_advice" and view.case["track"] == "sheltered"
-    assert view.deadlines == {"uwv_advice": asked + POLICY.uwv_answer_within}
+    assert view.deadlines == {"uwv_advice": answer_due}
     assert "work_step_started" not in view.allowed_events and "advice_received" in view.allowed_events
-    await t.sleep_until(asked + POLICY.uwv_answer_within)
+    await t.sleep_until(answer_due)
     overdue = only(await t.view(), "uwv_advice_overdue")
-    assert (overdue.recipient, overdue.due) == (COACH, asked + POLICY.uwv_answer_within)
-    await t.sleep_until(asked + POLICY.uwv_answer_within + POLICY.uwv_escalation_after)
+    assert (overdue.recipient, overdue.due) == (COACH, answer_due)
+    await t.sleep_until(due_at(answer_due + POLICY.uwv_escalation_after))
     chased = notifications(await t.view(), "uwv_advice_overdue")
     assert [(n.recipient, n.due) for n in chased] == [
-        (COACH, asked + POLICY.uwv_answer_within),
-        (TEAM_LEAD, asked + POLICY.uwv_answer_within + POLICY.uwv_escalation_after),
+        (COACH, answer_due),
+        (TEAM_LEAD, due_at(answer_due + POLICY.uwv_escalation_after)),
     ]
     view = await t.send("advice_received", actor="backend:uwv-gateway", outcome="positive", uwv_reference="uwv-118")
     assert (view.state, view.case["advice"]) == ("seeking_work", "positive")
@@ -92,22 +98,24 @@ async def test_wage_value_is_measured_every_three_months_and_kept_dated(env, wor
     view = await t.to_development()
     begin = start_of_day(await t.today())
     every = POLICY.wage_value_measurement_every_months
-    first = add_months(begin, every)
+    first = due_at(add_months(begin, every))
     assert view.deadlines["wage_value_measurement"] == first
     await t.sleep_until(first)
     due = only(await t.view(), "wage_value_measurement_due")
     assert (due.recipient, due.due) == (COACH, first)
     measured = await t.today()
     view = await t.send("wage_value_measured", wage_value_percent=35, measured_on=measured)
-    assert view.deadlines["wage_value_measurement"] == add_months(begin, 2 * every)
-    await t.sleep_until(add_months(begin, 2 * every))
+    assert view.deadlines["wage_value_measurement"] == due_at(add_months(begin, 2 * every))
+    await t.sleep_until(due_at(add_months(begin, 2 * every)))
     second = await t.today()
     view = await t.send("wage_value_measured", wage_value_percent=42, measured_on=second)
     assert view.case["wage_values"] == [
         {"wage_value_percent": 35, "measured_on": measured.isoformat()},
         {"wage_value_percent": 42, "measured_on": second.isoformat()},
     ]
-    assert [n.due for n in notifications(view, "wage_value_measurement_due")] == [first, add_months(begin, 2 * every)]
+    assert [n.due for n in notifications(view, "wage_value_measurement_due")] == [
+        first, due_at(add_months(begin, 2 * every)),
+    ]  # fmt: skip
     cause = await rejected(t, "wage_value_measured", wage_value_percent=120, measured_on=second)
     assert cause.type == "EventInvalid" and "wage_value_percent" in cause.message
 
@@ -115,13 +123,13 @@ async def test_wage_value_is_measured_every_three_months_and_kept_dated(env, wor
 async def test_a_pause_moves_the_wage_value_measurement(env, worker):
     t = await NijmegenTrajectory.begin(env, worker)
     view = await t.to_development()
-    planned = view.deadlines["wage_value_measurement"]
+    [planned] = [d.nominal for d in view.due if d.name == "wage_value_measurement"]
     await t.sleep(timedelta(days=30))
     await t.send("arrangement_paused", reason="illness")
     await t.sleep(timedelta(days=20, hours=3))
     view = await t.send("arrangement_resumed")
     paused = view.history[-1].at - view.history[-2].at
-    assert view.deadlines["wage_value_measurement"] == planned + paused
+    assert view.deadlines["wage_value_measurement"] == due_at(planned + paused)
 
 
 async def test_self_reliance_has_no_wage_value_measurement(env, worker):
@@ -135,7 +143,7 @@ async def test_school_leaver_benefit_check_is_due_before_the_diploma_and_escalat
     diploma = date(today.year + 1, 7, 1)
     t = await NijmegenTrajectory.begin(env, worker, referral_source="vso_pro_school", diploma_date=diploma.isoformat())
     view = await t.view()
-    due = add_months(start_of_day(diploma), -POLICY.benefit_check_before_diploma_months)
+    due = due_at(add_months(start_of_day(diploma), -POLICY.benefit_check_before_diploma_months))
     assert view.deadlines["benefit_check"] == due
     assert "benefit_check_completed" in view.allowed_events
     await t.send("school_meeting_joined", joined_on=await t.today())
@@ -145,9 +153,9 @@ async def test_school_leaver_benefit_check_is_due_before_the_diploma_and_escalat
     await t.sleep_until(due)
     check = only(await t.view(), "benefit_check_due")
     assert (check.recipient, check.due) == (COACH, due)
-    await t.sleep_until(due + POLICY.escalation_after)
+    await t.sleep_until(due_at(due + POLICY.escalation_after))
     late = only(await t.view(), "benefit_check_overdue")
-    assert (late.recipient, late.due) == (TEAM_LEAD, due + POLICY.escalation_after)
+    assert (late.recipient, late.due) == (TEAM_LEAD, due_at(due + POLICY.escalation_after))
     view = await t.send("benefit_check_completed", actor="youth-consultant-2", outcome="applied",
                         checked_on=await t.today())
     assert (view.case["benefit_check"], view.case["benefit_checked_on"]) == ("applied", (await t.today()).isoformat())
@@ -189,11 +197,11 @@ async def test_a_missed_evaluation_escalates_after_the_evaluation_grace(env, wor
     t = await NijmegenTrajectory.begin(env, worker)
     view = await t.to_development("basic_plus_self_reliance", months=6)
     end = view.deadlines["arrangement_end"]
-    await t.sleep_until(end + POLICY.escalation_after)
+    await t.sleep_until(due_at(end + POLICY.escalation_after))
     assert notifications(await t.view(), "evaluation_overdue") == []
-    await t.sleep_until(end + POLICY.evaluation_grace)
+    await t.sleep_until(due_at(end + POLICY.evaluation_grace))
     overdue = only(await t.view(), "evaluation_overdue")
-    assert (overdue.recipient, overdue.due) == (TEAM_LEAD, end + POLICY.evaluation_grace)
+    assert (overdue.recipient, overdue.due) == (TEAM_LEAD, due_at(end + POLICY.evaluation_grace))
 
 
 async def test_handing_over_notifies_the_new_owner(env, worker):

@@ -11,10 +11,10 @@ from activities.audit import AuditLog
 from activities.outbox import Outbox
 from activities.webhook import WebhookChannel
 from domain.policy import ALMERE
+from service.config import WebhookSettings
 from tests.cli_runner import run
 from tests.receivers import webhook_server
 from tests.scenario import OTHER_COACH, Trajectory, notifications
-from trajectories.config import WebhookSettings
 from worker import build_worker
 
 

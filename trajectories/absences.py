@@ -8,7 +8,7 @@ from __future__ import annotations
 from domain.absences import Absence, AbsenceRefused, AbsenceRequest, stand_in_problem
 from records import open_records
 from records.absences import Roster
-from trajectories import config
+from service import config
 from workflows import WORKFLOWS
 
 

@@ -16,7 +16,7 @@ from domain.agenda import AgendaItem
 from domain.identifiers import StaffId
 from records import agenda as agenda_rows
 from records import open_records
-from trajectories import config
+from service import config
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 LONGEST_WINDOW = timedelta(days=366)

@@ -6,7 +6,7 @@ from activities.audit import AuditLog
 from domain.messages import AuditEntry
 from records import audit as audit_rows
 from records import open_records
-from trajectories import config
+from service import config
 
 
 def read_trail(workflow_id: str, url: str | None = None) -> list[AuditEntry]:

@@ -16,7 +16,8 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.records import TrajectoryView
 from domain.start import TrajectoryStart
-from trajectories import config, encryption
+from service import config
+from trajectories import encryption
 from workflows import WORKFLOWS
 from workflows.trajectory import TRAJECTORY_CLOSED, initial_search_attributes, workflow_id_for
 

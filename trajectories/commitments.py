@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.identifiers import OrganisationId, Reason, StaffId
 from records.database import open_records
 from records.schema import provider_commitments
-from trajectories import config
+from service import config
 
 
 class CommitmentChange(BaseModel):

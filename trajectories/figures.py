@@ -18,7 +18,7 @@ from domain.figures import AMSTERDAM_TZ, Figures, LedgerLine, compute
 from records import facts as fact_rows
 from records import open_records, schema
 from records import payments as payment_rows
-from trajectories import config
+from service import config
 from workflows import WORKFLOWS
 
 DEFAULT_WORK_SHARE_TARGET_PERCENT = 50

@@ -12,7 +12,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from domain.handover import HandoverId, HandoverInput, HandoverProgress, HandoverRequest, handover_workflow_id
 from domain.identifiers import StaffId
-from trajectories import config
+from service import config
 from trajectories.listing import STATES, Region, StateId
 from workflows.caseload_handover import CaseloadHandover
 

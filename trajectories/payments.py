@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from domain.payments import PaymentOrder, euros
 from records import open_records
 from records import payments as ledger_rows
-from trajectories import config
+from service import config
 from trajectories.listing import Region
 
 

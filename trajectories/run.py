@@ -27,7 +27,8 @@ from pathlib import Path
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from trajectories import codec_server, config, encryption, local_server, sample_year, search_attributes
+from service import config
+from trajectories import codec_server, encryption, local_server, sample_year, search_attributes
 from trajectories.api import create_app
 from trajectories.api.auth import configured_tokens, ensure_local_token, read_token_file
 from trajectories.api.server import bind, serving

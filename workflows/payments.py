@@ -10,6 +10,7 @@ payment rules (``domain/rates.py``) through the pure arithmetic of ``domain/paym
 from __future__ import annotations
 
 from datetime import date, timedelta
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from temporalio import workflow
@@ -25,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
         euros,
         local_date,
         next_order,
+        round_cents,
         rule_label,
     )
     from domain.records import PayStream
@@ -36,6 +38,11 @@ PAYMENT_STREAMS_PATCH = "payment-streams"
 """Payments follow the facts: streams with periods, pro rata and ends, in cents, with the rule that made them.
 Runs that started before keep their fixed-amount deadlines (``PaySupervisionFee``/``Pay``) to their end."""
 
+PAYMENT_CORRECTIONS_PATCH = "payment-corrections"
+"""A payment ordered ahead (on the working day before a weekend or holiday, so before its period's last days
+have passed) is corrected when an end, a pause or a resumption then changes which of those days are paid: a
+correction order for the difference. Runs that started before leave such days as they were ordered."""
+
 
 class PaymentBook:
     """The running payment streams of one trajectory (carried across continue-as-new in the snapshot)."""
@@ -43,6 +50,8 @@ class PaymentBook:
     def __init__(self, engine: TrajectoryWorkflow, streams: dict[str, PaymentStream]):
         self.engine = engine
         self.streams = dict(streams)
+        self.corrections = False
+        """Days ordered ahead are corrected when the facts change (decided at the start of a run)."""
 
     # --- what region workflows call ---------------------------------------------------------------------
 
@@ -79,6 +88,8 @@ class PaymentBook:
         if stream is None:
             return
         self.streams[key] = stream.model_copy(update={"end": end, "closed": False})
+        if end is not None:
+            self.true_up(key, stream, end + timedelta(days=1))
         self.arm(key)
 
     def end(self, key: str, last_day: date) -> None:
@@ -91,6 +102,7 @@ class PaymentBook:
         if stream.paused_since is not None:
             paused.append(DateSpan(start=stream.paused_since, end=max(stream.paused_since, end)))
         self.streams[key] = stream.model_copy(update={"end": end, "paused": paused, "paused_since": None})
+        self.true_up(key, stream, end + timedelta(days=1))
         while self.order_next(key):
             pass
         self.streams[key] = self.streams[key].model_copy(update={"closed": True})
@@ -105,12 +117,14 @@ class PaymentBook:
             if state in stream.paused_in:
                 if stream.paused_since is None:
                     self.streams[key] = stream.model_copy(update={"paused_since": today})
+                    self.true_up(key, stream, today)
                 self.arm(key)  # the machine's pause stops deadline clocks; a stream's period ends all the same
             elif state in stream.runs_in:
                 if stream.paused_since is not None:
                     span = DateSpan(start=stream.paused_since, end=today - timedelta(days=1))
                     paused = [*stream.paused, span] if span.days() else stream.paused
                     self.streams[key] = stream.model_copy(update={"paused": paused, "paused_since": None})
+                    self.true_up(key, stream, today)
                 self.arm(key)
             else:
                 self.end(key, today)
@@ -164,6 +178,34 @@ class PaymentBook:
         The period it covers stays the calendar period; only the due date moves."""
         placed = self.engine.deadlines.placed(self.deadline_name(key), start_of_day(through + timedelta(days=1)))
         return local_date(placed["due"])
+
+    def true_up(self, key: str, before: PaymentStream, since: date) -> None:
+        """The facts of ``key`` changed from ``since`` on (``before``: the stream as it was). Days from there that
+        were already ordered (ahead, on the working day before a weekend) are paid as they now are: a correction
+        order for the difference, and what lies past a new end counts as not ordered (a renewal pays it again).
+
+        Keeps ``accrued`` the exact amount of the days up to ``ordered_through`` under the facts now known."""
+        stream = self.streams[key]
+        through = stream.ordered_through
+        if not self.corrections or through is None or since > through:
+            return
+        rule = self.rule(stream.rule)
+        was = Fraction(stream.accrued)
+        now = was - before.accrual(rule, since, through) + stream.accrual(rule, since, through)
+        last = through if stream.end is None else min(through, stream.end)
+        self.streams[key] = stream.model_copy(
+            update={"accrued": str(now), "ordered_through": last, "corrections": stream.corrections + 1}
+        )
+        cents = round_cents(now) - round_cents(was)
+        if cents:
+            rate = rule.rate_on(since)
+            self.engine.order_payment(
+                self.new_order(
+                    f"{key}:correction:{stream.corrections + 1}", stream.kind, stream.payee,
+                    DateSpan(start=since, end=through), cents, f"{rule_label(self.region, stream.rule, rate)} correction",
+                    due=self.engine.local_today,
+                )
+            )  # fmt: skip
 
     def order_next(self, key: str) -> bool:
         """Order the next period of ``key`` if it has one; ``False`` when everything up to its end is ordered."""

@@ -19,7 +19,7 @@ from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttri
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows.deadlines import DeadlineBook
-from workflows.payments import PAYMENT_STREAMS_PATCH, PaymentBook
+from workflows.payments import PAYMENT_CORRECTIONS_PATCH, PAYMENT_STREAMS_PATCH, PaymentBook
 from workflows.visibility import (
     COACH_ID,
     MATCH_ATTEMPTS,
@@ -44,7 +44,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.facts import REFERRED, transition_fact
     from domain.messages import AuditEntry, NotificationMessage, PaymentOrder, UndeliverableNotice, UwvAdviceRequest
     from domain.payments import local_date
-    from domain.policy import RegionPolicy, effective_policy
+    from domain.policy import WORKING_DAYS_PATCH, RegionPolicy, effective_policy
     from domain.projection import Projection
     from domain.records import (
         Deadline,
@@ -103,10 +103,11 @@ that queued them, instead of three events and a further workflow task per activi
 employment went from about 60 events to about 30; see BENCHMARKS.md). Runs that started before this
 change keep regular activities to their end (``workflow.patched`` is asked once, at the start of a run)."""
 
-WORKING_DAYS_PATCH = "working-days"
-"""Deadlines fall due at the start of a working day in Europe/Amsterdam, off weekends and Dutch public holidays
-(``policy.working_days``, computed by the deadline book); runs from before keep midnight-UTC and exact-interval
-deadlines to their end. Asked once, when the run is constructed, before the first hook arms a deadline."""
+# WORKING_DAYS_PATCH ("working-days", in domain.policy): deadlines fall due at the start of a working day in
+# Europe/Amsterdam, off weekends and Dutch public holidays (``policy.working_days``, computed by the deadline book);
+# runs from before keep midnight-UTC and exact-interval deadlines to their end. Asked once, when the run is
+# constructed, before the first hook arms a deadline; a region whose working days came later (``policy
+# .working_days_patch``, e.g. ``working-days-every-route``) asks its own patch too.
 
 NEXT_DEADLINE_KIND_PATCH = "next-deadline-kind"
 """``NextDeadlineKind`` says what is due at ``NextDeadline``; it goes into the upsert that moves
@@ -155,7 +156,8 @@ class TrajectoryWorkflow:
             resumed = TrajectorySnapshot(case={}, deadlines={}, history=[], notifications=[], payments=[], sequence=0)
         self.start = start
         self.case = case
-        calendar = self.policy.working_days if workflow.patched(WORKING_DAYS_PATCH) else None
+        on_working_days = workflow.patched(WORKING_DAYS_PATCH) and workflow.patched(self.policy.working_days_patch)
+        calendar = self.policy.working_days if on_working_days else None
         self.deadlines = DeadlineBook(resumed.deadlines, calendar)
         self.history = list(resumed.history)
         self.notifications = list(resumed.notifications)
@@ -222,6 +224,7 @@ class TrajectoryWorkflow:
             self.project_fact(REFERRED, None, None)
         self.record_agenda = workflow.patched(PROJECTION_PATCH) and workflow.patched(AGENDA_PATCH)
         self.payment_streams = workflow.patched(PAYMENT_STREAMS_PATCH)
+        self.money.corrections = self.payment_streams and workflow.patched(PAYMENT_CORRECTIONS_PATCH)
         self.run_started()
         while True:
             self.publish()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from domain.dates import start_of_day
+from domain.dates import add_months, start_of_day
+from domain.policy import ALMERE
 from tests.recordings import recording
-from tests.scenario import Trajectory
+from tests.scenario import Trajectory, first_day, ordered_ahead
 
 
 @recording("almere-main-path")
@@ -111,6 +112,22 @@ async def payments(env, worker):
     await t.sleep_until(start_of_day(end + timedelta(days=5)))
     await t.send("contract_renewed", end_date=end + timedelta(days=400))
     await t.sleep(timedelta(days=100))
+    await t.send("employment_ended", reason="the employer closed the location")
+    await t.handle.result()
+    return t.handle
+
+
+@recording("almere-payment-corrections")
+async def payment_corrections(env, worker):
+    """Since ``payment-corrections``: a quarter running to a Saturday is paid on the Friday before (its due
+    Sunday rolled back); the employment ends that Friday, so the Saturday is taken back by a correction order."""
+    t = await Trajectory.start(env, worker, trajectory_id="replay-payment-corrections")
+    await t.to_trial()
+    begin = first_day(await t.today(), lambda day: ordered_ahead(add_months(day, 3), ALMERE), within=30)
+    await t.sleep_until(start_of_day(begin) + timedelta(hours=9))
+    await t.sign_contract()
+    friday = add_months(begin, 3) - timedelta(days=2)
+    await t.sleep_until(start_of_day(friday) + timedelta(hours=12))
     await t.send("employment_ended", reason="the employer closed the location")
     await t.handle.result()
     return t.handle

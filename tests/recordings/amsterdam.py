@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain.amsterdam import AMSTERDAM
+from domain.dates import add_months, start_of_day
 from tests.amsterdam_steps import decide, start, start_employment, start_internship
 from tests.recordings import recording
+from tests.scenario import first_day, ordered_ahead
 
 
 @recording("amsterdam-main-path")
@@ -74,6 +77,29 @@ async def payments(env, worker):
     await t.sleep(timedelta(days=200))
     await t.send("placement_completed")
     await t.sleep(timedelta(days=100))
+    await t.send("withdrawn", reason="moves out of Amsterdam")
+    await t.handle.result()
+    return t.handle
+
+
+@recording("amsterdam-working-days")
+async def working_days(env, worker):
+    """Patch ``working-days-every-route``: an internship ending on a Saturday is decided on the next working day
+    at 08:30 in Amsterdam; sheltered work whose first quarter runs to a Saturday is paid on the Friday before; the
+    trajectory is withdrawn that Friday, so the Saturday is taken back (``payment-corrections``)."""
+    t = await start(env, worker, trajectory_id="replay-ams-working-days")
+    await decide(t)
+    begin = first_day(await t.today(), lambda day: add_months(day, 3).weekday() == 5)
+    await t.sleep_until(start_of_day(begin) + timedelta(hours=10))
+    await start_internship(t)
+    await t.sleep(timedelta(days=95))
+    await t.send("outflow_chosen", outflow="sheltered_work")
+    await t.send("wage_value_assessed", wage_value_percent=45, actor="wage-value-specialist")
+    await t.send("advice_received", outcome="positive", actor="backend:uwv-gateway")
+    employed = first_day(await t.today(), lambda day: ordered_ahead(add_months(day, 3), AMSTERDAM))
+    await t.sleep_until(start_of_day(employed) + timedelta(hours=10))
+    await start_employment(t, employer="employer-pantar", split=(3, 2))
+    await t.sleep_until(start_of_day(add_months(employed, 3) - timedelta(days=2)) + timedelta(hours=12))
     await t.send("withdrawn", reason="moves out of Amsterdam")
     await t.handle.result()
     return t.handle

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.dates import add_months
+from domain.dates import add_months, start_of_day
+from domain.oss import OSS
 from tests.recordings import recording
-from tests.scenario import Trajectory
+from tests.scenario import Trajectory, first_day, ordered_ahead
 
 
 @recording("oss-main-path")
@@ -120,6 +121,31 @@ async def payments(env, worker):
     await t.send("work_started", employer_id="employer-ibn", start_date=await t.today(), hours_per_week=30,
                  wage_value_percent=40)  # fmt: skip
     await t.sleep(timedelta(days=250))
+    await t.send("employment_ended", reason="the contract was not continued")
+    await t.sleep(timedelta(days=10))
+    return t.handle
+
+
+@recording("oss-working-days")
+async def working_days(env, worker):
+    """Patch ``working-days-every-route``: a screening four weeks from a Sunday start is due on the next working
+    day at 08:30 in Amsterdam (and escalates on one); sheltered work whose first quarter runs to a Saturday is paid
+    on the Friday before, and its end that Friday takes the Saturday back (``payment-corrections``)."""
+    now = await env.get_current_time()
+    sunday = first_day(now.date(), lambda day: day.weekday() == 6)
+    await env.sleep(start_of_day(sunday) + timedelta(hours=14) - now)
+    t = await Trajectory.start(env, worker, region="oss", trajectory_id="replay-oss-working-days")
+    await t.sleep(timedelta(weeks=7))
+    await t.send("screening_completed", capacity=True, reason="wants to work", arbeidsdeskundige_id="ad-oss-1",
+                 ladder_step=3)  # fmt: skip
+    await t.send("plan_recorded", goals=["travel independently"], work_consultant_id="wc-oss-2")
+    await t.send("work_track_chosen", track="sheltered_work")
+    await t.send("advice_received", outcome="positive", actor="backend:uwv-gateway")
+    begin = first_day(await t.today(), lambda day: ordered_ahead(add_months(day, 3), OSS))
+    await t.sleep_until(start_of_day(begin) + timedelta(hours=10))
+    await t.send("work_started", employer_id="employer-ibn", start_date=await t.today(), hours_per_week=30,
+                 wage_value_percent=40)  # fmt: skip
+    await t.sleep_until(start_of_day(add_months(begin, 3) - timedelta(days=2)) + timedelta(hours=12))
     await t.send("employment_ended", reason="the contract was not continued")
     await t.sleep(timedelta(days=10))
     return t.handle

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain.dates import add_months, start_of_day
 from domain.rijk_van_nijmegen import RIJK_VAN_NIJMEGEN as POLICY
 from tests.recordings import recording
 from tests.rijk_van_nijmegen_steps import (
@@ -12,6 +13,7 @@ from tests.rijk_van_nijmegen_steps import (
     PROVIDER,
     NijmegenTrajectory,
 )
+from tests.scenario import first_day, ordered_ahead
 from workflows.provider_meeting import ProviderMeetingInput, ProviderMeetingReminder
 
 
@@ -117,6 +119,30 @@ async def payments(env, worker):
     await t.agree_plan(months=6)
     await t.sleep(timedelta(days=200))
     await t.send("evaluation_completed", goals_met=True, next_step="volunteering")
+    await t.handle.result()
+    return t.handle
+
+
+@recording("rijk-van-nijmegen-working-days")
+async def working_days(env, worker):
+    """Patch ``working-days-every-route``: the case meeting and plan deadlines fall due at 08:30 in Amsterdam on
+    working days; the first month of the development arrangement runs to a Saturday and is paid on the Friday
+    before; the arrangement pauses that Friday, so Friday and Saturday are taken back (``payment-corrections``),
+    and resumes."""
+    t = await NijmegenTrajectory.begin(env, worker, trajectory_id="replay-nijmegen-working-days")
+    await t.send("indication_requested", provider_id=PROVIDER)
+    await t.sleep(timedelta(weeks=5))
+    await t.case_meeting("basic_plus_wage_value")
+    await t.submit_plan()
+    begin = first_day(await t.today(), lambda day: ordered_ahead(add_months(day, 1), POLICY))
+    await t.sleep_until(start_of_day(begin) + timedelta(hours=11))
+    await t.agree_plan()
+    await t.sleep_until(start_of_day(add_months(begin, 1) - timedelta(days=2)) + timedelta(hours=11))
+    await t.send("arrangement_paused", reason="illness")
+    await t.sleep(timedelta(days=12))
+    await t.send("arrangement_resumed")
+    await t.sleep(timedelta(days=40))
+    await t.send("withdrawn", reason="moves away")
     await t.handle.result()
     return t.handle
 
