@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
+from domain.case import TrajectoryCase
 from domain.dates import CalendarDate, add_months
 from domain.events import EventBase, EventCatalog, RecentDate, StartDate, context_of, near_today_check
 from domain.identifiers import OrganisationId, Reason
@@ -301,18 +302,16 @@ ALMERE_EVENTS = EventCatalog(
 )
 
 
-class AlmereCase(BaseModel):
+class AlmereCase(TrajectoryCase):
     """The facts Almere's machine keeps; ``state`` is the machine's current state."""
 
     state: str = "referred"
-    coach_id: str
     provider_id: str | None = None
     match_attempts: int = 0
     failed_trials: int = 0
     trial_extensions: int = 0
     hours_exception_reason: str | None = None
     advice: str | None = None
-    employer_id: str | None = None
     trial_start: date | None = None
     trial_weeks_extended: int = 0
     wage_value_percent: int | None = None

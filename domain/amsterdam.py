@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from domain.calendar import WorkingDays
+from domain.case import TrajectoryCase
 from domain.dates import CalendarDate, add_months
 from domain.events import EventBase, EventCatalog, StartDate, context_of, near_today_check
 from domain.identifiers import OrganisationId, Reason
@@ -79,7 +80,6 @@ class AmsterdamPolicy(EmploymentPolicy):
     fallback_decision_within: timedelta = timedelta(weeks=2)
     paid_outflows: tuple[Outflow, ...] = (Outflow.SHELTERED,)
     """Outflows whose employer gets the supervision fee and the one-off job-coaching money."""
-    contract_hours_per_week: float = 36
     supervision_fee: Decimal = Decimal("1900.00")
     supervision_fee_every_months: int = 3
     aftercare_visit_every_months: int | None = None
@@ -359,11 +359,10 @@ class SplitRecord(BaseModel):
     day_activities_days: int
 
 
-class AmsterdamCase(BaseModel):
+class AmsterdamCase(TrajectoryCase):
     """The facts Amsterdam's machine keeps; ``state`` is the machine's current state."""
 
     state: str = "intake"
-    coach_id: str
     provider_id: str | None = None
     joint_decision: bool | None = None
     internship_host: str | None = None
@@ -375,7 +374,6 @@ class AmsterdamCase(BaseModel):
     stabilising: dict[Problem, str] = Field(default_factory=dict, description="Open problem → partner.")
     stabilised: list[Problem] = Field(default_factory=list)
     match_attempts: int = 0
-    employer_id: str | None = None
     contract_start: date | None = None
     contract_end: date | None = None
     hours_per_week: float | None = None

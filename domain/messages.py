@@ -82,3 +82,4 @@ class AuditEntry(BaseModel):
     origin: str
     at: datetime
     detail: str = ""
+    client: str = ""  # the authenticated API client (BIO 8.15 "oorsprong" names it too); "" for the worker's own

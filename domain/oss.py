@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from domain.calendar import WorkingDays
+from domain.case import TrajectoryCase
 from domain.events import EventBase, EventCatalog, RecentDate, StartDate, context_of
 from domain.identifiers import OrganisationId, Reason, StaffId
 from domain.payments import PaymentRule
@@ -273,7 +274,7 @@ class LadderStep(BaseModel):
     baseline: bool = Field(default=False, description="The step found at screening.")
 
 
-class OssCase(BaseModel):
+class OssCase(TrajectoryCase):
     """The facts Oss's machine keeps; ``state`` is the machine's current state (the entry state at start)."""
 
     state: str = "screening"
@@ -298,7 +299,6 @@ class OssCase(BaseModel):
     last_evaluation: date | None = None
     work_track: str | None = Field(default=None, description="sheltered_work or banenafspraak, once chosen.")
     advice: str | None = None
-    employer_id: str | None = None
     work_start: date | None = None
     job_coach: bool = False
     ambulant_supervision: bool = False

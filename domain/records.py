@@ -31,6 +31,7 @@ class TransitionRecord(BaseModel):
     from_state: str = Field(alias="from")
     to_state: str = Field(alias="to")
     actor: str
+    client: str | None = Field(default=None, description="The API client that submitted it (None: not via the API).")
 
     model_config = ConfigDict(validate_by_name=True, validate_by_alias=True, serialize_by_alias=True)
 

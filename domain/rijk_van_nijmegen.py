@@ -13,15 +13,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
-from domain.almere import CoachReassigned, Withdrawn  # the same events in every route
 from domain.calendar import WorkingDays
+from domain.case import TrajectoryCase
 from domain.dates import CalendarDate, add_months
 from domain.events import EventBase, EventCatalog, RecentDate, context_of
 from domain.identifiers import OrganisationId, Reason, StaffId
 from domain.payments import PaymentRule
 from domain.policy import WORKING_DAYS, WORKING_DAYS_EVERY_ROUTE_PATCH, RegionPolicy
 from domain.rates import RIJK_VAN_NIJMEGEN_PAYMENTS
-from domain.shared_events import AdviceReceived
+from domain.shared_events import AdviceReceived, CoachReassigned, Withdrawn
 
 Arrangement = Literal["basic", "basic_plus_wage_value", "basic_plus_self_reliance"]
 Development = Literal["wage_value", "self_reliance"]
@@ -397,7 +397,7 @@ class WageValueEntry(BaseModel):
     measured_on: date
 
 
-class RijkVanNijmegenCase(BaseModel):
+class RijkVanNijmegenCase(TrajectoryCase):
     """The facts Rijk van Nijmegen's machine keeps; ``state`` is the machine's current state.
 
     ``coach_id`` is the owner: the consultant, the business-services consultant during a fallback, the job
@@ -405,7 +405,6 @@ class RijkVanNijmegenCase(BaseModel):
     """
 
     state: str | None = None
-    coach_id: str
     route_revision: int = Field(
         default=0, description="1: started with patch rijk-van-nijmegen-seed-steps (UWV advice, benefit check, …)."
     )
@@ -437,7 +436,6 @@ class RijkVanNijmegenCase(BaseModel):
     advice: str | None = Field(default=None, description="UWV's sheltered-work advice: positive or negative.")
     match_attempts: int = 0
     work_form: str | None = None
-    employer_id: str | None = None
     supervisor_id: str | None = None
     secondment: bool = False
     employer_of_record_id: str | None = Field(default=None, description="Secondment: who employs the candidate.")

@@ -24,6 +24,7 @@ audit_trail = sa.Table(
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("detail", sa.Text, nullable=False, default=""),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("client", sa.String(100), nullable=False, server_default=""),
     # the hash chain per trajectory (records/chain.py): position, the previous row's hash, this row's hash
     sa.Column("chain_seq", sa.Integer, nullable=True),
     sa.Column("previous_hash", sa.String(64), nullable=True),

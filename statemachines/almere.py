@@ -10,7 +10,7 @@ from typing import Any
 
 from statemachine import State
 
-from statemachines.route import Route, leave, stay
+from statemachines.route import Route, leave, payload_guard, stay
 
 
 class AlmereRoute(Route):
@@ -89,15 +89,15 @@ class AlmereRoute(Route):
 
     # Guards. Called without a payload when listing the events allowed now: then they must not block.
 
-    def qualifies(self, payload: Any = None) -> bool:
+    @payload_guard
+    def qualifies(self, payload: Any) -> bool:
         """Potential, motivated, and ≥ the policy's hours unless an exception with a reason."""
-        if payload is None:
-            return True
         enough_hours = payload.hours_per_week >= self.policy.min_hours_per_week or bool(payload.hours_exception_reason)
         return payload.potential and payload.motivated and enough_hours
 
-    def advice_positive(self, payload: Any = None) -> bool:
-        return payload is None or payload.outcome == "positive"
+    @payload_guard
+    def advice_positive(self, payload: Any) -> bool:
+        return payload.outcome == "positive"
 
     def advice_pending(self) -> bool:
         """UWV's advice is still out: a trial may have started before it (seed 003), under the steps of issue 16."""
@@ -113,11 +113,13 @@ class AlmereRoute(Route):
     def talk_pending(self) -> bool:
         return self.case.advice_talk_pending
 
-    def reapplies(self, payload: Any = None) -> bool:
-        return payload is None or payload.decision == "reapply"
+    @payload_guard
+    def reapplies(self, payload: Any) -> bool:
+        return payload.decision == "reapply"
 
-    def closes(self, payload: Any = None) -> bool:
-        return payload is None or payload.decision == "close"
+    @payload_guard
+    def closes(self, payload: Any) -> bool:
+        return payload.decision == "close"
 
     def absence_open(self) -> bool:
         return self.case.absence_since is not None
@@ -128,16 +130,16 @@ class AlmereRoute(Route):
     def reexamination_is_pending(self) -> bool:
         return self.case.reexamination_pending
 
-    def to_regular_work(self, payload: Any = None) -> bool:
-        return payload is None or payload.outcome == "regular_work"
+    @payload_guard
+    def to_regular_work(self, payload: Any) -> bool:
+        return payload.outcome == "regular_work"
 
     def extension_left(self) -> bool:
         return self.case.trial_extensions < self.policy.max_trial_extensions
 
-    def rematch_allowed(self, payload: Any = None) -> bool:
+    @payload_guard
+    def rematch_allowed(self, payload: Any) -> bool:
         """Another place is sought only with good motivation, and at most ``max_match_attempts`` in all."""
-        if payload is None:
-            return True
         return payload.motivated and self.case.match_attempts < self.policy.max_match_attempts
 
     # Actions: record the facts each event brings. Pure data, no time, no I/O.

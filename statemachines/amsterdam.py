@@ -12,7 +12,7 @@ from typing import Any
 from statemachine import State
 
 from domain.amsterdam import FallbackOutcome, Outflow, SplitRecord
-from statemachines.route import Route, leave, stay
+from statemachines.route import Route, leave, payload_guard, stay
 
 
 class AmsterdamRoute(Route):
@@ -73,23 +73,28 @@ class AmsterdamRoute(Route):
 
     # Guards. Called without a payload when listing the events allowed now: then they must not block.
 
-    def step_decided(self, payload: Any = None) -> bool:
-        return payload is None or payload.step_to_work
+    @payload_guard
+    def step_decided(self, payload: Any) -> bool:
+        return payload.step_to_work
 
-    def sheltered_chosen(self, payload: Any = None) -> bool:
-        return payload is None or payload.outflow == Outflow.SHELTERED
+    @payload_guard
+    def sheltered_chosen(self, payload: Any) -> bool:
+        return payload.outflow == Outflow.SHELTERED
 
     def sheltered_track(self) -> bool:
         return self.case.outflow == Outflow.SHELTERED
 
-    def advice_positive(self, payload: Any = None) -> bool:
-        return payload is None or payload.outcome == "positive"
+    @payload_guard
+    def advice_positive(self, payload: Any) -> bool:
+        return payload.outcome == "positive"
 
-    def stays_in_work(self, payload: Any = None) -> bool:
-        return payload is None or payload.outcome == FallbackOutcome.STAY_IN_WORK
+    @payload_guard
+    def stays_in_work(self, payload: Any) -> bool:
+        return payload.outcome == FallbackOutcome.STAY_IN_WORK
 
-    def other_workplace(self, payload: Any = None) -> bool:
-        return payload is None or payload.outcome == FallbackOutcome.OTHER_WORKPLACE
+    @payload_guard
+    def other_workplace(self, payload: Any) -> bool:
+        return payload.outcome == FallbackOutcome.OTHER_WORKPLACE
 
     def transition_complete(self) -> bool:
         """The trajectory ends in work once the whole week is spent at the employer."""

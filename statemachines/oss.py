@@ -18,17 +18,7 @@ from typing import Any
 from statemachine import State
 
 from domain.oss import LadderStep
-from statemachines.route import Route, leave, stay
-
-
-def payload_is(field: str, *values: str) -> Callable[..., bool]:
-    """Guard: the event's ``field`` is one of ``values`` (never blocks when listing allowed events)."""
-
-    def guard(payload: Any = None) -> bool:
-        return payload is None or getattr(payload, field) in values
-
-    guard.__name__ = guard.__qualname__ = f"{field} is {' or '.join(values)}"
-    return guard
+from statemachines.route import Route, leave, payload_guard, payload_is, stay
 
 
 def outcome_in(*outcomes: str) -> Callable[..., bool]:
@@ -99,15 +89,17 @@ class OssRoute(Route):
 
     # Guards. Called without a payload when listing the events allowed now: then they must not block.
 
-    def has_capacity(self, payload: Any = None) -> bool:
-        return payload is None or payload.capacity
+    @payload_guard
+    def has_capacity(self, payload: Any) -> bool:
+        return payload.capacity
 
     def rescreens(self) -> bool:
         """Since revision 1 nobody is closed for lack of capacity: a re-screening follows."""
         return self.case.route_revision >= 1
 
-    def rescreen_requested(self, payload: Any = None) -> bool:
-        return payload is None or payload.rescreen
+    @payload_guard
+    def rescreen_requested(self, payload: Any) -> bool:
+        return payload.rescreen
 
     def is_pupil(self) -> bool:
         return self.case.school_leaving_date is not None

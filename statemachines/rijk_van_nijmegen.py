@@ -16,7 +16,7 @@ from statemachine import State
 
 from domain.dates import add_months, start_of_day
 from domain.rijk_van_nijmegen import WageValueEntry
-from statemachines.route import Route, leave, stay
+from statemachines.route import Route, leave, payload_guard, stay
 
 
 class RijkVanNijmegenRoute(Route):
@@ -97,30 +97,37 @@ class RijkVanNijmegenRoute(Route):
     def awaiting_school_meeting(self) -> bool:
         return self.case.diploma_date is not None and self.case.school_meeting_joined_on is None
 
-    def granted(self, payload: Any = None) -> bool:
-        return payload is None or payload.decision == "granted"
+    @payload_guard
+    def granted(self, payload: Any) -> bool:
+        return payload.decision == "granted"
 
-    def development_granted(self, payload: Any = None) -> bool:
-        return payload is None or (payload.decision == "granted" and payload.development is not None)
+    @payload_guard
+    def development_granted(self, payload: Any) -> bool:
+        return payload.decision == "granted" and payload.development is not None
 
-    def plan_agreed(self, payload: Any = None) -> bool:
-        return payload is None or payload.advice == "agreed"
+    @payload_guard
+    def plan_agreed(self, payload: Any) -> bool:
+        return payload.advice == "agreed"
 
-    def next_work(self, payload: Any = None) -> bool:
-        return payload is None or payload.next_step in ("banenafspraak_work", "sheltered_work")
+    @payload_guard
+    def next_work(self, payload: Any) -> bool:
+        return payload.next_step in ("banenafspraak_work", "sheltered_work")
 
-    def next_sheltered(self, payload: Any = None) -> bool:
-        return payload is None or payload.next_step == "sheltered_work"
+    @payload_guard
+    def next_sheltered(self, payload: Any) -> bool:
+        return payload.next_step == "sheltered_work"
 
     def asks_uwv(self) -> bool:
         """Sheltered work needs UWV's advice first (since ``route_revision`` 1)."""
         return self.case.route_revision >= 1
 
-    def advice_positive(self, payload: Any = None) -> bool:
-        return payload is None or payload.outcome == "positive"
+    @payload_guard
+    def advice_positive(self, payload: Any) -> bool:
+        return payload.outcome == "positive"
 
-    def switches_to_sheltered(self, payload: Any = None) -> bool:
-        return payload is None or payload.decision == "switch_to_sheltered_work"
+    @payload_guard
+    def switches_to_sheltered(self, payload: Any) -> bool:
+        return payload.decision == "switch_to_sheltered_work"
 
     def measures_wage_value(self) -> bool:
         return self.case.route_revision >= 1 and self.case.development == "wage_value"
@@ -130,24 +137,30 @@ class RijkVanNijmegenRoute(Route):
         case = self.case
         return case.route_revision >= 1 and case.diploma_date is not None and case.benefit_check is None
 
-    def next_volunteering(self, payload: Any = None) -> bool:
-        return payload is None or payload.next_step == "volunteering"
+    @payload_guard
+    def next_volunteering(self, payload: Any) -> bool:
+        return payload.next_step == "volunteering"
 
-    def next_education(self, payload: Any = None) -> bool:
-        return payload is None or payload.next_step == "education"
+    @payload_guard
+    def next_education(self, payload: Any) -> bool:
+        return payload.next_step == "education"
 
-    def next_follow_up(self, payload: Any = None) -> bool:
-        return payload is None or payload.next_step == "follow_up_arrangement"
+    @payload_guard
+    def next_follow_up(self, payload: Any) -> bool:
+        return payload.next_step == "follow_up_arrangement"
 
-    def instrument_in_step(self, payload: Any = None) -> bool:
+    @payload_guard
+    def instrument_in_step(self, payload: Any) -> bool:
         """An extra instrument keeps the candidate at the current place: back where they fell back from."""
-        return payload is None or (payload.decision == "extra_instrument" and self.case.fell_back_from == "one_leg_in_each")
+        return payload.decision == "extra_instrument" and self.case.fell_back_from == "one_leg_in_each"
 
-    def instrument_in_work(self, payload: Any = None) -> bool:
-        return payload is None or (payload.decision == "extra_instrument" and self.case.fell_back_from == "in_work")
+    @payload_guard
+    def instrument_in_work(self, payload: Any) -> bool:
+        return payload.decision == "extra_instrument" and self.case.fell_back_from == "in_work"
 
-    def back_to_day_activities(self, payload: Any = None) -> bool:
-        return payload is None or payload.decision == "back_to_day_activities"
+    @payload_guard
+    def back_to_day_activities(self, payload: Any) -> bool:
+        return payload.decision == "back_to_day_activities"
 
     # Actions: record the facts each event brings. Pure data, no time, no I/O.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -57,3 +58,27 @@ def stay(states: list[State], **options: Any) -> Any:
 def leave(states: list[State], target: State) -> Any:
     """A transition list from each of ``states`` to ``target``: for events allowed from anywhere open."""
     return reduce(or_, (state.to(target) for state in states))
+
+
+def payload_guard(check: Callable[[Any, Any], Any]) -> Callable[..., bool]:
+    """A guard method on the event's payload: ``check(self, payload)`` decides when an event is sent.
+
+    python-statemachine also calls guards without a payload, when listing the events allowed now; then the guard
+    must not block (which transition the event takes is decided by the payload it brings). The guard keeps
+    ``check``'s name, so the diagrams label it as before."""
+
+    def guard(self: Any, payload: Any = None) -> bool:
+        return payload is None or bool(check(self, payload))
+
+    guard.__name__, guard.__qualname__, guard.__doc__ = check.__name__, check.__qualname__, check.__doc__
+    return guard
+
+
+def payload_is(field: str, *values: Any) -> Callable[..., bool]:
+    """Guard: the event's ``field`` is one of ``values`` (never blocks when listing allowed events)."""
+
+    def guard(payload: Any = None) -> bool:
+        return payload is None or getattr(payload, field) in values
+
+    guard.__name__ = guard.__qualname__ = f"{field} is {' or '.join(map(str, values))}"
+    return guard

@@ -70,6 +70,7 @@ async def test_start_event_and_view(env, http):
         "from": "referred",
         "to": "observation",
         "actor": COACH,
+        "client": "local-token-1",  # the authenticated client, beside the actor it claims
     }
     assert set(after["deadlines"]) == {"observation_end"}
     assert after["allowed_events"] == (await http.get(response.headers["location"])).json()["allowed_events"]
@@ -198,16 +199,19 @@ async def test_temporal_unreachable_is_503():
             ):
                 assert response.status_code == 503, response.text
                 assert response.json()["error"] == "TemporalUnavailable"
+                assert int(response.headers["retry-after"]) > 0
             assert (await http.get("/regions")).status_code == 200, "what needs no Temporal still answers"
 
 
-async def test_a_view_nobody_answers_is_504(env):
-    """No worker polls the queue: the view (a Query) times out after the API's view timeout, not Temporal's 30 s."""
+async def test_a_view_nobody_answers_is_503_with_retry_after(env):
+    """No worker polls the queue: the view (a Query) gives up after the API's wait, not Temporal's 30 s, and
+    says when to retry."""
     async with api(env.client, f"nobody-polls-{uuid.uuid4()}", view_timeout=timedelta(seconds=1)) as http:
         location = (await start(http, env.client, "almere", start_input())).headers["location"]
         response = await http.get(location)
-        assert response.status_code == 504, response.text
-        assert response.json()["error"] == "TemporalTimeout"
+        assert response.status_code == 503, response.text
+        assert response.json()["error"] == "WorkerUnavailable"
+        assert int(response.headers["retry-after"]) > 0
         await env.client.get_workflow_handle(STARTED.pop().id).terminate("no worker in this test")
 
 

@@ -103,6 +103,62 @@ def test_a_row_whose_hash_was_recomputed_breaks_the_next_link(url: str):
     assert (found.position, found.key) == (3, f"{WORKFLOW}:event3") and "does not link" in found.problem
 
 
+def test_the_calling_client_is_part_of_a_rows_hash(url: str):
+    """Attribution is tamper-evident too: changing the API client a row names, or giving one to a row that
+    had none (the worker's own), breaks that row's hash."""
+    log = AuditLog(url)
+    log.write(entry(1))
+    log.write(entry(2).model_copy(update={"client": "backend-gemeente"}))
+    log.write(entry(3))
+    assert verify_trail(WORKFLOW, url).intact
+    assert [row.client for row in log.trail(WORKFLOW)] == ["", "backend-gemeente", ""]
+    tamper(url, f"UPDATE audit_trail SET client = 'backend-other' WHERE key = '{WORKFLOW}:event2'")
+    tamper(url, f"UPDATE audit_trail SET client = 'backend-other' WHERE key = '{WORKFLOW}:event3'")
+    [found] = verify_trail(url=url).breaks
+    assert (found.position, found.key) == (2, f"{WORKFLOW}:event2") and "altered" in found.problem
+    tamper(url, f"UPDATE audit_trail SET client = 'backend-gemeente' WHERE key = '{WORKFLOW}:event2'")
+    [found] = verify_trail(url=url).breaks
+    assert (found.position, found.key) == (3, f"{WORKFLOW}:event3") and "altered" in found.problem
+
+
+def test_rows_chained_before_the_client_column_still_verify(tmp_path: Path):
+    """Rows written at revision 0006_audit_chain (no ``client`` column) keep verifying after the upgrade that
+    adds it, and rows written after it (with a client) extend their chain."""
+    from alembic import command
+
+    from records.chain import row_hash
+    from records.database import alembic_config
+
+    url = f"sqlite:///{tmp_path}/records.db"
+    engine = sa.create_engine(url)
+    fields = ("key", "workflow_id", "kind", "name", "actor", "result", "origin", "at", "detail")  # as at 0006
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0006_audit_chain")
+        assert "client" not in {column["name"] for column in sa.inspect(connection).get_columns("audit_trail")}
+        previous = None
+        for n in (1, 2):
+            values = {name: getattr(entry(n), name) for name in fields}
+            digest = row_hash(values, n, previous)
+            connection.execute(
+                sa.text(
+                    "INSERT INTO audit_trail (key, workflow_id, kind, name, actor, result, origin, at, detail, "
+                    "recorded_at, chain_seq, previous_hash, row_hash) VALUES (:key, :workflow_id, :kind, :name, "
+                    ":actor, :result, :origin, :at, :detail, :at, :seq, :previous, :digest)"
+                ),
+                values | {"at": values["at"].replace(tzinfo=None), "seq": n, "previous": previous, "digest": digest},
+            )
+            previous = digest
+    engine.dispose()
+
+    log = AuditLog(url)  # migrates to head: the client column arrives empty
+    log.write(entry(3).model_copy(update={"client": "backend-gemeente"}))
+    report = verify_trail(WORKFLOW, url)
+    assert report.intact and report.rows == 3, report.breaks
+    assert [row.client for row in log.trail(WORKFLOW)] == ["", "", "backend-gemeente"]
+
+
 def test_concurrent_writers_of_one_trajectory_never_fork_its_chain(url: str):
     """Four processes write twelve rows each into one trajectory at once: one chain of 48 links."""
     AuditLog(url)  # migrated before the race: the race here is the chain's

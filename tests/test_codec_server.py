@@ -129,6 +129,31 @@ async def test_web_ui_session_cookie_after_signing_in_with_the_token(caplog):
         assert (await http.post("/decode", content=body)).status_code == 401
 
 
+async def test_repeated_failed_sign_ins_are_throttled():
+    """Guessing codec tokens at /login: the sixth try within a minute gets 429 with Retry-After, even with the
+    right token, and no session."""
+    async with codec_http() as http:
+        for _ in range(5):
+            assert (await http.post("/login", data={"token": "guess-0123456789abcdef"})).status_code == 401
+        blocked = await http.post("/login", data={"token": TOKEN})
+        assert blocked.status_code == 429 and not blocked.cookies
+        assert 0 < int(blocked.headers["retry-after"]) <= 60 and "Too many invalid tokens" in blocked.text
+
+
+def test_failed_sign_ins_leave_the_window_after_a_minute():
+    from trajectories.signins import FailedSignIns
+
+    now = [1000.0]
+    failures = FailedSignIns(limit=2, window=60, clock=lambda: now[0])
+    failures.failed("10.0.0.1")
+    failures.failed("10.0.0.1")
+    assert failures.retry_after("10.0.0.1") == 60 and failures.retry_after("10.0.0.2") is None
+    now[0] += 59.5
+    assert failures.retry_after("10.0.0.1") == 1
+    now[0] += 1
+    assert failures.retry_after("10.0.0.1") is None
+
+
 async def test_decodes_are_not_logged_at_info_but_refusals_are(caplog):
     """Browsing the Web UI decodes on every page: the console keeps sign-ins and refusals, not each decode."""
     caplog.set_level(logging.INFO, logger="trajectories.codec_server")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from domain.case import TrajectoryCase
 from domain.events import EventCatalog
 from domain.milestones import MILESTONES
 from domain.policy import RegionPolicy
@@ -99,6 +100,7 @@ def test_the_parts_resolve_and_agree(region: Region):
     assert workflow.events is load(region.events) and isinstance(workflow.events, EventCatalog)
     assert workflow.policy is load(region.policy) and isinstance(workflow.policy, RegionPolicy)
     assert workflow.policy.region == machine.region == region.name
+    assert issubclass(workflow.case_class, TrajectoryCase), "the engine reads the shared case fields by type"
 
 
 @ALL

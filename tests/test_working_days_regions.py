@@ -102,7 +102,8 @@ async def test_rijk_van_nijmegen_a_month_ending_before_a_weekend_is_paid_on_the_
 ):
     """The first month runs to a Saturday: it is ordered at 08:30 on the Friday (the working day before Sunday,
     its due date), Friday and Saturday included. The arrangement pauses that Friday at noon: those two days are
-    no longer paid, so a correction order takes them back at once."""
+    no longer paid, so a correction order takes them back at once; resumed on the Saturday, that day is paid
+    again."""
     t = await NijmegenTrajectory.begin(env, worker)
 
     def fits(day: date) -> bool:
@@ -134,3 +135,15 @@ async def test_rijk_van_nijmegen_a_month_ending_before_a_weekend_is_paid_on_the_
     assert (correction.period_start, correction.period_end, correction.due) == (friday, saturday, friday)
     assert correction.amount_cents == round_cents(Fraction(YEAR * (month_days - 2), year_days)) - month.amount_cents
     assert correction.amount_cents < 0 and correction.rule.endswith(" correction")
+
+    # Resumed on the Saturday: that day is paid again (a positive correction); only the Friday stays unpaid.
+    await go_to(t, saturday, hour=10)
+    await t.send("arrangement_resumed")
+    await t.settle()
+    months = [p for p in (await t.view()).payments if p.kind == "development_arrangement"]
+    again = months[-1]
+    assert (again.period_start, again.period_end, again.due, len(months)) == (saturday, saturday, saturday, 3)
+    assert again.amount_cents == round_cents(Fraction(YEAR * (month_days - 1), year_days)) - round_cents(
+        Fraction(YEAR * (month_days - 2), year_days)
+    )
+    assert sum(p.amount_cents for p in months) == round_cents(Fraction(YEAR * (month_days - 1), year_days))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
 from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
+from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest, DescribeWorkflowExecutionResponse
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.envconfig import ClientConfig
@@ -16,6 +18,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.records import TrajectoryView
 from domain.start import TrajectoryStart
+from domain.submission import SUBMISSION_FIELD, Submission
 from service import config
 from trajectories import encryption
 from workflows import WORKFLOWS
@@ -32,10 +35,21 @@ async def connect(*, keys: Sequence[encryption.CodecKey] | None = None, **overri
     return await Client.connect(**settings, data_converter=encryption.data_converter(keys))
 
 
+IDEMPOTENCY_MEMO = "idempotency-key"
+"""The memo field (encrypted like every payload) that holds the hash of a start's idempotency key."""
+
+
 async def start_trajectory(
-    client: Client, region: str, start: TrajectoryStart | dict[str, Any], *, task_queue: str | None = None
+    client: Client,
+    region: str,
+    start: TrajectoryStart | dict[str, Any],
+    *,
+    task_queue: str | None = None,
+    idempotency_key: str | None = None,
 ) -> WorkflowHandle[Any, TrajectoryView]:
-    """Start ``region``'s trajectory; refused (``WorkflowAlreadyStartedError``) if the id was ever used."""
+    """Start ``region``'s trajectory; refused (``WorkflowAlreadyStartedError``) if the id was ever used.
+    ``idempotency_key`` (already scoped to the caller) is kept, hashed, in the memo: :func:`started_with_key`
+    tells a retried start from a second one."""
     start = TrajectoryStart.model_validate(start)  # invalid input never reaches Temporal
     workflow_class = WORKFLOWS[region]
     return await client.start_workflow(
@@ -46,9 +60,26 @@ async def start_trajectory(
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
         search_attributes=initial_search_attributes(region, start, workflow_class.route_class.initial_state.id),
+        memo={IDEMPOTENCY_MEMO: key_digest(idempotency_key)} if idempotency_key else None,
         static_summary=f"{region} trajectory {start.trajectory_id} · coach {start.coach_id} · "
         f"participant {start.participant_ref}",
     )
+
+
+def key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+async def started_with_key(client: Client, workflow_id: str, idempotency_key: str) -> str | None:
+    """The run id of the trajectory ``workflow_id`` if the start that made it carried ``idempotency_key``."""
+    described = await describe(client, workflow_id)
+    stored = described.workflow_execution_info.memo.fields.get(IDEMPOTENCY_MEMO)
+    if stored is None:
+        return None
+    (digest,) = await client.data_converter.decode([stored], [str])
+    if not hmac.compare_digest(str(digest), key_digest(idempotency_key)):
+        return None
+    return described.workflow_execution_info.execution.run_id
 
 
 def handle_for(client: Client, region: str, trajectory_id: str) -> WorkflowHandle[Any, TrajectoryView]:
@@ -59,12 +90,24 @@ class TrajectoryClosed(Exception):
     """An event for a trajectory that has ended: it accepts no events any more."""
 
 
-async def submit_event(client: Client, region: str, trajectory_id: str, event: dict[str, Any]) -> TrajectoryView:
+async def submit_event(
+    client: Client,
+    region: str,
+    trajectory_id: str,
+    event: dict[str, Any],
+    *,
+    submission: Submission | None = None,
+    update_id: str | None = None,
+) -> TrajectoryView:
     """Send one domain event; raises ``WorkflowUpdateFailedError`` with the reason if it is rejected,
-    :class:`TrajectoryClosed` if the trajectory has ended, ``RPCError`` NOT_FOUND if it never existed."""
+    :class:`TrajectoryClosed` if the trajectory has ended, ``RPCError`` NOT_FOUND if it never existed.
+    ``submission``: the caller and expiry the API adds; ``update_id``: the Update ID (an idempotency key: a
+    retried call with the same id gets the first call's answer and applies the event once)."""
     handle = handle_for(client, region, trajectory_id)
+    if submission is not None:
+        event = {**event, SUBMISSION_FIELD: submission.model_dump(mode="json")}
     try:
-        return await handle.execute_update("submit_event", event, result_type=TrajectoryView)
+        return await handle.execute_update("submit_event", event, id=update_id, result_type=TrajectoryView)
     except WorkflowUpdateFailedError as error:
         cause = error.cause
         if isinstance(cause, ApplicationError) and cause.type == TRAJECTORY_CLOSED:  # closed, still finishing
@@ -76,10 +119,16 @@ async def submit_event(client: Client, region: str, trajectory_id: str, event: d
         # Temporal says NOT_FOUND for a closed workflow (and for an Update that raced its closing) too: this
         # raises if it never existed. The raw call decodes no search attributes (the test server's Datetime
         # values break the SDK's describe()).
-        await client.workflow_service.describe_workflow_execution(
-            DescribeWorkflowExecutionRequest(namespace=client.namespace, execution=WorkflowExecution(workflow_id=handle.id))
-        )
+        await describe(client, handle.id)
         raise TrajectoryClosed(f"trajectory {trajectory_id} of {region} is closed: it accepts no events") from None
+
+
+async def describe(client: Client, workflow_id: str) -> DescribeWorkflowExecutionResponse:
+    """The raw describe call (the SDK's ``describe()`` decodes search attributes, which the test server's
+    Datetime values break)."""
+    return await client.workflow_service.describe_workflow_execution(
+        DescribeWorkflowExecutionRequest(namespace=client.namespace, execution=WorkflowExecution(workflow_id=workflow_id))
+    )
 
 
 async def view(

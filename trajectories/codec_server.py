@@ -40,6 +40,7 @@ from temporalio.api.common.v1 import Payloads
 
 from trajectories import config
 from trajectories.encryption import EncryptionCodec, PayloadDecryptionError
+from trajectories.signins import FailedSignIns
 
 logger = logging.getLogger(__name__)
 
@@ -98,15 +99,22 @@ def matching_token(presented: str, tokens: Sequence[str]) -> int | None:
     return found
 
 
-def create_app(codec: EncryptionCodec, tokens: Sequence[str], ui_origins: Sequence[str]) -> FastAPI:
+def create_app(
+    codec: EncryptionCodec,
+    tokens: Sequence[str],
+    ui_origins: Sequence[str],
+    failed_sign_ins: FailedSignIns | None = None,
+) -> FastAPI:
     """The codec server. ``tokens`` must not be empty (no anonymous decoding); ``ui_origins`` are the Web
-    UI origins (scheme://host:port) whose browsers may call it."""
+    UI origins (scheme://host:port) whose browsers may call it. ``failed_sign_ins``: the throttle of
+    ``/login`` (too many invalid tokens from one address within a minute → 429 with ``Retry-After``)."""
     tokens = [token for token in tokens if token]
     if not tokens:
         raise ValueError(f"the codec server needs at least one bearer token ({config.CODEC_TOKENS_VARIABLE})")
     if any(len(token) < MIN_TOKEN_LENGTH for token in tokens):
         raise ValueError(f"codec server tokens must have at least {MIN_TOKEN_LENGTH} characters")
     sessions = Sessions()
+    failures = failed_sign_ins or FailedSignIns()
 
     def authorised(
         request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
@@ -170,9 +178,15 @@ def create_app(codec: EncryptionCodec, tokens: Sequence[str], ui_origins: Sequen
 
     @app.post("/login", response_class=HTMLResponse)
     async def login(request: Request) -> HTMLResponse:
+        address = request.client.host if request.client else "unknown"
+        if (wait := failures.retry_after(address)) is not None:
+            logger.warning("codec sign-in refused: too many failures from one address")
+            message = f"<p role='alert'>Too many invalid tokens: try again in {wait} seconds.</p>"
+            return HTMLResponse(page(request, message), 429, headers={"Retry-After": str(wait)})
         token = parse_qs((await request.body()).decode(errors="replace")).get("token", [""])[0].strip()
         number = matching_token(token, tokens) if token else None
         if number is None:
+            failures.failed(address)
             logger.warning("codec sign-in refused: the token is not valid")
             return HTMLResponse(page(request, "<p role='alert'>That token is not valid.</p>"), 401)
         response = HTMLResponse(page(request, f"<p role='status'>Signed in for {SESSION_SECONDS // 3600} hours: "

@@ -28,6 +28,7 @@ from temporalio.api.common.v1 import Payload
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes, PayloadCodec
 
+from domain.submission import DECRYPTED_METADATA
 from trajectories import config
 
 logger = logging.getLogger(__name__)
@@ -137,6 +138,9 @@ class EncryptionCodec(PayloadCodec):
 
     def decrypt(self, payload: Payload) -> Payload:
         if payload.metadata.get("encoding") != ENCODING:
+            if DECRYPTED_METADATA in payload.metadata:  # a plain payload cannot claim to have been encrypted
+                payload = Payload(metadata=payload.metadata, data=payload.data)
+                del payload.metadata[DECRYPTED_METADATA]
             return payload  # plain (recorded before encryption, or not ours): untouched
         key_id = payload.metadata.get(KEY_ID_METADATA, b"").decode(errors="replace")
         cipher = self._ciphers.get(key_id)
@@ -148,7 +152,9 @@ class EncryptionCodec(PayloadCodec):
             plain = cipher.decrypt(payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:], key_id.encode())
         except InvalidTag:
             raise PayloadDecryptionError(f"payload (key id {key_id!r}) failed authentication: tampered") from None
-        return Payload.FromString(plain)
+        decrypted = Payload.FromString(plain)
+        decrypted.metadata[DECRYPTED_METADATA] = key_id.encode()  # the validator's proof (domain.submission)
+        return decrypted
 
 
 def data_converter(keys: Sequence[CodecKey] | None = None) -> DataConverter:

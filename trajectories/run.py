@@ -31,6 +31,7 @@ from service import config
 from trajectories import codec_server, encryption, local_server, sample_year, search_attributes
 from trajectories.api import create_app
 from trajectories.api.auth import configured_tokens, ensure_local_token, read_token_file
+from trajectories.api.clients import clients_file, configured_clients
 from trajectories.api.server import bind, serving
 from trajectories.client import connect
 from trajectories.samples import start_samples
@@ -194,11 +195,15 @@ def ensure_codec_keys() -> None:
 
 
 def api_tokens() -> list[str]:
-    """The configured tokens; without any, the one in ``var/api-token`` (made on first use). Never logged."""
+    """The configured local tokens; without any (and without API clients), the one in ``var/api-token`` (made on
+    first use), which the API accepts with every scope. Never logged."""
     tokens = configured_tokens()
     if tokens:
         logger.info("API tokens from TRAJECTORIES_API_TOKENS / TRAJECTORIES_API_TOKEN_FILE: %d", len(tokens))
         return tokens
+    if clients := configured_clients():
+        logger.info("API clients from %s: %d", clients_file(), len(clients))
+        return []
     path = ensure_local_token()
     logger.info("API token in %s (send it as 'Authorization: Bearer <token>')", path)
     return read_token_file(path)

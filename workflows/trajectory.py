@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
+from temporalio.common import RawValue, RetryPolicy, SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows.deadlines import DeadlineBook
@@ -30,7 +30,7 @@ from workflows.visibility import (
 )
 
 with workflow.unsafe.imports_passed_through():
-    from pydantic import BaseModel
+    from pydantic import BaseModel, ValidationError
 
     from activities.audit import AuditActivities
     from activities.notifications import NotificationActivities
@@ -61,6 +61,7 @@ with workflow.unsafe.imports_passed_through():
         TransitionRecord,
     )
     from domain.start import TrajectoryStart
+    from domain.submission import SUBMISSION_FIELD, Submission, was_encrypted
     from statemachines.route import Route
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
@@ -68,6 +69,10 @@ ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_inte
 
 TRAJECTORY_CLOSED = "TrajectoryClosed"
 """The validator's error type for an event sent to a closed trajectory that has not completed yet."""
+EVENT_NOT_ENCRYPTED = "EventNotEncrypted"
+"""The validator's error type for an event that arrived in plain text (not through the encryption codec)."""
+EVENT_EXPIRED = "EventExpired"
+"""The validator's error type for an event a worker took after its :class:`Submission` expired."""
 
 UNDELIVERABLE_PATCH = "notification-undeliverable"
 """Notifications get a bounded retry policy; one that still fails is recorded undeliverable and reported."""
@@ -193,16 +198,42 @@ class TrajectoryWorkflow:
     # ``@workflow.run`` must be declared on each region's class, which is the ``@workflow.defn``. ----
 
     @workflow.update
-    def submit_event(self, payload: Any) -> TrajectoryView:
+    def submit_event(self, payload: RawValue) -> TrajectoryView:
         """Apply a domain event ``{"event": ..., ..., "actor": ...}`` and return the view.
 
-        Typed ``Any`` so that any JSON reaches the validator, which refuses a non-object as ``EventInvalid``
-        (a ``dict`` hint would let the data converter refuse it with a bare pydantic message)."""
-        return self.accept_event(payload)
+        Taken raw so that the validator sees whether it arrived encrypted, and so that any JSON reaches it,
+        which refuses a non-object as ``EventInvalid`` (a ``dict`` hint would let the data converter refuse
+        it with a bare pydantic message). The API adds a ``submission`` field (who submitted it and until
+        when, :class:`Submission`); callers of the Update without it record no client."""
+        event, submission = self.unwrap(payload)
+        return self.accept_event(event, submission)
 
     @submit_event.validator
-    def check_event(self, payload: Any) -> None:
-        self.validate_event(payload)
+    def check_event(self, payload: RawValue) -> None:
+        if not was_encrypted(payload.payload):
+            raise ApplicationError(
+                "the event was not encrypted with a payload key this worker knows: it was not applied (use a "
+                "client with the trajectories' data converter)",
+                {"reason": "not_encrypted", "allowed_events": [], "fields": []},
+                type=EVENT_NOT_ENCRYPTED,
+                non_retryable=True,
+            )
+        try:
+            event, submission = self.unwrap(payload)
+        except ValidationError as error:
+            raise self.rejection(
+                EventRejected("invalid", f"invalid submission: {error.errors()[0]['msg']}", fields=[SUBMISSION_FIELD])
+            ) from None
+        self.validate_event(event, submission)
+
+    @staticmethod
+    def unwrap(payload: RawValue) -> tuple[Any, Submission | None]:
+        """The event as JSON values (the catalogue decides what it is) and the API's submission, if any."""
+        value = workflow.payload_converter().from_payload(payload.payload)
+        if not isinstance(value, dict) or SUBMISSION_FIELD not in value:
+            return value, None
+        event = dict(value)
+        return event, Submission.model_validate(event.pop(SUBMISSION_FIELD))
 
     @workflow.query(name="view")
     def current_view(self) -> TrajectoryView:
@@ -266,7 +297,7 @@ class TrajectoryWorkflow:
         except TimeoutError:  # asyncio.TimeoutError is this since Python 3.11
             self.fire_due(workflow.now())
 
-    def validate_event(self, payload: Any) -> None:
+    def validate_event(self, payload: Any, submission: Submission | None = None) -> None:
         """Update validator: reject unknown, not-allowed and invalid events before they enter history.
 
         A closed trajectory may still be finishing its last activities (an audit row, a notification): it
@@ -278,23 +309,31 @@ class TrajectoryWorkflow:
                 type=TRAJECTORY_CLOSED,
                 non_retryable=True,
             )
+        if submission is not None and submission.expires_at is not None and workflow.now() > submission.expires_at:
+            raise ApplicationError(
+                f"the event expired at {submission.expires_at.isoformat()} before a worker took it; it was not applied",
+                {"reason": "expired", "allowed_events": self.allowed_events(), "fields": []},
+                type=EVENT_EXPIRED,
+                non_retryable=True,
+            )
         try:
             self.parse(payload)
         except EventRejected as rejected:
             raise self.rejection(rejected) from None
 
-    def accept_event(self, payload: Any) -> TrajectoryView:
+    def accept_event(self, payload: Any, submission: Submission | None = None) -> TrajectoryView:
         """Update handler: drive the machine with the event; deadlines and effects follow from its hooks."""
         try:
             event = self.parse(payload)
         except EventRejected as rejected:  # only if state changed between validation and handling
             raise self.rejection(rejected) from None
-        self.apply(event.name, event, event.actor)
+        self.apply(event.name, event, event.actor, client=submission.client if submission else None)
         self.publish()  # state, coach and attempts are searchable at once, even when no timer changes
         return self.view()
 
-    def apply(self, name: str, payload: EventBase | None, actor: str) -> None:
-        """Send ``name`` to the machine, drop deadlines of the states left, and record the transition."""
+    def apply(self, name: str, payload: EventBase | None, actor: str, client: str | None = None) -> None:
+        """Send ``name`` to the machine, drop deadlines of the states left, and record the transition (with the
+        API client that submitted it, beside the actor it claims)."""
         source = self.route.state_id
         self.route.send(name, payload=payload)
         target = self.route.state_id
@@ -302,10 +341,12 @@ class TrajectoryWorkflow:
         if self.payment_streams:
             self.money.follow(target)
         self.history.append(
-            TransitionRecord(at=workflow.now(), event=name, from_state=source, to_state=target, actor=actor)
+            TransitionRecord(
+                at=workflow.now(), event=name, from_state=source, to_state=target, actor=actor, client=client
+            )
         )
         if workflow.patched(AUDIT_EVENTS_PATCH):
-            self.audit_event(name, source, target, actor)
+            self.audit_event(name, source, target, actor, client)
         if self.record_facts:
             self.project_fact(name, payload, source)
 
@@ -478,7 +519,7 @@ class TrajectoryWorkflow:
             )
         self.notifications.append(record)
 
-    def audit_event(self, name: str, source: str, target: str, actor: str) -> None:
+    def audit_event(self, name: str, source: str, target: str, actor: str, client: str | None = None) -> None:
         """Queue the audit row of an accepted event: ids and states only, never the event's notes."""
         workflow_id = workflow.info().workflow_id
         update = workflow.current_update_info()
@@ -488,6 +529,7 @@ class TrajectoryWorkflow:
             kind="event",
             name=name,
             actor=actor,
+            client=client or "",
             result="accepted",
             origin=f"update {update.name} {update.id}" if update else actor,
             at=workflow.now(),

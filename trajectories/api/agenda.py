@@ -15,7 +15,7 @@ from domain.agenda import AgendaItem
 from domain.identifiers import StaffId
 from trajectories import agenda as agenda_reading
 from trajectories.agenda import AgendaWindow
-from trajectories.api.auth import require_token
+from trajectories.api.auth import public, requires
 from trajectories.api.errors import RESPONSES, NotFound, Unprocessable
 
 router = APIRouter(responses=RESPONSES)
@@ -61,7 +61,7 @@ def _plain(error: Any) -> str:
     return message if message.startswith("field ") else f"field '{error['loc'][0]}': {message}"
 
 
-@router.get("/coaches/{coach_id}/agenda", dependencies=[Depends(require_token)], summary="A coach's open deadlines")
+@router.get("/coaches/{coach_id}/agenda", dependencies=[requires("trajectories:read")], summary="A coach's open deadlines")
 def agenda(coach_id: CoachPath, request: Request, chosen: Annotated[AgendaWindow, Depends(window)]) -> Agenda:
     """Every open deadline of the coach's trajectories due in the window (and the escalations the coach is told
     of), earliest first: trajectory, kind, due (UTC) and what to do; ``moved`` says why a date moved."""
@@ -73,6 +73,7 @@ def agenda(coach_id: CoachPath, request: Request, chosen: Annotated[AgendaWindow
 @router.get(
     "/coaches/{coach_id}/agenda.ics",
     summary="A coach's agenda as an iCalendar feed (feed token in the URL, no bearer token)",
+    dependencies=[public("a calendar app fetches it with the coach's feed token")],
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}}},
 )
@@ -87,7 +88,7 @@ def agenda_feed(
 
 @router.post(
     "/coaches/{coach_id}/feed-tokens",
-    dependencies=[Depends(require_token)],
+    dependencies=[requires("coaches:manage")],
     status_code=status.HTTP_201_CREATED,
     summary="Issue a read-only feed token for the coach's .ics agenda (shown once)",
 )
@@ -98,7 +99,7 @@ def issue(coach_id: CoachPath, request: Request) -> FeedToken:
 
 
 @router.delete(
-    "/coaches/{coach_id}/feed-tokens", dependencies=[Depends(require_token)], summary="Revoke every feed token of the coach"
+    "/coaches/{coach_id}/feed-tokens", dependencies=[requires("coaches:manage")], summary="Revoke every feed token of the coach"
 )
 def revoke(coach_id: CoachPath, request: Request) -> Revoked:
     return Revoked(coach_id=coach_id, revoked=agenda_reading.revoke_feed_tokens(coach_id, request.app.state.audit_url))

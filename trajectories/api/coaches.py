@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response, status
+from fastapi import APIRouter, Path, Request, Response, status
 from pydantic import BaseModel, ValidationError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -13,11 +13,12 @@ from domain.absences import Absence, AbsenceRefused, AbsenceRequest
 from domain.handover import HandoverId, HandoverProgress
 from domain.identifiers import StaffId
 from trajectories import absences, handover
-from trajectories.api.auth import require_token
+from trajectories.api.auth import Authenticated, only_its_regions, requires
 from trajectories.api.errors import RESPONSES, Conflict, ErrorBody, NotFound, Unprocessable, invalid_input
 from trajectories.api.routes import TemporalClient
 
-router = APIRouter(dependencies=[Depends(require_token)], responses=RESPONSES)
+router = APIRouter(dependencies=[requires("coaches:manage")], responses=RESPONSES)
+"""Every route here needs the scope ``coaches:manage`` (declared once, for the router)."""
 
 CoachIdPath = Annotated[StaffId, Path(description="The coach's staff id, e.g. coach-anna.")]
 
@@ -75,10 +76,17 @@ class HandoverStarted(BaseModel):
     responses={409: {"model": ErrorBody, "description": "HandoverAlreadyStarted: the handover_id was used before"}},
 )
 async def start_handover(
-    coach_id: CoachIdPath, order: handover.HandoverOrder, client: TemporalClient, request: Request, response: Response
+    coach_id: CoachIdPath,
+    order: handover.HandoverOrder,
+    client: TemporalClient,
+    caller: Authenticated,
+    request: Request,
+    response: Response,
 ) -> HandoverStarted:
     """A durable workflow reassigns them one by one with their ordinary ``coach_reassigned`` event (each audited);
-    follow it at the returned ``progress`` address."""
+    follow it at the returned ``progress`` address. A client limited to some regions hands over in one of them
+    (``region``): 403 ``Forbidden`` otherwise."""
+    only_its_regions(caller, order.region)
     try:
         handover_request = handover.request_for(coach_id, order)
     except ValidationError as error:

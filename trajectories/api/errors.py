@@ -67,11 +67,47 @@ class UnsupportedMediaType(ApiError):
     status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
 
 
+RETRY_AFTER_SECONDS = 5
+"""What a 503 tells a backend to wait before it retries (``Retry-After``)."""
+
+
 class Unavailable(ApiError):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
 
-    def __init__(self, error: str = "TemporalUnavailable", message: str = "Temporal is unreachable; try again later"):
+    def __init__(
+        self,
+        error: str = "TemporalUnavailable",
+        message: str = "Temporal is unreachable; try again later",
+        retry_after: int = RETRY_AFTER_SECONDS,
+    ):
         super().__init__(error, message)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class Forbidden(ApiError):
+    """The client is authenticated but lacks the route's scope or the region (names which)."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+
+    def __init__(self, message: str, **extra: Any):
+        super().__init__("Forbidden", message, **extra)
+
+
+class TooManyRequests(ApiError):
+    """Too many failed sign-ins from one address within a minute."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__("TooManySignInFailures", message)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class PayloadTooLarge(ApiError):
+    status_code = status.HTTP_413_CONTENT_TOO_LARGE
+
+    def __init__(self, message: str):
+        super().__init__("PayloadTooLarge", message)
 
 
 class TimedOut(ApiError):
@@ -82,9 +118,12 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": text}
     for code, text in {
         401: "Missing or invalid bearer token",
+        403: "Forbidden: the client lacks the route's scope or the region (`message` names it)",
+        413: "PayloadTooLarge: the body exceeds 64 KiB",
+        429: "TooManySignInFailures: too many invalid tokens from this address; see `Retry-After`",
         404: "Unknown region or trajectory",
         422: "Invalid input; `fields` names them",
-        503: "Temporal is unreachable",
+        503: "TemporalUnavailable or WorkerUnavailable; retry after `Retry-After` seconds",
     }.items()
 }
 """Error responses every route can give, for the OpenAPI document."""

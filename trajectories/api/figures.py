@@ -12,13 +12,14 @@ from datetime import date
 from importlib import resources
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
 from domain.figures import Figures
 from trajectories import figures as figure_reading
-from trajectories.api.auth import require_token
+from trajectories.api import reads
+from trajectories.api.auth import Authenticated, authorise, declares, only_its_regions, requires
 from trajectories.api.errors import RESPONSES, NotFound, Unprocessable
 from trajectories.listing import REGIONS
 
@@ -72,29 +73,28 @@ def wants_page(request: Request) -> bool:
     summary="Outcome figures (kengetallen) per region, provider and period; the figures page for a browser",
     response_model=Figures,
     responses={200: {"content": {"text/html": {}}, "description": "JSON, or the page when a browser asks for HTML"}},
+    dependencies=[declares("figures:read")],  # the page holds no data: the JSON is checked below
 )
 async def figures(request: Request, period: Annotated[Period, Query()]) -> Figures | HTMLResponse:
     if wants_page(request):
         return HTMLResponse(_page())
-    await _authorised(request)
-    return _figures(request, period)
-
-
-async def _authorised(request: Request) -> None:
-    from fastapi.security import HTTPBearer
-
-    credentials = await HTTPBearer(auto_error=False)(request)
-    require_token(request, credentials)
+    caller = await authorise(request, "figures:read")
+    only_its_regions(caller, period.region)
+    answer = _figures(request, period)
+    await reads.record(request, caller, "figures", f"figures:{period.region or 'all'}")
+    return answer
 
 
 @router.get(
     "/figures.csv",
     summary="The outcome figures as CSV: section, region, key, measure, value",
     response_class=PlainTextResponse,
-    dependencies=[Depends(require_token)],
+    dependencies=[requires("figures:read")],
 )
-def figures_csv(request: Request, period: Annotated[Period, Query()]) -> PlainTextResponse:
+def figures_csv(request: Request, caller: Authenticated, period: Annotated[Period, Query()]) -> PlainTextResponse:
+    only_its_regions(caller, period.region)
     figures = _figures(request, period)
+    reads.record_sync(request, caller, "figures.csv", f"figures:{period.region or 'all'}")
     body = figure_reading.to_csv(figures)
     name = f"figures-{figures.region or 'all'}-{figures.start}-{figures.end}.csv"
     return PlainTextResponse(
@@ -118,7 +118,7 @@ class TargetRow(BaseModel):
 @router.put(
     "/figures/targets/{region}/{year}",
     summary="Set a region's placement target for a year (kept with its history)",
-    dependencies=[Depends(require_token)],
+    dependencies=[requires("operations")],
 )
 def put_target(
     region: Annotated[str, Path()], year: Annotated[int, Path(ge=2000, le=2100)], target: Target, request: Request
@@ -129,7 +129,7 @@ def put_target(
     return _target_rows(request, region)
 
 
-@router.get("/figures/targets", summary="Every target set, oldest first", dependencies=[Depends(require_token)])
+@router.get("/figures/targets", summary="Every target set, oldest first", dependencies=[requires("figures:read")])
 def get_targets(request: Request, region: str | None = None) -> list[TargetRow]:
     return _target_rows(request, region)
 

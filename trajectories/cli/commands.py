@@ -33,7 +33,7 @@ from trajectories import handover as handovers
 from trajectories.api.errors import from_temporal, invalid_input
 from trajectories.audit import read_trail, undeliverable
 from trajectories.cli import agenda as agenda_cli
-from trajectories.cli import audit_verify, render
+from trajectories.cli import audit_verify, render, security
 from trajectories.cli import figures as figures_cli
 from trajectories.cli import forecast as forecast_cli
 from trajectories.cli.inputs import InputError, read_json
@@ -410,6 +410,7 @@ def parser() -> argparse.ArgumentParser:
     audit_verify.register(command, audit_database, as_json)
     agenda_cli.register(command, audit_database, as_json)
     forecast_cli.register(command)
+    security.add_commands(command)
     return top
 
 
@@ -425,6 +426,8 @@ def _failure(error: Exception) -> Failed | None:
         return Failed(EXIT_INVALID, "InvalidInput", str(error))
     if isinstance(error, AbsenceRefused):
         return Failed(EXIT_INVALID, "InvalidInput", error.message, fields=error.fields)
+    if (refused := security.failure(error)) is not None:
+        return Failed(EXIT_INVALID, *refused)
     if isinstance(error, encryption.KeyConfigurationError):
         return Failed(EXIT_INVALID, "Configuration", str(error))
     if isinstance(error, ValidationError):
