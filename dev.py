@@ -3,7 +3,7 @@
 
     python3 dev.py serve            # dev server + worker + samples (python -m trajectories.run)
     python3 dev.py test [args...]   # python -m pytest [args...], exiting with pytest's code
-    python3 dev.py bench [args...]  # the benchmark suite (python -m benchmarks [args...]; --help)
+    python3 dev.py bench [args...]  # the benchmarks (python -m benchmarks [args...]; --quick, --tiny, --help)
     python3 dev.py lint             # ruff check and mypy, as .ci/run runs them
 
 Creates ``.venv`` if missing and runs ``pip install -e '.[test,bench,lint]'`` only when pyproject.toml changed

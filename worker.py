@@ -22,8 +22,8 @@ from activities.uwv import UwvActivities
 from domain.policy import override_policies
 from domain.regions import policies
 from records.absences import Roster
-from service import config
-from trajectories import encryption
+from service import config, encryption
+from service.connection import connect
 from workflows import SCHEDULED_WORKFLOWS, SERVICE_WORKFLOWS, WORKFLOWS
 
 PASSTHROUGH_MODULES = (
@@ -60,9 +60,9 @@ def build_worker(
     The notification channel comes from ``TRAJECTORIES_NOTIFY_CHANNEL`` unless ``channel`` is given; the
     records database (audit trail, ...) from ``TRAJECTORIES_RECORDS_URL`` unless ``audit`` (a log or a URL) is given. The worker uses the
     client's data converter, so it refuses a client without the payload codec: no worker may ever write personal
-    data to Temporal in plain text (``trajectories.client.connect`` adds it)."""
+    data to Temporal in plain text (``service.connection.connect`` adds it)."""
     if not encryption.is_encrypting(client.data_converter):
-        raise ValueError("build_worker needs a client whose data converter encrypts payloads (trajectories.client.connect)")
+        raise ValueError("build_worker needs a client whose data converter encrypts payloads (service.connection.connect)")
     box = Outbox(outbox or config.outbox_dir())
     audit_log = audit if isinstance(audit, AuditLog) else AuditLog(audit or config.records_url())
     notifications = NotificationActivities(
@@ -83,6 +83,8 @@ def build_worker(
             notifications.send_notification,
             notifications.deliver_notification,
             notifications.report_undeliverable,
+            notifications.deliver_only,
+            notifications.alert_undeliverable,
             audit_activities.record_event,
             projection.project,
             agenda.week_ahead,
@@ -99,8 +101,6 @@ def build_worker(
 
 async def main() -> None:
     """Run a worker against the cluster in the environment (``TEMPORAL_ADDRESS`` etc.)."""
-    from trajectories.client import connect
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     overrides = config.policy_overrides()
     if overrides:

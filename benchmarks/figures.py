@@ -24,6 +24,7 @@ class HistoryFigures:
     updates: int
     upserts: int
     markers: int
+    runs: int
 
     @classmethod
     def of(cls, events: list[HistoryEvent]) -> HistoryFigures:
@@ -39,6 +40,7 @@ class HistoryFigures:
             updates=kinds["workflow_execution_update_accepted"],
             upserts=kinds["upsert_workflow_search_attributes"],
             markers=kinds["marker_recorded"] - local,
+            runs=1 + kinds["workflow_execution_continued_as_new"],
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -46,8 +48,18 @@ class HistoryFigures:
 
 
 async def history(handle: WorkflowHandle) -> list[HistoryEvent]:
-    """The events of the run ``handle`` names (the first run, also after continue-as-new)."""
-    return [event async for event in handle.fetch_history_events()]
+    """Every event of the workflow ``handle`` started: its first run and each run it continued as new into (a
+    trajectory continues as new at ``history_events_before_continue_as_new``, within a long lifecycle)."""
+    run_id = handle.first_execution_run_id or handle.result_run_id or handle.run_id
+    client = handle._client  # the SDK's handle has no public client; the same client reads each run
+    events: list[HistoryEvent] = []
+    while True:
+        run = client.get_workflow_handle(handle.id, run_id=run_id)
+        batch = [event async for event in run.fetch_history_events()]
+        events += batch
+        if not batch or kind(batch[-1]) != "workflow_execution_continued_as_new":
+            return events
+        run_id = batch[-1].workflow_execution_continued_as_new_event_attributes.new_execution_run_id
 
 
 def within(events: list[HistoryEvent], begin: datetime, end: datetime) -> list[HistoryEvent]:

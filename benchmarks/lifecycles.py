@@ -126,6 +126,8 @@ AMSTERDAM = Lifecycle(
         Send("work_split_changed", lambda d: {"since": _iso(d), "employer_days": 5, "day_activities_days": 0}),
         Wait(330 * DAY),
         Send("placement_completed"),
+        Wait(731 * DAY),  # the follow-up period (policy ``follow_up_months``), then the consultant closes it
+        Send("follow_up_ended"),
     ],
 )
 
@@ -185,7 +187,9 @@ RIJK_VAN_NIJMEGEN = Lifecycle(
         Send("plan_advised", lambda d: {"advice": "agreed", "start_date": _iso(d)}),
         Wait(300 * DAY),
         Send("evaluation_completed", lambda d: {"goals_met": True, "next_step": "sheltered_work"}),
-        Wait(3 * WEEK),
+        Wait(2 * WEEK),
+        Send("advice_received", lambda d: {"outcome": "positive"}, actor="backend:uwv-gateway"),
+        Wait(WEEK),
         Send(
             "work_step_started",
             lambda d: {

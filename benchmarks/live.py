@@ -1,155 +1,307 @@
-"""Figures 2 and 3, on a live dev server: the ``submit_event`` round trip and lifecycle throughput."""
+"""Targets (b), (c) and (i), on a live dev server with every worker in its own process: the ``submit_event``
+round trip, lifecycle throughput with its CPU per lifecycle, and two workers on one task queue against one.
+
+Each figure has two twins (``benchmarks.bare``): the fair one, whose activities do the trajectory's kind of I/O
+(the target's ratio is against it), and the no-I/O twin, whose activities return at once (what the I/O costs).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import statistics
 import time
-import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import psutil
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import WorkflowHandle
 
-from benchmarks.bare import BareNoOp, BarePlan, plan_from_history, prefix_plan
-from benchmarks.drive import Clock, Pair, drive, send
+from benchmarks.bare import BarePlan, plan_from_history, prefix_plan
+from benchmarks.drive import Clock, ProcessPair, drive, send, update
 from benchmarks.figures import history
 from benchmarks.lifecycles import ALMERE, LIFECYCLES, Lifecycle, Send
-from benchmarks.report import Row
+from benchmarks.measure import Cpu, cpu_seconds
+from benchmarks.report import Row, cpu_rows, progress
+from benchmarks.servers import DevServer
+
+VISIT = Send("visit_recorded", lambda d: {"visited_on": d.isoformat(), "channel": "phone"})
+KINDS = ("trajectory", "twin", "no-I/O twin")
 
 
 def percentile(values: list[float], p: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if len(values) > 1 else values[0]
+
+
+def worker_pids(pair: ProcessPair, kind: str) -> list[int]:
+    return [w.pid for w in (pair.trajectory_workers if kind == "trajectory" else pair.bare_workers)]
+
+
+def meters(pair: ProcessPair, server: DevServer) -> dict[str, Cpu]:
+    """One CPU meter per kind: its worker processes (summed) and the server."""
+    return {
+        kind: Cpu(
+            {**{f"worker{i}": pid for i, pid in enumerate(worker_pids(pair, kind))}, "server": server.process.pid}
+        )
+        for kind in KINDS
+    }
+
+
+async def settled(pids: list[int], quiet: float = 0.05, interval: float = 0.5, timeout: float = 120) -> None:
+    """Until the worker processes have gone quiet (less than ``quiet`` CPU seconds in ``interval``): the
+    activities that follow the last reply are done, so their CPU is counted."""
+    began = time.perf_counter()
+    last = sum(cpu_seconds(pid) for pid in pids)
+    while time.perf_counter() - began < timeout:
+        await asyncio.sleep(interval)
+        now = sum(cpu_seconds(pid) for pid in pids)
+        if now - last < quiet:
+            return
+        last = now
+
+
+class Plans:
+    """The twins' plans, each read once from a probe trajectory's history and shared by the sections."""
+
+    def __init__(self, pair: ProcessPair):
+        self.pair = pair
+        self.cache: dict[str, Any] = {}
+
+    async def visit(self) -> BarePlan:
+        if "visit" not in self.cache:
+            self.cache["visit"] = await visit_plan(self.pair)
+        return self.cache["visit"]
+
+    async def to_employment(self) -> dict[str, BarePlan]:
+        if "employment" not in self.cache:
+            self.cache["employment"] = await _plans(self.pair)
+        return self.cache["employment"]
+
+
+async def visit_plan(pair: ProcessPair, lifecycle: Lifecycle = ALMERE) -> BarePlan:
+    """The twin of an employed trajectory that gets visits: its start and Updates to employment, then every
+    further Update does what the trajectory's ``visit_recorded`` did (read from a probe's history)."""
+    probe = await pair.start_trajectory(lifecycle)
+    steps = lifecycle.to_employment()
+    await drive([probe], [*steps, VISIT], Clock())
+    await asyncio.sleep(1)  # the visit's activities have run
+    plan = plan_from_history(await history(probe))
+    await probe.terminate("benchmark probe")
+    return prefix_plan(plan, len(steps), repeat=plan.updates[len(steps)])
+
+
+async def employed_pairs(pair: ProcessPair, count: int, plan: BarePlan) -> dict[str, list[WorkflowHandle]]:
+    """``count`` employed Almere trajectories and as many of each twin, driven through the same events."""
+    handles: dict[str, list[WorkflowHandle]] = {
+        "trajectory": [await pair.start_trajectory(ALMERE) for _ in range(count)],
+        "twin": [await pair.start_bare(plan) for _ in range(count)],
+        "no-I/O twin": [await pair.start_bare(replace(plan, io=False)) for _ in range(count)],
+    }
+    await drive([h for group in handles.values() for h in group], ALMERE.to_employment(), Clock())
+    return handles
+
+
+async def alternate(
+    handles: dict[str, list[WorkflowHandle]],
+    payload: dict[str, Any],
+    cpu: dict[str, Cpu],
+    *,
+    samples: int,
+    warmup: int,
+    block: int = 10,
+) -> dict[str, list[float]]:
+    """``samples`` Updates per kind, in alternating blocks of ``block`` (drift on a shared machine hits every kind
+    alike; a block is one kind's alone, so its CPU is that kind's), rotating over each kind's handles."""
+    timings: dict[str, list[float]] = {kind: [] for kind in handles}
+    done = 0
+    while done < warmup + samples:
+        size = min(block, warmup + samples - done)
+        for kind, group in handles.items():
+            measuring = done >= warmup
+            with cpu[kind].measuring() if measuring else _nothing():
+                for i in range(done, done + size):
+                    began = time.perf_counter()
+                    await update(group[i % len(group)], payload)
+                    if measuring:
+                        timings[kind].append((time.perf_counter() - began) * 1000)
+        done += size
+    return timings
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
 
 
 async def round_trip(
-    pair: Pair, *, samples: int, warmup: int = 10, trajectories: int = 25
+    server: DevServer, pair: ProcessPair, plans: Plans, *, samples: int, warmup: int = 10, trajectories: int = 25
 ) -> tuple[list[Row], dict[str, Any]]:
-    """``visit_recorded`` on employed Almere trajectories against a no-op Update on as many no-op workflows,
-    interleaved so drift on a shared machine hits both alike. The events rotate over ``trajectories`` of
-    them, so each gets a realistic number (the view, which every Update returns, grows with each event)."""
-    clock = Clock()
-    mine_handles = [await pair.start_trajectory(ALMERE) for _ in range(trajectories)]
-    await drive(mine_handles, ALMERE.to_employment(), clock)
-    bare_handles = [
-        await pair.client.start_workflow(BareNoOp.run, id=f"bare-noop-{uuid.uuid4().hex[:12]}", task_queue=pair.bare_queue)
-        for _ in range(trajectories)
-    ]
-    visit = Send("visit_recorded", lambda d: {"visited_on": d.isoformat(), "channel": "phone"})
-    payload = visit.payload(await clock.today())
-    timings: dict[str, list[float]] = {"trajectory": [], "bare": []}
-    for i in range(warmup + samples):
-        pairs = (("trajectory", mine_handles, "submit_event"), ("bare", bare_handles, "touch"))
-        for name, handles, update in pairs:
-            began = time.perf_counter()
-            await handles[i % trajectories].execute_update(update, payload)
-            if i >= warmup:
-                timings[name].append((time.perf_counter() - began) * 1000)
-    for handle in bare_handles:
-        await handle.signal(BareNoOp.finish)
-    for handle in mine_handles:
-        await handle.terminate("benchmark done")
-    mine, base = timings["trajectory"], timings["bare"]
+    """(b) ``visit_recorded`` on employed Almere trajectories against the same Update on their twins. The events
+    rotate over ``trajectories`` of each, so each gets a realistic number (the view a trajectory returns grows
+    with its events, and each twin replies with as many bytes)."""
+    progress(f"(b) round trip: {samples} events per kind")
+    handles = await employed_pairs(pair, min(trajectories, samples), await plans.visit())
+    payload = VISIT.payload(datetime.now(UTC).date())
+    cpu = meters(pair, server)
+    await settled([w.pid for w in [*pair.trajectory_workers, *pair.bare_workers]])
+    timings = await alternate(handles, payload, cpu, samples=samples, warmup=warmup)
+    for group in handles.values():
+        for handle in group:
+            await handle.terminate("benchmark done")
+    mine, twin, bare = timings["trajectory"], timings["twin"], timings["no-I/O twin"]
+    per = {kind: {name: cpu[kind].ms_per(name, samples) for name in ("worker", "server")} for kind in KINDS}
     rows = [
-        Row("round trip", "submit_event median", statistics.median(mine), statistics.median(base), "ms", "<= 1.2x"),
-        Row("round trip", "submit_event p99", percentile(mine, 99), percentile(base, 99), "ms", "<= 1.2x"),
-    ]
-    return rows, {"samples": samples, "trajectories": trajectories, "milliseconds": timings}
+        Row("round trip", "submit_event median", statistics.median(mine), statistics.median(twin), "ms", "<= 1.2x", key="b"),
+        Row("round trip", "submit_event p99", percentile(mine, 99), percentile(twin, 99), "ms", "<= 1.2x", key="b"),
+        *cpu_rows("round trip", "b", "event", per["trajectory"], per["twin"]),
+        Row("round trip", "median vs no-I/O twin", statistics.median(mine), statistics.median(bare), "ms"),
+        Row("round trip", "p99 vs no-I/O twin", percentile(mine, 99), percentile(bare, 99), "ms"),
+    ]  # fmt: skip
+    return rows, {"samples": samples, "trajectories": trajectories, "milliseconds": timings, "cpu_ms_per_event": per}
 
 
-async def round_trip_of_an_old_trajectory(pair: Pair, *, events: int) -> tuple[list[Row], dict[str, Any]]:
+async def round_trip_of_an_old_trajectory(
+    server: DevServer, pair: ProcessPair, plans: Plans, *, events: int
+) -> tuple[list[Row], dict[str, Any]]:
     """The last of ``events`` Updates on one trajectory: the view every Update returns (and records in the
-    history) holds the whole state history, so an old trajectory's events cost more. No target: a finding."""
-    clock = Clock()
-    trajectory = await pair.start_trajectory(ALMERE)
-    await drive([trajectory], ALMERE.to_employment(), clock)
-    bare = await pair.client.start_workflow(
-        BareNoOp.run, id=f"bare-noop-{uuid.uuid4().hex[:12]}", task_queue=pair.bare_queue
-    )
-    payload = Send("visit_recorded", lambda d: {"visited_on": d.isoformat(), "channel": "phone"}).payload(
-        await clock.today()
-    )
-    timings: dict[str, list[float]] = {"trajectory": [], "bare": []}
-    for _ in range(events):
-        for name, handle, update in (("trajectory", trajectory, "submit_event"), ("bare", bare, "touch")):
-            began = time.perf_counter()
-            await handle.execute_update(update, payload)
-            timings[name].append((time.perf_counter() - began) * 1000)
-    await bare.signal(BareNoOp.finish)
-    await trajectory.terminate("benchmark done")
-    last = {name: statistics.median(values[-20:]) for name, values in timings.items()}
-    first = {name: statistics.median(values[:20]) for name, values in timings.items()}
+    history) holds the whole state history, so an old trajectory's events cost more; its twin's replies grow
+    with it only if the plan says so (it repeats the first visit's size). No target: a finding."""
+    handles = await employed_pairs(pair, 1, await plans.visit())
+    del handles["no-I/O twin"]
+    payload = VISIT.payload(datetime.now(UTC).date())
+    cpu = meters(pair, server)
+    timings = await alternate(handles, payload, cpu, samples=events, warmup=0, block=1)
+    for group in handles.values():
+        await group[0].terminate("benchmark done")
+    n = min(20, events)
+    last = {name: statistics.median(values[-n:]) for name, values in timings.items()}
+    first = {name: statistics.median(values[:n]) for name, values in timings.items()}
     rows = [
-        Row("round trip", "first 20 events of one trajectory", first["trajectory"], first["bare"], "ms"),
-        Row("round trip", f"events {events - 19}-{events} of one trajectory", last["trajectory"], last["bare"], "ms"),
+        Row("round trip", f"first {n} events of one trajectory", first["trajectory"], first["twin"], "ms"),
+        Row("round trip", f"events {events - n + 1}-{events} of one", last["trajectory"], last["twin"], "ms"),
     ]
-    return rows, {"events": events, "first_20_median_ms": first, "last_20_median_ms": last}
+    return rows, {"events": events, "first_median_ms": first, "last_median_ms": last}
 
 
-async def _count(client: Client, query: str) -> int:
-    return (await client.count_workflows(query)).count
-
-
-async def _until_count(client: Client, query: str, wanted: int, began: float, timeout: float = 600) -> float:
-    """Seconds from ``began`` until visibility counts ``wanted`` workflows matching ``query``."""
-    while True:
-        if await _count(client, query) >= wanted:
-            return time.perf_counter() - began
-        if time.perf_counter() - began > timeout:
-            raise TimeoutError(f"visibility never counted {wanted} for {query}")
-        await asyncio.sleep(0.1)
-
-
-def _cpu_seconds(process: psutil.Process) -> float:
-    times = process.cpu_times()
-    return times.user + times.system
-
-
-async def throughput(
-    pair: Pair, *, lifecycles: int, parallel: int, server_pid: int | None = None
-) -> tuple[list[Row], dict[str, Any]]:
-    """Trajectories of every region driven concurrently to employment, against bare twins with the same
-    Updates, activities and timers; completion is counted in visibility, not by awaiting results. CPU seconds
-    of this process (client and worker) and of the server show where each kind's time goes."""
-    clock = Clock()
-    regions = list(LIFECYCLES.values())
+async def _plans(pair: ProcessPair) -> dict[str, BarePlan]:
+    """Per region, the twin of a lifecycle driven to employment: one probe each, its history read."""
     plans: dict[str, BarePlan] = {}
-    for lifecycle in regions:  # one each first: the bare twins' plans come from their histories
+    for lifecycle in LIFECYCLES.values():
         probe = await pair.start_trajectory(lifecycle)
-        await drive([probe], lifecycle.to_employment(), clock)
+        await drive([probe], lifecycle.to_employment(), Clock())
+        await asyncio.sleep(0.5)
         plans[lifecycle.region] = prefix_plan(plan_from_history(await history(probe)), len(lifecycle.to_employment()))
-    employed = ", ".join(sorted({f'"{lifecycle.employed_state}"' for lifecycle in regions}))
-    limit = asyncio.Semaphore(parallel)
-    raw: dict[str, Any] = {"lifecycles": lifecycles, "parallel": parallel}
+        await probe.terminate("benchmark probe")
+    return plans
 
-    async def one(lifecycle: Lifecycle, bare: bool) -> None:
+
+async def _drive_lifecycles(
+    pair: ProcessPair, server: DevServer, kind: str, plans: dict[str, BarePlan], *, lifecycles: int, parallel: int
+) -> dict[str, Any]:
+    """``lifecycles`` of every region (in turn) driven concurrently to employment, ``parallel`` at a time; the
+    wall time runs until the last Update is answered, the CPU until the workers are quiet again."""
+    regions = list(LIFECYCLES.values())
+    limit = asyncio.Semaphore(parallel)
+    pids = worker_pids(pair, kind)
+    cpu = Cpu({**{f"worker{i}": pid for i, pid in enumerate(pids)}, "server": server.process.pid})
+
+    async def one(lifecycle: Lifecycle) -> None:
         async with limit:
-            handle: WorkflowHandle = (
-                await pair.start_bare(plans[lifecycle.region]) if bare else await pair.start_trajectory(lifecycle)
-            )
+            if kind == "trajectory":
+                handle = await pair.start_trajectory(lifecycle)
+            else:
+                plan = plans[lifecycle.region]
+                handle = await pair.start_bare(plan if kind == "twin" else replace(plan, io=False))
             for step in lifecycle.to_employment():
                 await send(handle, step, datetime.now(UTC).date())
 
-    for kind in ("bare", "trajectory"):
-        if kind == "bare":
-            query, already = f'TaskQueue = "{pair.bare_queue}" AND ExecutionStatus = "Completed"', 0
-        else:
-            query, already = f'TaskQueue = "{pair.queue}" AND TrajectoryState IN ({employed})', len(regions)
-        me, server = psutil.Process(), psutil.Process(server_pid) if server_pid else None
-        cpu_me, cpu_server = _cpu_seconds(me), _cpu_seconds(server) if server else 0.0
+    await settled(pids)
+    progress(f"(c) throughput: {lifecycles} lifecycles, {kind}, {len(pids)} worker(s)")
+    with cpu.measuring():
         began = time.perf_counter()
-        drivers = asyncio.gather(*(one(regions[i % len(regions)], kind == "bare") for i in range(lifecycles)))
-        seconds = await _until_count(pair.client, query, already + lifecycles, began)
-        await drivers
-        raw[kind] = {
-            "seconds": seconds,
-            "per_second": lifecycles / seconds,
-            "cpu_seconds_client_and_worker": _cpu_seconds(me) - cpu_me,
-            "cpu_seconds_server": (_cpu_seconds(server) - cpu_server) if server else None,
-        }
-    row = Row(
-        "throughput", f"{lifecycles} lifecycles to employment, {parallel} at a time",
-        raw["trajectory"]["per_second"], raw["bare"]["per_second"], "per s", ">= 0.8x",
-    )
-    return [row], raw
+        await asyncio.gather(*(one(regions[i % len(regions)]) for i in range(lifecycles)))
+        seconds = time.perf_counter() - began
+        await settled(pids)
+    worker = cpu.seconds("worker") or 0.0
+    return {
+        "seconds": seconds,
+        "per_second": lifecycles / seconds,
+        "cpu_ms_per_lifecycle": {
+            "worker": worker * 1000 / lifecycles,
+            "server": cpu.spent["server"] * 1000 / lifecycles,
+        },
+        "busy_cores": (worker + cpu.spent["server"]) / seconds,
+    }
+
+
+async def throughput(
+    server: DevServer, pair: ProcessPair, plans: Plans, *, lifecycles: int, parallel: int
+) -> tuple[list[Row], dict[str, Any]]:
+    """(c) Trajectories of every region driven concurrently to employment, against twins with the same Updates,
+    replies, activities and timers; CPU of the worker process and of the server per lifecycle."""
+    raw: dict[str, Any] = {"lifecycles": lifecycles, "parallel": parallel}
+    employment = await plans.to_employment()
+    for kind in ("twin", "trajectory", "no-I/O twin"):
+        raw[kind] = await _drive_lifecycles(pair, server, kind, employment, lifecycles=lifecycles, parallel=parallel)
+    mine, twin, bare = raw["trajectory"], raw["twin"], raw["no-I/O twin"]
+    total = {kind: sum(raw[kind]["cpu_ms_per_lifecycle"].values()) for kind in KINDS}
+    rows = [
+        Row("throughput", f"lifecycles to employment, {parallel} at a time", mine["per_second"], twin["per_second"],
+            "per s", ">= 0.8x", key="c"),
+        Row("throughput", "CPU ms/lifecycle, worker+server", total["trajectory"], total["twin"], "ms", "<= 1.25x",
+            key="c"),
+        *cpu_rows("throughput", "c", "lifecycle", mine["cpu_ms_per_lifecycle"], twin["cpu_ms_per_lifecycle"]),
+        Row("throughput", "vs no-I/O twin", mine["per_second"], bare["per_second"], "per s"),
+        Row("throughput", "CPU ms/lifecycle vs no-I/O twin", total["trajectory"], total["no-I/O twin"], "ms"),
+    ]  # fmt: skip
+    return rows, raw
+
+
+async def workers(
+    server: DevServer,
+    pair: ProcessPair,
+    plans: Plans,
+    *,
+    lifecycles: int,
+    parallel: int,
+    one_worker: dict[str, Any] | None = None,
+) -> tuple[list[Row], dict[str, Any]]:
+    """(i) The same throughput with two worker processes on one task queue against one, for trajectories and
+    for their twins (the one-worker figures are throughput's, ``one_worker``, when it ran just before). On this
+    machine the server, the client and the workers share the cores, so the figure says how much a second worker
+    gains here; the busy-cores row says whether the machine was the limit. Leaves ``pair`` with two workers a side."""
+    raw: dict[str, Any] = {"lifecycles": lifecycles, "parallel": parallel, "cpus": psutil.cpu_count()}
+    employment = await plans.to_employment()
+    for count in (1, 2):
+        if count == 2:
+            await pair.add_workers(1)
+        for kind in ("twin", "trajectory"):
+            if count == 1 and one_worker is not None:
+                result = one_worker[kind]
+            else:
+                result = await _drive_lifecycles(
+                    pair, server, kind, employment, lifecycles=lifecycles, parallel=parallel
+                )
+            raw.setdefault(kind, {})[count] = result
+    mine, twin = raw["trajectory"], raw["twin"]
+    rows = [
+        Row("two workers", "lifecycles/s, one worker", mine[1]["per_second"], twin[1]["per_second"], "per s"),
+        Row("two workers", "lifecycles/s, two workers", mine[2]["per_second"], twin[2]["per_second"], "per s", key="i"),
+        Row("two workers", "two workers / one", mine[2]["per_second"] / mine[1]["per_second"],
+            twin[2]["per_second"] / twin[1]["per_second"], "x", key="i"),
+        Row("two workers", "busy cores, two workers", mine[2]["busy_cores"], twin[2]["busy_cores"], "cores", key="i",
+            detail=True),
+        *cpu_rows("two workers", "i", "lifecycle", mine[2]["cpu_ms_per_lifecycle"], twin[2]["cpu_ms_per_lifecycle"]),
+    ]  # fmt: skip
+    cores = raw["cpus"]
+    scaling = mine[2]["per_second"] / mine[1]["per_second"]
+    raw["notes"] = [
+        f"(i) two workers gave {scaling:.2f}x one worker's throughput on {cores} cores, with the server, the "
+        f"client and both workers sharing them ({mine[2]['busy_cores']:.1f} cores busy). A second worker can only "
+        "add what the cores left idle; on a machine with a core per worker and the server elsewhere, "
+        "throughput grows with the workers until the server or its database is the limit."
+    ]
+    return rows, raw

@@ -1,60 +1,35 @@
-"""Figure 4, on a fresh dev server: many open trajectories waiting on timers.
+"""Target (e), on a fresh dev server: many open trajectories waiting on timers, worker memory with a full cache.
 
-Each kind (bare twins first, then trajectories) gets its own worker process, so psutil reads the memory of
-exactly that worker; the server's memory and database are read before and after each kind. A trajectory is
-an Oss one just started: screening is due in four weeks, so it waits on that timer; its bare twin waits on
-one timer just as long. Both workers keep the project's cache size (``TRAJECTORIES_WORKFLOW_CACHE``, default
-250), so once more than that many are open their caches are full.
+Each kind (twins first, then trajectories) gets its own worker process, so psutil reads the memory and CPU of
+exactly that worker; the server's memory and database are read before and after each kind. A trajectory is an
+Oss one just started: screening is due in four weeks, so it waits on that timer; its twin does what the
+trajectory's start did (read from a probe's history) and waits on the same timer. Both workers keep the
+project's cache size (``TRAJECTORIES_WORKFLOW_CACHE``, default 250), so once more than that many are open their
+caches are full.
 """
 
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
-import threading
 import time
 import uuid
-from datetime import timedelta
 from typing import Any
 
-import psutil
 from temporalio.client import WorkflowHandle
 
-from benchmarks.bare import BareLifecycle, waiting_plan
+from benchmarks.bare import BareLifecycle, BarePlan, open_plan, plan_from_history
+from benchmarks.drive import ProcessPair
+from benchmarks.figures import history
 from benchmarks.lifecycles import OSS, start_input
-from benchmarks.report import Row
+from benchmarks.measure import MB, Cpu
+from benchmarks.report import Row, cpu_rows, progress
 from benchmarks.servers import DevServer
+from benchmarks.worker_process import WorkerProcess
 from service import config
 from trajectories.client import start_trajectory
 
-MB = 2**20
-WAITING = timedelta(weeks=4)
 
-
-class WorkerProcess:
-    def __init__(self, address: str, queue: str, kind: str):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.worker_process", address, queue, kind],
-            stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
-        )  # fmt: skip
-
-    async def ready(self) -> None:
-        line = await asyncio.to_thread(self.process.stdout.readline)
-        if line.strip() != "ready":
-            raise RuntimeError(f"worker process did not start (exit code {self.process.poll()})")
-        # keep reading what it prints, so a full pipe never blocks it
-        threading.Thread(target=self.process.stdout.read, daemon=True).start()
-
-    def rss_mb(self) -> float:
-        return psutil.Process(self.process.pid).memory_info().rss / MB
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
-
-
-async def _start_all(starter, count: int, parallel: int) -> list[WorkflowHandle]:
+async def start_all(starter, count: int, parallel: int) -> list[WorkflowHandle]:
     limit = asyncio.Semaphore(parallel)
 
     async def one(i: int) -> WorkflowHandle:
@@ -64,7 +39,12 @@ async def _start_all(starter, count: int, parallel: int) -> list[WorkflowHandle]
     return await asyncio.gather(*(one(i) for i in range(count)))
 
 
-async def _first_tasks_done(handles: list[WorkflowHandle], timeout: float = 900) -> None:
+async def terminate_all(handles: list[WorkflowHandle], parallel: int) -> None:
+    """Terminate what a figure left open, ``parallel`` at a time (thousands one by one take minutes)."""
+    await start_all(lambda i: handles[i].terminate("benchmark done"), len(handles), parallel)
+
+
+async def first_tasks_done(handles: list[WorkflowHandle], timeout: float = 900) -> None:
     """Until the last started ones (the task queue is served about in order) have run their first task."""
     began = time.perf_counter()
     for handle in handles[-20:]:
@@ -74,10 +54,22 @@ async def _first_tasks_done(handles: list[WorkflowHandle], timeout: float = 900)
             await asyncio.sleep(0.2)
 
 
+async def waiting_plan(server: DevServer) -> BarePlan:
+    """The twin of an Oss trajectory just started: its start's activities and timer, then open."""
+    async with ProcessPair(server.client, server.address) as pair:
+        probe = await pair.start_trajectory(OSS)
+        await first_tasks_done([probe])
+        await asyncio.sleep(1)  # its start's activities have run
+        plan = open_plan(plan_from_history(await history(probe)))
+        await probe.terminate("benchmark probe")
+    return plan
+
+
 async def scale(server: DevServer, *, count: int, parallel: int) -> tuple[list[Row], dict[str, Any]]:
     client = server.client
     raw: dict[str, Any] = {"count": count, "parallel": parallel, "server_rss_mb_before": server.rss_bytes() / MB}
     raw["database_mb_before"] = server.database_bytes() / MB
+    plan = await waiting_plan(server)
     for kind in ("bare", "trajectories"):
         queue = f"bench-scale-{kind}-{uuid.uuid4().hex[:8]}"
         worker = WorkerProcess(server.address, queue, kind)
@@ -86,7 +78,6 @@ async def scale(server: DevServer, *, count: int, parallel: int) -> tuple[list[R
             idle = worker.rss_mb()
             server_before, database_before = server.rss_bytes() / MB, server.database_bytes() / MB
             if kind == "bare":
-                plan = waiting_plan(WAITING)
 
                 async def starter(i: int) -> WorkflowHandle:
                     return await client.start_workflow(
@@ -99,11 +90,14 @@ async def scale(server: DevServer, *, count: int, parallel: int) -> tuple[list[R
                         client, OSS.region, start_input(f"scale-{queue}-{i}", OSS), task_queue=queue
                     )
 
-            began = time.perf_counter()
-            handles = await _start_all(starter, count, parallel)
-            await _first_tasks_done(handles)
-            seconds = time.perf_counter() - began
-            await asyncio.sleep(2)  # let the worker's memory settle
+            progress(f"(e) scale: {count} open, {kind}")
+            cpu = Cpu({"worker": worker.pid, "server": server.process.pid})
+            with cpu.measuring():
+                began = time.perf_counter()
+                handles = await start_all(starter, count, parallel)
+                await first_tasks_done(handles)
+                seconds = time.perf_counter() - began
+                await asyncio.sleep(2)  # let the worker's memory settle
             raw[kind] = {
                 "start_seconds": seconds,
                 "starts_per_second": count / seconds,
@@ -112,6 +106,7 @@ async def scale(server: DevServer, *, count: int, parallel: int) -> tuple[list[R
                 "cached_workflows": min(count, config.workflow_cache_size()),
                 "server_rss_mb_growth": server.rss_bytes() / MB - server_before,
                 "database_mb_growth": server.database_bytes() / MB - database_before,
+                "cpu_ms_per_start": {name: cpu.ms_per(name, count) for name in ("worker", "server")},
             }
         finally:
             worker.stop()
@@ -120,8 +115,10 @@ async def scale(server: DevServer, *, count: int, parallel: int) -> tuple[list[R
     t, b = raw["trajectories"], raw["bare"]
     section = f"scale {count:,} open"
     rows = [
+        Row(section, f"worker memory, {count:,} open", t["worker_rss_mb_open"], b["worker_rss_mb_open"], "MB", "< 500",
+            absolute=True, key="e"),
+        *cpu_rows(section, "e", "start", t["cpu_ms_per_start"], b["cpu_ms_per_start"]),
         Row(section, "time to start (first task done)", t["start_seconds"], b["start_seconds"], "s"),
-        Row(section, "worker memory, cache full", t["worker_rss_mb_open"], b["worker_rss_mb_open"], "MB", "<= 500", absolute=True),
         Row(section, "worker memory growth", t["worker_rss_mb_open"] - t["worker_rss_mb_idle"],
             b["worker_rss_mb_open"] - b["worker_rss_mb_idle"], "MB"),
         Row(section, "server memory growth", t["server_rss_mb_growth"], b["server_rss_mb_growth"], "MB"),

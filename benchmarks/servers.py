@@ -20,8 +20,8 @@ from temporalio.client import Client
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
-from service import config
-from trajectories import encryption, search_attributes
+from service import config, encryption
+from trajectories import search_attributes
 from trajectories.local_server import LocalDevServer, packaged_binary
 
 

@@ -114,7 +114,9 @@ def webhook_settings() -> WebhookSettings:
     """``TRAJECTORIES_WEBHOOK_URL`` and ``TRAJECTORIES_WEBHOOK_SECRET`` (both required for the webhook channel)."""
     url, secret = os.environ.get("TRAJECTORIES_WEBHOOK_URL"), os.environ.get("TRAJECTORIES_WEBHOOK_SECRET")
     if not url or not secret:
-        raise ValueError("TRAJECTORIES_WEBHOOK_URL and TRAJECTORIES_WEBHOOK_SECRET are required for the webhook channel")
+        raise ValueError(
+            "TRAJECTORIES_WEBHOOK_URL and TRAJECTORIES_WEBHOOK_SECRET are required for the webhook channel"
+        )
     return WebhookSettings(url=url, secret=secret, timeout=float(os.environ.get("TRAJECTORIES_WEBHOOK_TIMEOUT") or 10))
 
 

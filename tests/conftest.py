@@ -14,11 +14,11 @@ from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from service import config
+from service import config, encryption
 from tests.postgres import PostgresCluster
 from tests.postgres import cluster as postgres_cluster
 from tests.scenario import terminate_started
-from trajectories import encryption, search_attributes
+from trajectories import search_attributes
 from trajectories.local_server import packaged_binary
 from worker import build_worker
 from workflows.contract import SEARCH_ATTRIBUTES

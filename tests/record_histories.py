@@ -14,10 +14,11 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
+from service import encryption
 from tests.conftest import test_server_path
 from tests.recordings import load_all
 from tests.scenario import terminate_started
-from trajectories import encryption, search_attributes
+from trajectories import search_attributes
 from worker import build_worker
 
 HISTORIES = Path(__file__).resolve().parent / "histories"

@@ -15,11 +15,11 @@ import httpx
 import pytest
 from temporalio.converter import PayloadCodec
 
+from service import encryption
 from tests.api_client import TOKEN, api, start
 from tests.cli_runner import run
 from tests.scenario import COACH, OTHER_COACH, STARTED, settle, start_input
-from trajectories import encryption
-from trajectories.api.clients import ApiClient, add_client, check_client, parse_clients, token_hash
+from trajectories.api_clients import ApiClient, add_client, check_client, parse_clients, token_hash
 from trajectories.audit import read_trail
 from trajectories.client import handle_for
 from worker import build_worker

@@ -18,12 +18,13 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from service import encryption
+from service.encryption import CodecKey, EncryptionCodec
 from tests.conftest import packaged_binary
 from tests.scenario import STARTED, start_input
-from trajectories import codec_server, encryption, run
+from trajectories import codec_server, run
 from trajectories.api.server import bind, serving
 from trajectories.client import start_trajectory
-from trajectories.encryption import CodecKey, EncryptionCodec
 from trajectories.local_server import free_port
 
 UI = "http://localhost:8233"

@@ -15,10 +15,10 @@ from temporalio.worker import Replayer
 
 from domain.records import TrajectoryView
 from domain.start import TrajectoryStart
+from service import config, encryption
+from service.encryption import CodecKey, EncryptionCodec, KeyConfigurationError, PayloadDecryptionError
 from tests.scenario import start_input
-from trajectories import config, encryption
 from trajectories.client import start_trajectory
-from trajectories.encryption import CodecKey, EncryptionCodec, KeyConfigurationError, PayloadDecryptionError
 from worker import build_worker, workflow_runner
 from workflows import WORKFLOWS
 

@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
 
+from service import config, encryption
+from service.encryption import CodecKey
 from tests.cli_runner import point_at, run
 from tests.scenario import start_input
-from trajectories import config, encryption
 from trajectories.client import start_trajectory
-from trajectories.encryption import CodecKey
 from trajectories.keys import key_ids_in, key_status
 from worker import build_worker
 

@@ -41,9 +41,7 @@ GENERIC_HOOKS = {"on_enter_state", "on_exit_state", "before_transition", "on_tra
 
 def hooks(cls: type) -> list[str]:
     """The callables on ``cls`` that python-statemachine would bind by name (its naming conventions)."""
-    return sorted(
-        name for name, _ in inspect.getmembers(cls, callable) if name.startswith(STATE_HOOKS + EVENT_HOOKS)
-    )
+    return sorted(name for name, _ in inspect.getmembers(cls, callable) if name.startswith(STATE_HOOKS + EVENT_HOOKS))
 
 
 def misnamed(names: list[str], machine: type[Route]) -> list[str]:

@@ -11,9 +11,9 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
+from service import encryption
 from tests.record_histories import recording_keys
 from tests.recordings import load_all
-from trajectories import encryption
 from worker import workflow_runner
 from workflows import SCHEDULED_WORKFLOWS, SERVICE_WORKFLOWS, WORKFLOWS
 

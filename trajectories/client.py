@@ -1,10 +1,10 @@
-"""Connecting to Temporal and the calls backends make: start a trajectory, submit an event, read the view."""
+"""The calls backends make: start a trajectory, submit an event, read the view (``connect`` comes from
+:mod:`service.connection`, re-exported here for the front-ends)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +12,6 @@ from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest, DescribeWorkflowExecutionResponse
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.envconfig import ClientConfig
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -20,20 +19,9 @@ from domain.records import TrajectoryView
 from domain.start import TrajectoryStart
 from domain.submission import SUBMISSION_FIELD, Submission
 from service import config
-from trajectories import encryption
+from service.connection import connect as connect  # re-exported: the front-ends' one import
 from workflows import WORKFLOWS
 from workflows.contract import TRAJECTORY_CLOSED, initial_search_attributes, workflow_id_for
-
-
-async def connect(*, keys: Sequence[encryption.CodecKey] | None = None, **overrides: Any) -> Client:
-    """Connect with ``TEMPORAL_ADDRESS``, ``TEMPORAL_NAMESPACE``, TLS and API-key settings (or a profile),
-    encrypting payloads with ``keys`` (default: the configured keys; none configured is an error, never
-    a silent plain-text connection)."""
-    settings: dict[str, Any] = dict(ClientConfig.load_client_connect_config())
-    settings.setdefault("target_host", "localhost:7233")
-    settings.update(overrides)
-    return await Client.connect(**settings, data_converter=encryption.data_converter(keys))
-
 
 IDEMPOTENCY_MEMO = "idempotency-key"
 """The memo field (encrypted like every payload) that holds the hash of a start's idempotency key."""

@@ -38,8 +38,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 
-from trajectories import config
-from trajectories.encryption import EncryptionCodec, PayloadDecryptionError
+from service import config
+from service.encryption import EncryptionCodec, PayloadDecryptionError
 from trajectories.signins import FailedSignIns
 
 logger = logging.getLogger(__name__)

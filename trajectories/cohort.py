@@ -24,7 +24,8 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from domain.figures import AMSTERDAM_TZ
-from trajectories import encryption, search_attributes
+from service import encryption
+from trajectories import search_attributes
 from trajectories.client import TrajectoryClosed, start_trajectory, submit_event
 from trajectories.local_server import packaged_binary
 

@@ -1,6 +1,6 @@
 """Which payload keys the trajectories' histories still need, and when an old key can be dropped.
 
-Every encrypted payload names its key id (metadata ``encryption-key-id``, see ``trajectories.encryption``).
+Every encrypted payload names its key id (metadata ``encryption-key-id``, see ``service.encryption``).
 A key is needed as long as a history that holds a payload encrypted with it can still be read: the current
 run of an open trajectory (its views, its replay after a worker restart), and closed runs (including runs
 that continued as new) until Temporal's retention removes them. So a key can be dropped once no open run
@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client, WorkflowExecutionStatus
 
-from trajectories.encryption import KEY_ID_METADATA
+from service.encryption import KEY_ID_METADATA
 from workflows import WORKFLOWS
 
 _KEY_ID = re.compile(

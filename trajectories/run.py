@@ -27,12 +27,12 @@ from pathlib import Path
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from service import config
-from trajectories import codec_server, encryption, local_server, sample_year, search_attributes
+from service import config, encryption
+from trajectories import codec_server, local_server, sample_year, search_attributes
 from trajectories.api import create_app
 from trajectories.api.auth import configured_tokens, ensure_local_token, read_token_file
-from trajectories.api.clients import clients_file, configured_clients
 from trajectories.api.server import bind, serving
+from trajectories.api_clients import clients_file, configured_clients
 from trajectories.client import connect
 from trajectories.samples import start_samples
 from trajectories.schedules import ensure_schedules

@@ -22,10 +22,18 @@ from workflows.patches import AUDIT_AFTER_REPLY_PATCH, PROJECTION_PATCH, STAND_I
 
 with workflow.unsafe.imports_passed_through():
     from activities.audit import AuditActivities
-    from activities.notifications import NotificationActivities
+    from activities.notifications import UNDELIVERABLE, NotificationActivities
     from activities.payments import PaymentActivities
     from activities.uwv import UwvActivities
-    from domain.messages import AuditEntry, NotificationMessage, PaymentOrder, UndeliverableNotice, UwvAdviceRequest
+    from domain.messages import (
+        AuditEntry,
+        NotificationMessage,
+        PaymentOrder,
+        UndeliverableNotice,
+        UwvAdviceRequest,
+        delivered_entry,
+        notification_audit_entry,
+    )
     from domain.policy import RegionPolicy
     from domain.records import NotificationRecord, PaymentRecord, Recipient
 
@@ -74,6 +82,8 @@ class Sent:
 
     delivery: Any = None
     error: str | None = None
+    entry: AuditEntry | None = None
+    """Its audit row, for the caller's projection write (``projected-deliveries``)."""
 
 
 async def send_or_report(
@@ -93,6 +103,29 @@ async def send_or_report(
         notice = UndeliverableNotice(message=message, error=error, noticed_at=workflow.now())
         await activity(NotificationActivities.report_undeliverable, notice, undeliverable_summary, local=local)
         return Sent(error=error)
+
+
+async def deliver_projected(
+    message: NotificationMessage, summary: str, undeliverable_summary: str, *, retry_policy: RetryPolicy,
+    local: bool = False,
+) -> Sent:  # fmt: skip
+    """Since ``projected-deliveries``: deliver ``message`` (to the stand-in during an absence) with a bounded retry,
+    or alert operations; the audit row comes back for the caller's projection write instead of being written by
+    the activity (a records database that is down delays the row, never the delivery)."""
+    try:
+        receipt = await activity(
+            NotificationActivities.deliver_only, message, summary, retry_policy=retry_policy, local=local
+        )
+        return Sent(delivery=receipt, entry=delivered_entry(message, receipt))
+    except (ActivityError, ApplicationError) as failure:
+        error = str(failure.cause or failure) if isinstance(failure, ActivityError) else str(failure)
+        notice = UndeliverableNotice(message=message, error=error, noticed_at=workflow.now())
+        channel = await activity(NotificationActivities.alert_undeliverable, notice, undeliverable_summary, local=local)
+        entry = notification_audit_entry(
+            message, key=f"{message.id}:{UNDELIVERABLE}", result=UNDELIVERABLE, origin=f"channel:{channel}",
+            at=workflow.now(), detail=error,
+        )  # fmt: skip
+        return Sent(error=error, entry=entry)
 
 
 @dataclass
@@ -163,19 +196,24 @@ class TrajectoryEffects:
         """Send ``message``; since ``notification-undeliverable``, after ``policy.notification_attempts`` failed
         tries it is recorded undeliverable and reported to operations instead of being retried for ever."""
         summary = f"notify {message.recipient}: {message.kind}"
-        if workflow.patched(UNDELIVERABLE_PATCH):
-            sent = await send_or_report(
-                message, summary, f"report undeliverable: {message.kind} for {message.recipient}",
-                retry_policy=notification_retry(self.policy), stand_ins=workflow.patched(STAND_INS_PATCH),
-                local=self.patches.local_effects,
-            )  # fmt: skip
-            if sent.error is not None:
-                record = record.model_copy(update={"status": "undeliverable", "error": sent.error})
-            elif sent.delivery is not None:
-                update = {"recipient": sent.delivery.recipient, "stand_in_for": sent.delivery.stand_in_for}
-                record = record.model_copy(update=update)
-        else:
+        if not workflow.patched(UNDELIVERABLE_PATCH):
             await self.short_activity(NotificationActivities.send_notification, message, summary)
+            self.notifications.append(record)
+            return
+        report = f"report undeliverable: {message.kind} for {message.recipient}"
+        retry, local = notification_retry(self.policy), self.patches.local_effects
+        if self.patches.projected_deliveries:
+            sent = await deliver_projected(message, summary, report, retry_policy=retry, local=local)
+        else:
+            stand_ins = workflow.patched(STAND_INS_PATCH)
+            sent = await send_or_report(message, summary, report, retry_policy=retry, stand_ins=stand_ins, local=local)
+        if sent.error is not None:
+            record = record.model_copy(update={"status": "undeliverable", "error": sent.error})
+        elif sent.delivery is not None:
+            update = {"recipient": sent.delivery.recipient, "stand_in_for": sent.delivery.stand_in_for}
+            record = record.model_copy(update=update)
+        if sent.entry is not None:
+            self.project("audit", sent.entry)
         self.notifications.append(record)
 
     def audit_event(self: Engine, name: str, source: str, target: str, actor: str, client: str | None = None) -> None:

@@ -39,6 +39,13 @@ STAND_INS_PATCH = "stand-ins"
 (the roster in the records database, read when sending) and returns who received it, which the view records.
 Runs from before keep ``send_notification`` (recipient as addressed) for the notifications they had."""
 
+PROJECTED_DELIVERIES_PATCH = "projected-deliveries"
+"""A notification's audit row (delivered, or undeliverable) goes into the projection write instead of being
+written inside the notification activity: before, a records database that was down failed the activity after
+the channel had delivered, and its bounded retries ran out as "undeliverable". The activity now only delivers
+(``deliver_only``, ``alert_undeliverable``) and the row waits in the projection until the database is back.
+Needs :data:`PROJECTION_PATCH` (and takes the ``stand-ins`` recipient); decided once, at the start of a run."""
+
 OUTCOME_FACTS_PATCH = "outcome-facts"
 """Every trajectory writes its milestones (its start, then each accepted transition) to the records database as
 outcome facts (``domain.facts``), in the same projection write as its audit rows, so the figures outlive
@@ -77,6 +84,7 @@ class RunPatches:
     record_agenda: bool = False
     payment_streams: bool = False
     payment_corrections: bool = False
+    projected_deliveries: bool = False
 
     @classmethod
     def decide(cls) -> RunPatches:
@@ -87,7 +95,9 @@ class RunPatches:
         record_agenda = projection and workflow.patched(AGENDA_PATCH)
         payment_streams = workflow.patched(PAYMENT_STREAMS_PATCH)
         payment_corrections = payment_streams and workflow.patched(PAYMENT_CORRECTIONS_PATCH)
+        projected_deliveries = projection and workflow.patched(PROJECTED_DELIVERIES_PATCH)
         return cls(
             local_effects=local_effects, publish_kind=publish_kind, projection=projection, record_facts=record_facts,
             record_agenda=record_agenda, payment_streams=payment_streams, payment_corrections=payment_corrections,
+            projected_deliveries=projected_deliveries,
         )  # fmt: skip

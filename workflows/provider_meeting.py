@@ -2,7 +2,8 @@
 
 Started by the Temporal Schedule that ``trajectories.schedules.ensure_schedules`` keeps, never by a loop in
 a trajectory. It notifies WerkBedrijf's consultants through the notification activity; since
-``notification-undeliverable``, a reminder that still fails after its retries is reported to operations.
+``notification-undeliverable``, a reminder that still fails after its retries is reported to operations; since
+``projected-deliveries``, the reminders' audit rows are written by one projection write after they went out.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ from datetime import timedelta
 
 from temporalio import workflow
 
-from workflows.effects import NOTIFICATION_RETRY, activity, send_or_report
-from workflows.patches import STAND_INS_PATCH, UNDELIVERABLE_PATCH
+from workflows.effects import NOTIFICATION_RETRY, activity, deliver_projected, send_or_report
+from workflows.patches import PROJECTED_DELIVERIES_PATCH, STAND_INS_PATCH, UNDELIVERABLE_PATCH
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
     from activities.notifications import NotificationActivities
-    from domain.messages import NotificationMessage
+    from activities.projection import ProjectionActivities
+    from domain.messages import AuditEntry, NotificationMessage
+    from domain.projection import Projection
 
 
 class ProviderMeetingInput(BaseModel):
@@ -53,10 +56,29 @@ class ProviderMeetingReminder:
             for consultant in input.consultant_ids
         ]
         bounded = workflow.patched(UNDELIVERABLE_PATCH)
-        await asyncio.gather(*(self.remind(message, bounded) for message in messages))
+        if bounded and workflow.patched(PROJECTED_DELIVERIES_PATCH):
+            # The reminders' audit rows in one projection write after they went out: a records database that
+            # is down delays the rows, never the reminders (and never makes one "undeliverable").
+            entries = await asyncio.gather(*(self.deliver(message) for message in messages))
+            projection = Projection(workflow_id=info.workflow_id, key=f"{info.workflow_id}:{info.run_id}:projection1",
+                                    audit=entries)  # fmt: skip
+            await activity(ProjectionActivities.project, projection, f"records: {len(entries)} audit")
+        else:
+            await asyncio.gather(*(self.remind(message, bounded) for message in messages))
         return [message.id for message in messages]
 
+    async def deliver(self, message: NotificationMessage) -> AuditEntry:
+        """Deliver one reminder (to the stand-in during an absence) with bounded retries, or raise it to
+        operations; its audit row, to be written."""
+        sent = await deliver_projected(
+            message, f"notify {message.recipient}: provider meeting",
+            f"report undeliverable: provider meeting for {message.recipient}", retry_policy=NOTIFICATION_RETRY,
+        )  # fmt: skip
+        assert sent.entry is not None
+        return sent.entry
+
     async def remind(self, message: NotificationMessage, bounded: bool) -> None:
+        """Runs from before ``projected-deliveries``: the notification activity writes the audit row."""
         summary = f"notify {message.recipient}: provider meeting"
         if not bounded:  # runs from before the patch retry without limit
             await activity(NotificationActivities.send_notification, message, summary)

@@ -20,7 +20,9 @@ from statemachines import ROUTES
 from workflows.contract import COACH_ID, NEXT_DEADLINE, REGION, TRAJECTORY_STATE
 
 REGIONS: tuple[str, ...] = REGION_NAMES
-STATES: dict[str, tuple[str, ...]] = {region: tuple(state.id for state in route.states) for region, route in ROUTES.items()}
+STATES: dict[str, tuple[str, ...]] = {
+    region: tuple(state.id for state in route.states) for region, route in ROUTES.items()
+}
 """Every region's state ids, from its machine: the values ``TrajectoryState`` can take."""
 
 MAX_LIMIT = 1000

@@ -12,13 +12,13 @@ from typing import Any
 from fastapi import FastAPI
 from temporalio.client import Client
 
-from trajectories import config
+from service import config
 from trajectories.api import agenda, coaches, errors, figures
 from trajectories.api.auth import api_clients, check_route_scopes
-from trajectories.api.clients import ApiClient
 from trajectories.api.limits import RequestLimits
 from trajectories.api.routes import router
 from trajectories.api.waits import DEFAULT_WAIT, Clock, wall_clock
+from trajectories.api_clients import ApiClient
 from trajectories.client import connect
 from trajectories.signins import FailedSignIns
 

@@ -14,8 +14,9 @@ from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from trajectories import config
-from trajectories.api.clients import (
+from service import config
+from trajectories.api.errors import Forbidden, TooManyRequests, Unauthorized
+from trajectories.api_clients import (
     CLIENTS_VARIABLE,
     SCOPES,
     ApiClient,
@@ -23,7 +24,6 @@ from trajectories.api.clients import (
     local_clients,
     matching_client,
 )
-from trajectories.api.errors import Forbidden, TooManyRequests, Unauthorized
 from trajectories.signins import FailedSignIns
 
 logger = logging.getLogger("trajectories.api")

@@ -1,4 +1,5 @@
-"""Typed error bodies, and how Temporal's and pydantic's exceptions become HTTP statuses.
+"""Typed error bodies, and how a problem (:mod:`trajectories.problems`: Temporal's and pydantic's exceptions in the
+contract's terms, shared with the CLI) becomes an HTTP status.
 
 Every error is ``{"error": <type>, "message": ..., [allowed_events], [fields], [detail]}`` so a backend in
 any language can branch on ``error`` and show ``message``.
@@ -14,10 +15,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from temporalio.client import WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
 
+from trajectories import problems
 from trajectories.client import TrajectoryClosed
+from trajectories.problems import Kind, Problem
 
 logger = logging.getLogger("trajectories.api")
 
@@ -114,6 +117,15 @@ class TimedOut(ApiError):
     status_code = status.HTTP_504_GATEWAY_TIMEOUT
 
 
+STATUS_FOR_KIND: dict[Kind, type[ApiError]] = {
+    Kind.REFUSED: Conflict,
+    Kind.INVALID: Unprocessable,
+    Kind.NOT_FOUND: NotFound,
+    Kind.UNAVAILABLE: Unavailable,
+    Kind.TIMED_OUT: TimedOut,
+}
+
+
 RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": text}
     for code, text in {
@@ -129,23 +141,16 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 """Error responses every route can give, for the OpenAPI document."""
 
 
-def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
-    """``("body", "participant", "age_band")`` → ``participant.age_band``; query/path parameters by name."""
-    parts = [str(part) for part in location]
-    if parts and parts[0] in {"body", "query", "path", "header"}:
-        parts = parts[1:]
-    return ".".join(parts) or "(body)"
+def from_problem(problem: Problem) -> ApiError:
+    """The API's response for a problem in the contract's terms (:mod:`trajectories.problems`, shared with the CLI)."""
+    if problem.kind is Kind.UNAVAILABLE:
+        return Unavailable(problem.error, problem.message)
+    extra = {"allowed_events": problem.allowed_events, "fields": problem.fields, "detail": problem.detail}
+    return STATUS_FOR_KIND[problem.kind](problem.error, problem.message, **extra)
 
 
-def _message(item: dict[str, Any]) -> str:
-    return str(item["msg"]).removeprefix("Value error, ")  # pydantic's prefix for a validator's own message
-
-
-def invalid_input(errors: list[dict[str, Any]]) -> Unprocessable:
-    fields = [_field_name(item["loc"]) for item in errors]
-    message = "; ".join(f"field '{field}': {_message(item)}" for field, item in zip(fields, errors, strict=True))
-    detail = [{"loc": list(item["loc"]), "msg": _message(item), "type": item["type"]} for item in errors]
-    return Unprocessable("InvalidInput", message, fields=list(dict.fromkeys(fields)), detail=detail)
+def invalid_input(errors: list[dict[str, Any]]) -> ApiError:
+    return from_problem(problems.invalid_input(errors))
 
 
 def _is_json(content_type: str) -> bool:
@@ -173,45 +178,10 @@ def body_not_json(content_type: str | None, errors: list[dict[str, Any]]) -> Api
     return None
 
 
-def from_rejected_event(error: WorkflowUpdateFailedError) -> ApiError:
-    """The Update validator's ApplicationError: EventNotAllowed → 409, EventInvalid/EventUnknown → 422."""
-    cause = error.cause
-    if not isinstance(cause, ApplicationError):
-        return Conflict("EventRejected", str(cause or error))
-    details = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
-    allowed = list(details.get("allowed_events") or [])
-    if cause.type == "EventNotAllowed":
-        return Conflict("EventNotAllowed", cause.message, allowed_events=allowed)
-    if cause.type == "EventInvalid":
-        return Unprocessable("EventInvalid", cause.message, fields=list(details.get("fields") or []))
-    if cause.type == "EventUnknown":
-        return Unprocessable("EventUnknown", cause.message, fields=["event"], allowed_events=allowed)
-    return Conflict(cause.type or "EventRejected", cause.message)
-
-
 def from_temporal(error: Exception) -> ApiError | None:
     """Temporal's exceptions that have a meaning for the caller; ``None`` for the rest (a 500)."""
-    if isinstance(error, WorkflowUpdateFailedError):
-        return from_rejected_event(error)
-    if isinstance(error, TrajectoryClosed):
-        return Conflict("TrajectoryClosed", "the trajectory is closed: no event is allowed", allowed_events=[])
-    if isinstance(error, WorkflowAlreadyStartedError):
-        return Conflict(
-            "TrajectoryAlreadyStarted",
-            "a trajectory with this id was already started in this region (ids are never reused)",
-        )
-    if isinstance(error, RPCError):
-        if error.status == RPCStatusCode.NOT_FOUND:
-            return NotFound("TrajectoryNotFound", "no trajectory with this id in this region")
-        if error.status == RPCStatusCode.UNAVAILABLE:
-            return Unavailable()
-        if error.status == RPCStatusCode.FAILED_PRECONDITION and "poller" in error.message:
-            return Unavailable("WorkerUnavailable", f"no worker answers for this trajectory now: {error.message}")
-        if error.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):  # server's or our timeout
-            return TimedOut("TemporalTimeout", "Temporal did not answer in time (is a worker running?)")
-    if isinstance(error, RuntimeError) and str(error).startswith("Failed client connect"):
-        return Unavailable()  # a lazy client that still cannot reach the server
-    return None
+    problem = problems.from_temporal(error)
+    return None if problem is None else from_problem(problem)
 
 
 def install(app: FastAPI) -> None:

@@ -18,7 +18,7 @@ from fastapi import Request
 from activities.audit import AuditLog
 from domain.messages import AuditEntry
 from trajectories.api.auth import client_address
-from trajectories.api.clients import ApiClient
+from trajectories.api_clients import ApiClient
 
 
 def read_entry(request: Request, caller: ApiClient, what: str, workflow_id: str, result: str = "read") -> AuditEntry:

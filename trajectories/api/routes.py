@@ -29,7 +29,7 @@ from workflows import WORKFLOWS
 from workflows.contract import workflow_id_for
 
 router = APIRouter(dependencies=[Depends(authenticate)], responses=RESPONSES)
-"""Every route declares its scope with ``dependencies=[requires("<scope>")]`` (``trajectories.api.clients.SCOPES``);
+"""Every route declares its scope with ``dependencies=[requires("<scope>")]`` (``trajectories.api_clients.SCOPES``);
 ``create_app`` refuses a route that declares none. A ``{region}`` in the path is checked against the client's
 regions by the same dependency."""
 

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from domain.agenda import AgendaItem
+from domain.errors import ErrorCode
 from trajectories import agenda as agenda_reading
 from trajectories.agenda import AgendaWindow
 from trajectories.cli import render
@@ -58,7 +59,7 @@ async def agenda_command(args: argparse.Namespace, client: object, out: Console)
         from trajectories.cli.commands import EXIT_INVALID, Failed
 
         message = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
-        raise Failed(EXIT_INVALID, "InvalidInput", message, fields=["to"]) from None
+        raise Failed(EXIT_INVALID, ErrorCode.INVALID_INPUT, message, fields=["to"]) from None
     start, end = window.bounds()
     items = await asyncio.to_thread(agenda_reading.read, args.coach, AgendaWindow(start=start, end=end), args.audit_url)
     if args.json:

@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.console import Console
 
+from domain.errors import ErrorCode
 from domain.regions import REGION_NAMES
 from trajectories import client as trajectories_client
 from trajectories.audit import verify_trail
@@ -21,7 +22,7 @@ async def verify(args: argparse.Namespace, client: Any, out: Console) -> None:
     from trajectories.cli.commands import Failed
 
     if (args.region is None) != (args.trajectory is None):
-        raise Failed(2, "InvalidInput", "--region and --trajectory go together (one trajectory), or neither (all)")
+        raise Failed(2, ErrorCode.INVALID_INPUT, "--region and --trajectory go together (one trajectory), or neither (all)")
     workflow_id = trajectories_client.workflow_id_for(args.region, args.trajectory) if args.region else None
     report = await asyncio.to_thread(verify_trail, workflow_id, args.audit_url)
     if args.json:
@@ -34,7 +35,7 @@ async def verify(args: argparse.Namespace, client: Any, out: Console) -> None:
             table.add_row(found.workflow_id, str(found.position), found.key, found.problem)
         out.print(table)
     if not report.intact:
-        raise Failed(EXIT_BROKEN, "AuditChainBroken", f"{len(report.breaks)} of {report.trajectories} trajectories' audit chains are broken")
+        raise Failed(EXIT_BROKEN, ErrorCode.AUDIT_CHAIN_BROKEN, f"{len(report.breaks)} of {report.trajectories} trajectories' audit chains are broken")
 
 
 def register(command, audit_database, as_json) -> None:

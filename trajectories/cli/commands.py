@@ -24,13 +24,13 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.absences import AbsenceRefused, AbsenceRequest
+from domain.errors import ErrorCode
 from domain.identifiers import OrganisationId
 from domain.regions import REGION_NAMES
+from service import encryption
 from trajectories import absences as roster
 from trajectories import client as trajectories_client
-from trajectories import encryption
 from trajectories import handover as handovers
-from trajectories.api.errors import from_temporal, invalid_input
 from trajectories.audit import read_trail, undeliverable
 from trajectories.cli import agenda as agenda_cli
 from trajectories.cli import audit_verify, render, security
@@ -40,15 +40,16 @@ from trajectories.cli.inputs import InputError, read_json
 from trajectories.commitments import CommitmentChange, read_commitments, set_commitment
 from trajectories.listing import TrajectoryFilter, filter_params, list_trajectories
 from trajectories.payments import PaymentFilter, PaymentLedger, read_ledger, totals
+from trajectories.problems import Kind, from_temporal, invalid_input
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 EXIT_OK, EXIT_REFUSED, EXIT_INVALID, EXIT_NOT_FOUND, EXIT_UNAVAILABLE = 0, 1, 2, 3, 4
-EXIT_FOR_STATUS = {
-    409: EXIT_REFUSED,
-    422: EXIT_INVALID,
-    404: EXIT_NOT_FOUND,
-    503: EXIT_UNAVAILABLE,
-    504: EXIT_UNAVAILABLE,
+EXIT_FOR_KIND = {
+    Kind.REFUSED: EXIT_REFUSED,
+    Kind.INVALID: EXIT_INVALID,
+    Kind.NOT_FOUND: EXIT_NOT_FOUND,
+    Kind.UNAVAILABLE: EXIT_UNAVAILABLE,
+    Kind.TIMED_OUT: EXIT_UNAVAILABLE,
 }
 
 
@@ -161,7 +162,7 @@ async def handover_start(args: argparse.Namespace, client: Client, out: Console)
     try:
         handle = await handovers.start_handover(client, request, task_queue=args.task_queue)
     except WorkflowAlreadyStartedError:
-        raise Failed(EXIT_REFUSED, "HandoverAlreadyStarted", f"a hand-over with id {request.handover_id!r} exists") from None
+        raise Failed(EXIT_REFUSED, ErrorCode.HANDOVER_ALREADY_STARTED, f"a hand-over with id {request.handover_id!r} exists") from None
     if not args.wait:
         out.print(f"started hand-over {request.handover_id} ({handle.id}); follow it: trajectories handover show {request.handover_id}")
         return
@@ -178,7 +179,7 @@ async def handover_show(args: argparse.Namespace, client: Client, out: Console) 
         progress = await handovers.progress(client, args.handover_id, rpc_timeout=timedelta(seconds=args.timeout))
     except RPCError as error:
         if error.status == RPCStatusCode.NOT_FOUND:
-            raise Failed(EXIT_NOT_FOUND, "HandoverNotFound", f"no hand-over with id {args.handover_id!r}") from None
+            raise Failed(EXIT_NOT_FOUND, ErrorCode.HANDOVER_NOT_FOUND, f"no hand-over with id {args.handover_id!r}") from None
         raise
     if args.json:
         render.print_json(out, progress)
@@ -210,7 +211,7 @@ async def absence_cancel(args: argparse.Namespace, client: Client | None, out: C
     """Cancel an absence: the coach's notifications reach the coach again (the absence stays on record)."""
     absence = await asyncio.to_thread(roster.cancel, args.coach, args.absence_id, url=args.records_url)
     if absence is None:
-        raise Failed(EXIT_NOT_FOUND, "AbsenceNotFound", f"{args.coach} has no absence {args.absence_id!r}")
+        raise Failed(EXIT_NOT_FOUND, ErrorCode.ABSENCE_NOT_FOUND, f"{args.coach} has no absence {args.absence_id!r}")
     out.print(f"cancelled {absence.id} of {absence.coach_id} ({absence.first_day} to {absence.last_day})")
 
 
@@ -222,7 +223,7 @@ async def commitments(args: argparse.Namespace, client: Client | None, out: Cons
         missing = [flag for flag, value in (("--year", args.year), ("--trajectories", args.trajectories),
                                             ("--actor", args.actor)) if value is None]  # fmt: skip
         if missing:
-            raise Failed(EXIT_INVALID, "InvalidInput", f"setting a commitment needs {', '.join(missing)}")
+            raise Failed(EXIT_INVALID, ErrorCode.INVALID_INPUT, f"setting a commitment needs {', '.join(missing)}")
         try:
             change = CommitmentChange(year=args.year, trajectories=args.trajectories, actor=args.actor, reason=args.reason)
             provider = TypeAdapter(OrganisationId).validate_python(args.provider_id)
@@ -247,7 +248,7 @@ def _as_of(text: str) -> datetime:
         moment = None
     if moment is None or moment.tzinfo is None:
         problem = "has no time zone" if moment is not None else "is not a date or a date and time"
-        raise Failed(EXIT_INVALID, "InvalidInput", f"field 'as_of': {text!r} {problem}; use {AS_OF_FORMATS}",
+        raise Failed(EXIT_INVALID, ErrorCode.INVALID_INPUT, f"field 'as_of': {text!r} {problem}; use {AS_OF_FORMATS}",
                      fields=["as_of"])  # fmt: skip
     return moment
 
@@ -264,8 +265,8 @@ def _filter(**values: Any) -> TrajectoryFilter:
 
 
 def _invalid(error: ValidationError) -> Failed:
-    body = invalid_input([dict(item) for item in error.errors(include_url=False)]).body
-    return Failed(EXIT_INVALID, body.error, body.message, fields=body.fields)
+    problem = invalid_input([dict(item) for item in error.errors(include_url=False)])
+    return Failed(EXIT_INVALID, problem.error, problem.message, fields=problem.fields)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -423,26 +424,24 @@ def _failure(error: Exception) -> Failed | None:
     if isinstance(error, Failed):
         return error
     if isinstance(error, InputError):
-        return Failed(EXIT_INVALID, "InvalidInput", str(error))
+        return Failed(EXIT_INVALID, ErrorCode.INVALID_INPUT, str(error))
     if isinstance(error, AbsenceRefused):
-        return Failed(EXIT_INVALID, "InvalidInput", error.message, fields=error.fields)
+        return Failed(EXIT_INVALID, ErrorCode.INVALID_INPUT, error.message, fields=error.fields)
     if (refused := security.failure(error)) is not None:
         return Failed(EXIT_INVALID, *refused)
     if isinstance(error, encryption.KeyConfigurationError):
-        return Failed(EXIT_INVALID, "Configuration", str(error))
+        return Failed(EXIT_INVALID, ErrorCode.CONFIGURATION, str(error))
     if isinstance(error, ValidationError):
         return _invalid(error)
-    translated = from_temporal(error)
-    if translated is None:
+    problem = from_temporal(error)
+    if problem is None:
         return None
-    body = translated.body
-    code = EXIT_FOR_STATUS.get(translated.status_code, EXIT_REFUSED)
-    message = body.message
-    if body.error == "TemporalUnavailable":
+    message = problem.message
+    if problem.error == ErrorCode.TEMPORAL_UNAVAILABLE:
         message += (
             f" (TEMPORAL_ADDRESS: {ClientConfig.load_client_connect_config().get('target_host') or 'localhost:7233'})"
         )
-    return Failed(code, body.error, message, allowed=body.allowed_events, fields=body.fields)
+    return Failed(EXIT_FOR_KIND[problem.kind], problem.error, message, allowed=problem.allowed_events, fields=problem.fields)
 
 
 async def _run(args: argparse.Namespace, out: Console) -> None:

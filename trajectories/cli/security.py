@@ -12,8 +12,8 @@ from typing import Any
 from rich.console import Console
 from temporalio.client import Client
 
-from trajectories import encryption
-from trajectories.api.clients import ALL_REGIONS, SCOPES, ClientConfigurationError, add_client, clients_file
+from service import encryption
+from trajectories.api_clients import ALL_REGIONS, SCOPES, ClientConfigurationError, add_client, clients_file
 from trajectories.keys import key_status
 
 

@@ -29,7 +29,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes, PayloadCodec
 
 from domain.submission import DECRYPTED_METADATA
-from trajectories import config
+from service import config
 
 logger = logging.getLogger(__name__)
 
@@ -172,10 +172,10 @@ def is_encrypting(converter: DataConverter) -> bool:
 
 
 def main(argv: Sequence[str]) -> None:
-    """``python -m trajectories.encryption new-key <key-id>``: print a fresh ``keyid:base64key`` entry to put
+    """``python -m service.encryption new-key <key-id>``: print a fresh ``keyid:base64key`` entry to put
     first in ``TRAJECTORIES_CODEC_KEYS`` (rotation: keep the old entries after it)."""
     if len(argv) != 2 or argv[0] != "new-key" or not KEY_ID_PATTERN.fullmatch(argv[1]):
-        raise SystemExit("usage: python -m trajectories.encryption new-key <key-id>  (letters, digits, '.', '_', '-')")
+        raise SystemExit("usage: python -m service.encryption new-key <key-id>  (letters, digits, '.', '_', '-')")
     print(CodecKey.generate(argv[1]).encoded())
 
 

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from trajectories import config
+from service import config
 
 CLIENTS_VARIABLE = "TRAJECTORIES_API_CLIENTS"
 
