@@ -79,6 +79,8 @@ def build_worker(
             notifications.send_notification,
             notifications.deliver_notification,
             notifications.report_undeliverable,
+            notifications.deliver_only,
+            notifications.alert_undeliverable,
             audit_activities.record_event,
             projection.project,
             agenda.week_ahead,

@@ -20,6 +20,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.handover import CaseloadQuery, Reassignment, ReassignOutcome, TrajectoryRef
 from domain.records import TrajectoryView
+from domain.submission import SUBMISSION_FIELD, Submission
 from workflows import WORKFLOWS
 from workflows.search import TrajectoryFilter
 from workflows.visibility import COACH_ID, REGION, TRAJECTORY_STATE
@@ -110,6 +111,8 @@ class CaseloadActivities:
             return ReassignOutcome(workflow_id=workflow_id, result="reassigned" if ours else "already_reassigned")
         if view.coach_id != order.from_coach:
             return ReassignOutcome(workflow_id=workflow_id, result="not_owned", detail=f"now owned by {view.coach_id}")
+        if order.client is not None:  # as the API sends it: the client is recorded beside the claimed actor
+            event = {**event, SUBMISSION_FIELD: Submission(client=order.client).model_dump(mode="json")}
         try:
             await handle.execute_update("submit_event", event, id=order.update_id, result_type=TrajectoryView)
         except WorkflowUpdateFailedError as error:

@@ -1,9 +1,12 @@
 """Notifications to coaches and team leads, through a pluggable channel.
 
 The channel is chosen by configuration (``activities.channels.channel_from_config``): the outbox (default),
-SMTP e-mail or a signed webhook. Whatever the channel, each delivery is written to the audit trail by the
-same activity, and a notification that still fails after its retries is reported to operations by
-``report_undeliverable``.
+SMTP e-mail or a signed webhook. Whatever the channel, each delivery gets an audit row, and a notification that
+still fails after its retries is reported to operations. Since the ``projected-deliveries`` patch the workflow
+writes those rows in its projection (``deliver_only``, ``alert_undeliverable`` only deliver and alert): a records
+database that is down delays the row, never turns a delivered notification into an undeliverable one. Runs
+from before use ``deliver_notification``/``send_notification`` and ``report_undeliverable``, which write the row
+inside the activity.
 """
 
 from __future__ import annotations
@@ -18,7 +21,14 @@ from temporalio import activity
 from activities.audit import AuditLog
 from activities.outbox import Outbox
 from domain.absences import Absence, stand_in_note
-from domain.messages import AuditEntry, DeliveryReceipt, NotificationDelivery, NotificationMessage, UndeliverableNotice
+from domain.messages import (
+    DeliveryReceipt,
+    NotificationDelivery,
+    NotificationMessage,
+    NotificationReceipt,
+    UndeliverableNotice,
+    notification_audit_entry,
+)
 
 log = logging.getLogger(__name__)
 
@@ -112,33 +122,64 @@ class NotificationActivities:
 
     @activity.defn
     async def deliver_notification(self, message: NotificationMessage) -> NotificationDelivery:
-        """Deliver ``message`` to whoever receives it now: the recipient, or during their absence their stand-in,
-        with a line saying for whom. The roster is read here, when sending, so an absence registered or cancelled
-        later applies without touching any trajectory. The absence that counts is the one covering the moment the
-        notification was raised (``created_at``), so every retry of it goes to the same person."""
-        absence = None
-        if self.stand_ins is not None:
-            absence = await asyncio.to_thread(self.stand_ins.absence_covering, message.recipient, message.created_at)
-        if absence is not None:
-            message = message.model_copy(
-                update={
-                    "recipient": absence.stand_in,
-                    "stand_in_for": message.recipient,
-                    "subject": f"[stand-in for {message.recipient}] {message.subject}",
-                    "body": f"{stand_in_note(absence)}\n\n{message.body}",
-                }
-            )
+        """Deliver ``message`` to whoever receives it now (:meth:`receiver`) and write its audit row (runs from
+        before ``projected-deliveries``: a records database that is down fails this after the delivery)."""
+        message = await self.receiver(message)
         delivered = await self.channel.deliver(message)
         stand_in = f"stand-in for {message.stand_in_for}" if message.stand_in_for else ""
         await self._audit(message, message.id, "delivered", f"channel:{self.channel_name}", stand_in)
         return NotificationDelivery(recipient=message.recipient, stand_in_for=message.stand_in_for, delivered=delivered)
 
     @activity.defn
-    async def report_undeliverable(self, notice: UndeliverableNotice) -> None:
-        """Raise a notification that failed after its retries: a marker file, an operations message, an audit row.
+    async def deliver_only(self, message: NotificationMessage) -> NotificationReceipt:
+        """Deliver ``message`` to whoever receives it now (:meth:`receiver`) and say to whom, through which channel,
+        when. Writes no audit row: the workflow writes it in its projection, so once the channel has the message
+        it stays delivered, whatever the records database does (``projected-deliveries``)."""
+        message = await self.receiver(message)
+        delivered = await self.channel.deliver(message)
+        return NotificationReceipt(
+            recipient=message.recipient, stand_in_for=message.stand_in_for, delivered=delivered,
+            channel=self.channel_name, delivered_at=datetime.now(UTC),
+        )  # fmt: skip
 
-        The operations message goes through the outbox, never the failing channel.
-        """
+    async def receiver(self, message: NotificationMessage) -> NotificationMessage:
+        """``message`` as it goes out: to the recipient, or during their absence to their stand-in, with a line
+        saying for whom. The roster is read here, when sending, so an absence registered or cancelled later
+        applies without touching any trajectory. The absence that counts is the one covering the moment the
+        notification was raised (``created_at``), so every retry of it goes to the same person. A roster that
+        cannot be read (the records database is down) fails the attempt before anything is sent: it is retried,
+        rather than sent to someone who may be away."""
+        absence = None
+        if self.stand_ins is not None:
+            absence = await asyncio.to_thread(self.stand_ins.absence_covering, message.recipient, message.created_at)
+        if absence is None:
+            return message
+        return message.model_copy(
+            update={
+                "recipient": absence.stand_in,
+                "stand_in_for": message.recipient,
+                "subject": f"[stand-in for {message.recipient}] {message.subject}",
+                "body": f"{stand_in_note(absence)}\n\n{message.body}",
+            }
+        )
+
+    @activity.defn
+    async def report_undeliverable(self, notice: UndeliverableNotice) -> None:
+        """Raise a notification that failed after its retries (:meth:`raise_alarm`) and write its audit row."""
+        await self.raise_alarm(notice)
+        message = notice.message
+        await self._audit(message, f"{message.id}:{UNDELIVERABLE}", UNDELIVERABLE, f"channel:{self.channel_name}", notice.error)
+
+    @activity.defn
+    async def alert_undeliverable(self, notice: UndeliverableNotice) -> str:
+        """Raise a notification that failed after its retries (:meth:`raise_alarm`) and return the failing
+        channel's name; the workflow writes the audit row (``projected-deliveries``)."""
+        await self.raise_alarm(notice)
+        return self.channel_name
+
+    async def raise_alarm(self, notice: UndeliverableNotice) -> None:
+        """A marker file and an operations message. The operations message goes through the outbox, never the
+        failing channel."""
         message = notice.message
         if self.outbox is not None:
             self.outbox.put(UNDELIVERABLE, message.id, notice)
@@ -156,20 +197,9 @@ class NotificationActivities:
             )
             await OutboxChannel(self.outbox).deliver(alert)
         log.warning("notification %s %s to %s is undeliverable: %s", message.id, message.kind, message.recipient, notice.error)
-        await self._audit(message, f"{message.id}:{UNDELIVERABLE}", UNDELIVERABLE, f"channel:{self.channel_name}", notice.error)
 
     async def _audit(self, message: NotificationMessage, key: str, result: str, origin: str, detail: str = "") -> None:
         if self.audit is None:
             return
-        entry = AuditEntry(
-            key=key,
-            workflow_id=message.workflow_id,
-            kind="notification",
-            name=message.kind,
-            actor="system",
-            result=result,
-            origin=origin,
-            at=datetime.now(UTC),
-            detail=f"to {message.recipient}" + (f"; {detail}" if detail else ""),
-        )
+        entry = notification_audit_entry(message, key=key, result=result, origin=origin, at=datetime.now(UTC), detail=detail)
         await self.audit.write_async(entry)

@@ -35,6 +35,9 @@ class HandoverRequest(BaseModel):
     actor: StaffId = Field(description="Who orders the hand-over: the actor of every coach_reassigned event.")
     region: str | None = None
     state: str | None = None
+    client: str | None = Field(
+        default=None, description="The API client that ordered it, recorded beside the actor of each event."
+    )
 
     @field_validator("to_coach")
     @classmethod
@@ -69,6 +72,8 @@ class Reassignment(BaseModel):
     actor: str
     update_id: str
     since: datetime
+    client: str | None = None
+    """The API client that ordered the hand-over (recorded in each event's history record and audit row)."""
     """When the hand-over was requested: a ``coach_reassigned`` by ``actor`` since then is this hand-over's own."""
 
 

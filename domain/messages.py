@@ -37,6 +37,13 @@ class NotificationDelivery(BaseModel):
     """False when the channel had delivered it before (a retry)."""
 
 
+class NotificationReceipt(NotificationDelivery):
+    """What ``deliver_only`` did: also through which channel and when, for the audit row the workflow writes."""
+
+    channel: str
+    delivered_at: datetime
+
+
 class UwvAdviceRequest(BaseModel):
     """A request for UWV's sheltered-work advice, filed by the municipality together with the candidate."""
 
@@ -83,3 +90,31 @@ class AuditEntry(BaseModel):
     at: datetime
     detail: str = ""
     client: str = ""  # the authenticated API client (BIO 8.15 "oorsprong" names it too); "" for the worker's own
+
+
+def notification_audit_entry(
+    message: NotificationMessage, *, key: str, result: str, origin: str, at: datetime, detail: str = ""
+) -> AuditEntry:
+    """The audit row of a notification's delivery (``key`` = its id) or of its being undeliverable: the
+    recipient's id (the stand-in's, if one received it), never the message's text."""
+    return AuditEntry(
+        key=key,
+        workflow_id=message.workflow_id,
+        kind="notification",
+        name=message.kind,
+        actor="system",
+        result=result,
+        origin=origin,
+        at=at,
+        detail=f"to {message.recipient}" + (f"; {detail}" if detail else ""),
+    )
+
+
+def delivered_entry(message: NotificationMessage, delivery: NotificationReceipt) -> AuditEntry:
+    """The audit row of ``message`` delivered as ``delivery`` says (``deliver_only``), written by the workflow."""
+    received = message.model_copy(update={"recipient": delivery.recipient})
+    stand_in = f"stand-in for {delivery.stand_in_for}" if delivery.stand_in_for else ""
+    return notification_audit_entry(
+        received, key=message.id, result="delivered", origin=f"channel:{delivery.channel}", at=delivery.delivered_at,
+        detail=stand_in,
+    )  # fmt: skip

@@ -147,6 +147,8 @@ async def test_over_the_api_and_the_command(env, worker, monkeypatch, capsys):
         again = await http.post(f"/coaches/{leaving}/handover", json=body)
         assert again.status_code == 409 and again.json()["error"] == "HandoverAlreadyStarted"
     assert [(await t.view()).coach_id for t in trajectories] == [taking, taking]
+    reassigned = [(await t.view()).history[-1] for t in trajectories]
+    assert {(record.actor, record.client) for record in reassigned} == {(LEAD, "local-token-1")}, "the ordering client"
 
     # Back again with the command, waiting for the result; then its progress by id.
     point_at(monkeypatch, env.client, worker.task_queue)

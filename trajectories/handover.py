@@ -37,8 +37,9 @@ class HandoverOrder(BaseModel):
         return state
 
 
-def request_for(from_coach: str, order: HandoverOrder) -> HandoverRequest:
-    """The workflow's request; raises pydantic's ValidationError (``to_coach``) when both coaches are the same."""
+def request_for(from_coach: str, order: HandoverOrder, *, client: str | None = None) -> HandoverRequest:
+    """The workflow's request (``client``: the API client that ordered it); raises pydantic's ValidationError
+    (``to_coach``) when both coaches are the same."""
     return HandoverRequest(
         handover_id=order.handover_id or f"h-{uuid.uuid4().hex[:12]}",
         from_coach=from_coach,
@@ -46,6 +47,7 @@ def request_for(from_coach: str, order: HandoverOrder) -> HandoverRequest:
         actor=order.actor,
         region=order.region,
         state=order.state,
+        client=client,
     )
 
 

@@ -87,6 +87,7 @@ class CaseloadHandover:
             actor=self.request.actor,
             update_id=f"{workflow.info().workflow_id}:{ref.workflow_id}",
             since=self.since,
+            client=self.request.client,
         )
         return await workflow.execute_activity_method(
             CaseloadActivities.reassign, order, start_to_close_timeout=REASSIGN_TIMEOUT, retry_policy=RETRY,

@@ -2,7 +2,8 @@
 
 Started by the Temporal Schedule that ``trajectories.schedules.ensure_schedules`` keeps, never by a loop in
 a trajectory. It notifies WerkBedrijf's consultants through the notification activity; since
-``notification-undeliverable``, a reminder that still fails after its retries is reported to operations.
+``notification-undeliverable``, a reminder that still fails after its retries is reported to operations; since
+``projected-deliveries``, the reminders' audit rows are written by one projection write after they went out.
 """
 
 from __future__ import annotations
@@ -14,14 +15,28 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
-from workflows.trajectory import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, STAND_INS_PATCH, UNDELIVERABLE_PATCH
+from workflows.trajectory import (
+    ACTIVITY_RETRY,
+    ACTIVITY_TIMEOUT,
+    PROJECTED_DELIVERIES_PATCH,
+    STAND_INS_PATCH,
+    UNDELIVERABLE_PATCH,
+)
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
-    from activities.notifications import NotificationActivities
-    from domain.messages import NotificationMessage, UndeliverableNotice
+    from activities.notifications import UNDELIVERABLE, NotificationActivities
+    from activities.projection import ProjectionActivities
+    from domain.messages import (
+        AuditEntry,
+        NotificationMessage,
+        UndeliverableNotice,
+        delivered_entry,
+        notification_audit_entry,
+    )
     from domain.policy import RegionPolicy
+    from domain.projection import Projection
 
 NOTIFICATION_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -62,10 +77,44 @@ class ProviderMeetingReminder:
             for consultant in input.consultant_ids
         ]
         bounded = workflow.patched(UNDELIVERABLE_PATCH)
-        await asyncio.gather(*(self.remind(message, bounded) for message in messages))
+        if bounded and workflow.patched(PROJECTED_DELIVERIES_PATCH):
+            # The reminders' audit rows in one projection write after they went out: a records database that
+            # is down delays the rows, never the reminders (and never makes one "undeliverable").
+            entries = await asyncio.gather(*(self.deliver(message) for message in messages))
+            await workflow.execute_activity_method(
+                ProjectionActivities.project,
+                Projection(workflow_id=info.workflow_id, key=f"{info.workflow_id}:{info.run_id}:projection1", audit=entries),
+                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary=f"records: {len(entries)} audit",
+            )  # fmt: skip
+        else:
+            await asyncio.gather(*(self.remind(message, bounded) for message in messages))
         return [message.id for message in messages]
 
+    async def deliver(self, message: NotificationMessage) -> AuditEntry:
+        """Deliver one reminder (to the stand-in during an absence) with bounded retries, or raise it to
+        operations; its audit row, to be written."""
+        try:
+            receipt = await workflow.execute_activity_method(
+                NotificationActivities.deliver_only, message,
+                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=NOTIFICATION_RETRY,
+                summary=f"notify {message.recipient}: provider meeting",
+            )  # fmt: skip
+            return delivered_entry(message, receipt)
+        except ActivityError as failure:
+            error = str(failure.cause or failure)
+            notice = UndeliverableNotice(message=message, error=error, noticed_at=workflow.now())
+            channel = await workflow.execute_activity_method(
+                NotificationActivities.alert_undeliverable, notice,
+                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
+                summary=f"report undeliverable: provider meeting for {message.recipient}",
+            )  # fmt: skip
+            return notification_audit_entry(
+                message, key=f"{message.id}:{UNDELIVERABLE}", result=UNDELIVERABLE, origin=f"channel:{channel}",
+                at=workflow.now(), detail=error,
+            )  # fmt: skip
+
     async def remind(self, message: NotificationMessage, bounded: bool) -> None:
+        """Runs from before :data:`PROJECTED_DELIVERIES_PATCH`: the notification activity writes the audit row."""
         summary = f"notify {message.recipient}: provider meeting"
         if not bounded:  # runs from before the patch retry without limit
             await workflow.execute_activity_method(

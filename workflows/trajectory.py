@@ -33,7 +33,7 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel, ValidationError
 
     from activities.audit import AuditActivities
-    from activities.notifications import NotificationActivities
+    from activities.notifications import UNDELIVERABLE, NotificationActivities
     from activities.payments import PaymentActivities
     from activities.projection import ProjectionActivities
     from activities.uwv import UwvActivities
@@ -42,7 +42,15 @@ with workflow.unsafe.imports_passed_through():
     from domain.continuation import TrajectoryContinuation, TrajectoryInput, TrajectorySnapshot
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
     from domain.facts import REFERRED, transition_fact
-    from domain.messages import AuditEntry, NotificationMessage, PaymentOrder, UndeliverableNotice, UwvAdviceRequest
+    from domain.messages import (
+        AuditEntry,
+        NotificationMessage,
+        PaymentOrder,
+        UndeliverableNotice,
+        UwvAdviceRequest,
+        delivered_entry,
+        notification_audit_entry,
+    )
     from domain.payments import local_date
     from domain.policy import WORKING_DAYS_PATCH, RegionPolicy, effective_policy
     from domain.projection import Projection
@@ -96,6 +104,13 @@ STAND_INS_PATCH = "stand-ins"
 """Notifications go through ``deliver_notification``, which sends to the stand-in while the recipient is absent
 (the roster in the records database, read when sending) and returns who received it, which the view records.
 Runs from before keep ``send_notification`` (recipient as addressed) for the notifications they had."""
+
+PROJECTED_DELIVERIES_PATCH = "projected-deliveries"
+"""A notification's audit row (delivered, or undeliverable) goes into the projection write instead of being
+written inside the notification activity: before, a records database that was down failed the activity after
+the channel had delivered, and its bounded retries ran out as "undeliverable". The activity now only delivers
+(``deliver_only``, ``alert_undeliverable``) and the row waits in the projection until the database is back.
+Needs :data:`PROJECTION_PATCH` (and takes the ``stand-ins`` recipient); decided once, at the start of a run."""
 
 OUTCOME_FACTS_PATCH = "outcome-facts"
 """Every trajectory writes its milestones (its start, then each accepted transition) to the records database as
@@ -177,6 +192,7 @@ class TrajectoryWorkflow:
         self.agenda_projected: AgendaSnapshot | None = None
         self.escalation_by_policy = False  # region workflows set it from their patch at the start of a run
         self.record_facts = False  # decided at the start of the run (OUTCOME_FACTS_PATCH)
+        self.projected_deliveries = False  # decided at the start of the run (PROJECTED_DELIVERIES_PATCH)
         self.projection: Projection | None = None  # this workflow task's rows, not yet handed to an activity
         self.projection_writes = 0
         self.projection_in_flight: asyncio.Task[None] | None = None
@@ -256,6 +272,7 @@ class TrajectoryWorkflow:
         self.record_agenda = workflow.patched(PROJECTION_PATCH) and workflow.patched(AGENDA_PATCH)
         self.payment_streams = workflow.patched(PAYMENT_STREAMS_PATCH)
         self.money.corrections = self.payment_streams and workflow.patched(PAYMENT_CORRECTIONS_PATCH)
+        self.projected_deliveries = workflow.patched(PROJECTION_PATCH) and workflow.patched(PROJECTED_DELIVERIES_PATCH)
         self.run_started()
         while True:
             self.publish()
@@ -499,7 +516,13 @@ class TrajectoryWorkflow:
             maximum_attempts=self.policy.notification_attempts,
         )
         try:
-            if workflow.patched(STAND_INS_PATCH):
+            if self.projected_deliveries:
+                receipt = await self.short_activity(
+                    NotificationActivities.deliver_only, message, summary, retry_policy=bounded
+                )
+                record = record.model_copy(update={"recipient": receipt.recipient, "stand_in_for": receipt.stand_in_for})
+                self.project_audit(delivered_entry(message, receipt))
+            elif workflow.patched(STAND_INS_PATCH):
                 delivery = await self.short_activity(
                     NotificationActivities.deliver_notification, message, summary, retry_policy=bounded
                 )
@@ -512,11 +535,17 @@ class TrajectoryWorkflow:
             error = str(failure.cause or failure) if isinstance(failure, ActivityError) else str(failure)
             record = record.model_copy(update={"status": "undeliverable", "error": error})
             notice = UndeliverableNotice(message=message, error=error, noticed_at=workflow.now())
-            await self.short_activity(
-                NotificationActivities.report_undeliverable,
-                notice,
-                f"report undeliverable: {message.kind} for {message.recipient}",
-            )
+            report = f"report undeliverable: {message.kind} for {message.recipient}"
+            if self.projected_deliveries:
+                channel = await self.short_activity(NotificationActivities.alert_undeliverable, notice, report)
+                self.project_audit(
+                    notification_audit_entry(
+                        message, key=f"{message.id}:{UNDELIVERABLE}", result=UNDELIVERABLE, origin=f"channel:{channel}",
+                        at=workflow.now(), detail=error,
+                    )
+                )  # fmt: skip
+            else:
+                await self.short_activity(NotificationActivities.report_undeliverable, notice, report)
         self.notifications.append(record)
 
     def audit_event(self, name: str, source: str, target: str, actor: str, client: str | None = None) -> None:

@@ -59,12 +59,23 @@ class Unreachable:
 
 @recording("almere-undeliverable-notification", own_worker=True)
 async def undeliverable(env, worker):
-    """A notification whose retries run out: recorded undeliverable and reported to operations."""
+    """A notification whose retries run out: recorded undeliverable and reported to operations (recorded before
+    ``projected-deliveries``; re-recording it takes the newer path)."""
+    return await undeliverable_course(env, "replay-undeliverable")
+
+
+@recording("almere-undeliverable-projected", own_worker=True)
+async def undeliverable_projected(env, worker):
+    """The same, its audit row written by the projection (``projected-deliveries``)."""
+    return await undeliverable_course(env, "replay-undeliverable-projected")
+
+
+async def undeliverable_course(env, trajectory_id: str):
     root = Path(f"/tmp/record-{uuid.uuid4()}")
     async with build_worker(
         env.client, f"record-{uuid.uuid4()}", outbox=root, channel=Unreachable(), audit=f"sqlite:///{root}/audit.db"
     ) as failing:
-        t = await Trajectory.start(env, failing, trajectory_id="replay-undeliverable")
+        t = await Trajectory.start(env, failing, trajectory_id=trajectory_id)
         await t.send("coach_reassigned", coach_id=OTHER_COACH)
         await t.sleep(timedelta(hours=4))
         await t.send("withdrawn", reason="recorded")
@@ -73,9 +84,22 @@ async def undeliverable(env, worker):
     return t.handle
 
 
+@recording("almere-projected-deliveries")
+async def projected_deliveries(env, worker):
+    """Notifications' audit rows in the projection write, not in the notification activity (``projected-deliveries``)."""
+    return await audited_course(env, worker, "replay-projected-deliveries")
+
+
+@recording("rijk-van-nijmegen-provider-meeting-projected")
+async def provider_meeting_projected(env, worker):
+    """The reminders' audit rows in one projection write after they went out (``projected-deliveries``)."""
+    return await remind_providers(env, worker, "provider-meeting-replay-projected")
+
+
 @recording("rijk-van-nijmegen-provider-meeting-bounded")
 async def provider_meeting_bounded(env, worker):
-    """A provider-meeting reminder on the ``notification-undeliverable`` path (bounded retries)."""
+    """A provider-meeting reminder on the ``notification-undeliverable`` path (bounded retries; recorded before
+    ``projected-deliveries``, re-recording it takes the newer path)."""
     return await remind_providers(env, worker, "provider-meeting-replay-bounded")
 
 

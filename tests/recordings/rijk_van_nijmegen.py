@@ -87,7 +87,8 @@ async def remind_providers(env, worker, workflow_id: str):
 
 @recording("rijk-van-nijmegen-provider-meeting-stand-ins")
 async def provider_meeting_stand_ins(env, worker):
-    """A provider-meeting reminder on the ``stand-ins`` path (``deliver_notification``)."""
+    """A provider-meeting reminder on the ``stand-ins`` path (``deliver_notification``; recorded before
+    ``projected-deliveries``, re-recording it takes the newer path)."""
     return await remind_providers(env, worker, "provider-meeting-replay-stand-ins")
 
 

@@ -15,11 +15,22 @@ from worker import build_worker
 
 @recording("almere-stand-in", own_worker=True)
 async def stand_in(env, worker):
-    """The observation's end falls in coach-anna's absence: coach-bram is notified for her; then she is again."""
+    """The observation's end falls in coach-anna's absence: coach-bram is notified for her; then she is again
+    (recorded before ``projected-deliveries``; re-recording it takes the newer path)."""
+    return await stand_in_course(env, "replay-stand-in")
+
+
+@recording("almere-stand-in-projected", own_worker=True)
+async def stand_in_projected(env, worker):
+    """The same, the deliveries' audit rows written by the projection (``projected-deliveries``)."""
+    return await stand_in_course(env, "replay-stand-in-projected")
+
+
+async def stand_in_course(env, trajectory_id: str):
     root = Path(f"/tmp/record-{uuid.uuid4()}")
     url = f"sqlite:///{root}/records.db"
     async with build_worker(env.client, f"record-{uuid.uuid4()}", outbox=root, audit=url) as own:
-        t = await Trajectory.start(env, own, trajectory_id="replay-stand-in")
+        t = await Trajectory.start(env, own, trajectory_id=trajectory_id)
         due = (await t.send("observation_started")).deadlines["observation_end"]
         day = due.astimezone(AMSTERDAM).date()
         absences.add("coach-anna", AbsenceRequest(first_day=day, last_day=day, stand_in="coach-bram"), url=url)

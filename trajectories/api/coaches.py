@@ -88,7 +88,7 @@ async def start_handover(
     (``region``): 403 ``Forbidden`` otherwise."""
     only_its_regions(caller, order.region)
     try:
-        handover_request = handover.request_for(coach_id, order)
+        handover_request = handover.request_for(coach_id, order, client=caller.name)
     except ValidationError as error:
         raise invalid_input([dict(item) for item in error.errors(include_url=False)]) from None
     try:
