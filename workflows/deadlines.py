@@ -2,7 +2,7 @@
 
 The book is the ONE place where a deadline's due moment is computed from the moment the route's arithmetic
 gives: with a working-day calendar (``domain.calendar``, patch ``working-days``) every deadline armed, re-armed,
-escalated, shifted or resumed falls due at the start of a working day in Europe/Amsterdam, so a route that arms
+escalated or resumed falls due at the start of a working day in Europe/Amsterdam, so a route that arms
 a new deadline gets that without doing anything.
 """
 
@@ -75,12 +75,6 @@ class DeadlineBook:
     def next(self) -> Deadline | None:
         running = self.running()
         return running[0] if running else None
-
-    def shift(self, state: str, by: timedelta) -> None:
-        """Move every deadline of ``state`` (its due date and, if recurring, its anchor) by ``by``."""
-        for name, deadline in self.open.items():
-            if state in deadline.scope:
-                self.open[name] = self._moved(deadline, by)
 
     def pause(self, state: str, now: datetime) -> None:
         """Stop the clock of every running deadline of ``state``: none of them fires until :meth:`resume`."""
