@@ -71,6 +71,8 @@ async def scale(server: DevServer, *, count: int, parallel: int) -> tuple[list[R
     raw["database_mb_before"] = server.database_bytes() / MB
     plan = await waiting_plan(server)
     for kind in ("bare", "trajectories"):
+        # Ids end in ``-n<i>``: a random hex of digits only followed by ``-<i>`` could spell nine digits that
+        # pass the elfproef, which the trajectory refuses as a BSN.
         queue = f"bench-scale-{kind}-{uuid.uuid4().hex[:8]}"
         worker = WorkerProcess(server.address, queue, kind)
         try:
@@ -81,13 +83,13 @@ async def scale(server: DevServer, *, count: int, parallel: int) -> tuple[list[R
 
                 async def starter(i: int) -> WorkflowHandle:
                     return await client.start_workflow(
-                        BareLifecycle.run, plan, id=f"bare-scale-{queue}-{i}", task_queue=queue
+                        BareLifecycle.run, plan, id=f"bare-scale-{queue}-n{i}", task_queue=queue
                     )
             else:
 
                 async def starter(i: int) -> WorkflowHandle:
                     return await start_trajectory(
-                        client, OSS.region, start_input(f"scale-{queue}-{i}", OSS), task_queue=queue
+                        client, OSS.region, start_input(f"scale-{queue}-n{i}", OSS), task_queue=queue
                     )
 
             progress(f"(e) scale: {count} open, {kind}")
