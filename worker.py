@@ -29,11 +29,15 @@ from workflows import SCHEDULED_WORKFLOWS, SERVICE_WORKFLOWS, WORKFLOWS
 PASSTHROUGH_MODULES = (
     "statemachine", "pydantic", "pydantic_core", "domain", "statemachines", "activities", "holidays", "tzdata",
     "workflows.trajectory", "workflows.deadlines", "workflows.employment", "workflows.visibility", "workflows.payments",
+    "workflows.contract", "workflows.effects", "workflows.patches", "workflows.projection", "workflows.state",
+    "workflows.arming", "workflows.almere_deadlines", "workflows.amsterdam_deadlines", "workflows.oss_deadlines",
+    "workflows.rijk_van_nijmegen_deadlines",
 )  # fmt: skip
 """Modules the sandbox shares instead of re-importing per run: pure code (python-statemachine resolves a
 path at import and does not import inside the sandbox at all; ``holidays`` computes the Dutch public holidays
 for ``domain.calendar`` and ``tzdata`` holds Europe/Amsterdam's rules, both read once per process), and the
-engine the routes share (``workflows.trajectory``, its deadline and payment books, employment, search-attribute keys):
+engine the routes share (``workflows.trajectory``, its state, deadline and payment books, employment, effects,
+projection, visibility, patches and contract):
 deterministic code without module state, so only the ``@workflow.defn`` modules are re-imported for each run.
 Re-importing means compiling them again where no bytecode cache is written (``PYTHONDONTWRITEBYTECODE``): the
 engine alone was about half of a new run's first activation."""

@@ -22,8 +22,8 @@ from domain.handover import CaseloadQuery, Reassignment, ReassignOutcome, Trajec
 from domain.records import TrajectoryView
 from domain.submission import SUBMISSION_FIELD, Submission
 from workflows import WORKFLOWS
+from workflows.contract import COACH_ID, REGION, TRAJECTORY_STATE
 from workflows.search import TrajectoryFilter
-from workflows.visibility import COACH_ID, REGION, TRAJECTORY_STATE
 
 QUERY_TIMEOUT = timedelta(seconds=10)
 REFUSALS = {"EventNotAllowed", "EventUnknown", "EventInvalid"}

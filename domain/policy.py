@@ -39,7 +39,7 @@ class RegionPolicy(BaseModel):
     uwv_escalation_after: timedelta = timedelta(weeks=2)
     history_events_before_continue_as_new: int = 250
     """About five years of a steady employed trajectory (runs from before the local-effects change, whose
-    histories grow twice as fast, keep their 500: ``workflows.trajectory.LEGACY_CONTINUE_AS_NEW_AFTER``)."""
+    histories grow twice as fast, keep their 500: ``workflows.visibility.LEGACY_CONTINUE_AS_NEW_AFTER``)."""
     notification_attempts: int = 15
     """Tries of one notification before it is recorded undeliverable and raised to operations (about 3 hours
     with the backoff below: 1 s doubling up to ``notification_retry_max_interval``)."""

@@ -21,7 +21,7 @@ from tests.scenario import terminate_started
 from trajectories import search_attributes
 from trajectories.local_server import packaged_binary
 from worker import build_worker
-from workflows.visibility import SEARCH_ATTRIBUTES
+from workflows.contract import SEARCH_ATTRIBUTES
 
 # Hypothesis explores new inputs on every developer run; in CI (``CI`` set) it replays a fixed sequence so a
 # red build always means the change, never the draw. A finding seen locally is kept by adding an @example.

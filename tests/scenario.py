@@ -213,3 +213,19 @@ def _json(value: Any) -> Any:
 
 def notifications(view: TrajectoryView, kind: str) -> list[Any]:
     return [n for n in view.notifications if n.kind == kind]
+
+
+def sent(view: TrajectoryView, kind: str) -> list[tuple[str, datetime | None]]:
+    """Recipient and due moment of every ``kind`` notification in ``view``."""
+    return [(n.recipient, n.due) for n in notifications(view, kind)]
+
+
+async def assert_fired_at(t: Trajectory, kind: str, recipient: str, due: datetime) -> None:
+    """Nothing before ``due``; exactly one notification right after it, sent at ``due``."""
+    await t.sleep_until(due - timedelta(minutes=2), plus=timedelta(0))
+    assert (recipient, due) not in sent(await t.view(), kind), f"{kind} fired early"
+    await t.sleep_until(due)
+    view = await t.view()
+    assert sent(view, kind).count((recipient, due)) == 1, f"{kind} to {recipient} at {due}: {sent(view, kind)}"
+    fired = [n for n in notifications(view, kind) if n.recipient == recipient and n.due == due][0]
+    assert timedelta(0) <= fired.at - due < timedelta(minutes=1)

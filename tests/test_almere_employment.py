@@ -7,8 +7,7 @@ from decimal import Decimal
 
 from domain.dates import add_months, start_of_day
 from domain.policy import ALMERE
-from tests.scenario import COACH, TEAM_LEAD, Trajectory, notifications, working_due
-from tests.test_almere_timers import assert_fired_at, sent
+from tests.scenario import COACH, TEAM_LEAD, Trajectory, assert_fired_at, notifications, sent, working_due
 
 
 async def test_quarterly_supervision_fee_for_a_year(env, worker, outbox):

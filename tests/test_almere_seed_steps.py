@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo
 
 from domain.dates import add_months, start_of_day
 from domain.policy import ALMERE
-from tests.scenario import Trajectory, notifications, working_due
-from tests.test_almere_timers import assert_fired_at, sent
+from tests.scenario import Trajectory, assert_fired_at, notifications, sent, working_due
 from tests.test_amsterdam import rejected
 
 ADVISOR, OTHER_ADVISOR = ALMERE.advisor_ids

@@ -9,22 +9,7 @@ import pytest
 
 from domain.dates import start_of_day
 from domain.policy import ALMERE
-from tests.scenario import COACH, TEAM_LEAD, Trajectory, notifications, working_due
-
-
-def sent(view, kind):
-    return [(n.recipient, n.due) for n in notifications(view, kind)]
-
-
-async def assert_fired_at(t: Trajectory, kind: str, recipient: str, due) -> None:
-    """Nothing before ``due``; exactly one notification right after it, sent at ``due``."""
-    await t.sleep_until(due - timedelta(minutes=2), plus=timedelta(0))
-    assert (recipient, due) not in sent(await t.view(), kind), f"{kind} fired early"
-    await t.sleep_until(due)
-    view = await t.view()
-    assert sent(view, kind).count((recipient, due)) == 1, f"{kind} to {recipient} at {due}: {sent(view, kind)}"
-    fired = [n for n in notifications(view, kind) if n.recipient == recipient and n.due == due][0]
-    assert timedelta(0) <= fired.at - due < timedelta(minutes=1)
+from tests.scenario import COACH, TEAM_LEAD, Trajectory, assert_fired_at, notifications, working_due
 
 
 async def test_observation_period_ends_with_a_decision_due(env, worker):

@@ -13,8 +13,7 @@ from tests.amsterdam_steps import (
     start_employment,
     to_employed,
 )
-from tests.scenario import COACH, notifications
-from tests.test_almere_timers import assert_fired_at
+from tests.scenario import COACH, assert_fired_at, notifications
 from tests.test_amsterdam import due_at, rejected
 
 CLIENT_MANAGER = AMSTERDAM.client_manager_id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -97,7 +97,7 @@ def test_the_switch_to_and_from_summer_time_does_not_move_the_hour():
     assert working_moment(utc(2027, 11, 1, 12), NL)[0] == utc(2027, 11, 1, 7, 30)
 
 
-def test_the_book_places_armed_recurring_escalated_and_shifted_deadlines_on_working_days():
+def test_the_book_places_armed_recurring_escalated_and_resumed_deadlines_on_working_days():
     book = DeadlineBook(calendar=NL)
     # Saturday 24 April 2027 → Monday 26 April; King's Day is Tuesday 27 April.
     book.arm("visit", utc(2027, 4, 24), "visit", NOTIFY, ("employed",), every_months=1)
@@ -106,10 +106,11 @@ def test_the_book_places_armed_recurring_escalated_and_shifted_deadlines_on_work
         utc(2027, 4, 26, 6, 30), utc(2027, 4, 24), "moved from Saturday 2027-04-24",
     )  # fmt: skip
     assert book.due_list()[0].moved == "moved from Saturday 2027-04-24"
-    book.shift("employed", timedelta(days=3))  # nominally Tuesday 27 April: King's Day → Wednesday
+    book.pause("employed", utc(2027, 4, 20))  # three days paused: nominally Tuesday 27 April, King's Day → Wednesday
+    book.resume("employed", utc(2027, 4, 23))
     assert book.open["visit"].due == utc(2027, 4, 28, 6, 30)
     [fired] = book.pop_due(utc(2027, 4, 28, 6, 30))
-    # Re-armed a month after the shifted anchor: Thursday 27 May 2027, an ordinary Thursday.
+    # Re-armed a month after the moved anchor: Thursday 27 May 2027, an ordinary Thursday.
     assert book.open["visit"].due == utc(2027, 5, 27, 6, 30)
     assert book.open["visit"].moved is None
 

@@ -11,7 +11,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
 from tests.scenario import Trajectory, start_input
 from trajectories.client import start_trajectory
-from workflows.visibility import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, REGION, TRAJECTORY_STATE
+from workflows.contract import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, REGION, TRAJECTORY_STATE
 
 
 async def history_length(t: Trajectory) -> int:

@@ -1,4 +1,4 @@
-"""The deadline book's pause, resume and shift: deterministic, time passed in."""
+"""The deadline book's pause and resume: deterministic, time passed in."""
 
 from __future__ import annotations
 
@@ -17,17 +17,6 @@ def book() -> DeadlineBook:
     deadlines.arm("visit", T0 + timedelta(days=30), "visit", NOTIFY, ("running", "paused"), every_months=1)
     deadlines.arm("other", T0 + timedelta(days=10), "other", NOTIFY, ("elsewhere",))
     return deadlines
-
-
-def test_shift_moves_every_deadline_of_the_state_and_the_recurring_anchor():
-    deadlines = book()
-    deadlines.shift("running", timedelta(days=3, hours=2))
-    assert deadlines.as_dict() == {
-        "other": T0 + timedelta(days=10),
-        "visit": T0 + timedelta(days=33, hours=2),
-        "end": T0 + timedelta(days=368, hours=2),
-    }
-    assert deadlines.open["visit"].anchor == T0 + timedelta(days=33, hours=2)
 
 
 def test_paused_deadlines_never_fire_and_resume_moved_by_exactly_the_paused_time():

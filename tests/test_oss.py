@@ -14,7 +14,7 @@ from temporalio.client import WorkflowFailureError, WorkflowUpdateFailedError
 from domain.dates import add_months, start_of_day
 from domain.oss import OSS
 from tests.scenario import COACH, Trajectory, notifications, settle, working_due
-from workflows.visibility import COACH_ID, NEXT_DEADLINE
+from workflows.contract import COACH_ID, NEXT_DEADLINE
 
 TEAM_LEAD = "oss-team-lead"
 AD = "ad-joris"

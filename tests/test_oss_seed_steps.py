@@ -18,7 +18,7 @@ from domain.oss import OSS as POLICY
 from domain.start import TrajectoryStart
 from tests.scenario import COACH, Trajectory, notifications, start_input, working_due
 from tests.test_oss import AD, TEAM_LEAD, WORK_CONSULTANT, YOUTH_TEAM, search_attribute
-from workflows.visibility import COACH_ID, NEXT_DEADLINE, TRAJECTORY_STATE
+from workflows.contract import COACH_ID, NEXT_DEADLINE, TRAJECTORY_STATE
 
 ADULT = {"has_benefit": True, "age_band": "28_plus", "hours_per_week": 16}
 YOUNG = {"has_benefit": True, "age_band": "18_to_27", "hours_per_week": 16}

@@ -29,7 +29,7 @@ from tests.scenario import start_input
 from trajectories.client import start_trajectory
 from worker import build_worker
 from workflows import WORKFLOWS
-from workflows.visibility import SEARCH_ATTRIBUTES
+from workflows.contract import SEARCH_ATTRIBUTES
 
 BIRTH_DATES = {"almere": "1998-03-14", "amsterdam": "1997-05-23", "oss": "2004-07-19", "rijk-van-nijmegen": "1996-09-02"}
 CONTROL_MARKER = "control-plaintext-Havikstraat"

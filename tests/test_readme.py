@@ -8,7 +8,7 @@ from pathlib import Path
 from service import config
 from trajectories import run
 from workflows import WORKFLOWS
-from workflows.trajectory import workflow_id_for
+from workflows.contract import workflow_id_for
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

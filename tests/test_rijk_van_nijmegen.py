@@ -22,7 +22,7 @@ from tests.rijk_van_nijmegen_steps import (
     NijmegenTrajectory,
 )
 from tests.scenario import COACH, notifications, working_due
-from workflows.visibility import COACH_ID
+from workflows.contract import COACH_ID
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 
 from tests.scenario import COACH, Trajectory, notifications
-from workflows.visibility import NEXT_DEADLINE_KIND
+from workflows.contract import NEXT_DEADLINE_KIND
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DUTCH_HOLIDAYS = holidays.country_holidays("NL", years=range(date.today().year - 1, date.today().year + 8))

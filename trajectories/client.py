@@ -21,7 +21,7 @@ from domain.submission import SUBMISSION_FIELD, Submission
 from service import config
 from service.connection import connect as connect  # re-exported: the front-ends' one import
 from workflows import WORKFLOWS
-from workflows.trajectory import TRAJECTORY_CLOSED, initial_search_attributes, workflow_id_for
+from workflows.contract import TRAJECTORY_CLOSED, initial_search_attributes, workflow_id_for
 
 IDEMPOTENCY_MEMO = "idempotency-key"
 """The memo field (encrypted like every payload) that holds the hash of a start's idempotency key."""

@@ -154,7 +154,7 @@ async def run_cohort(
 
 async def settle(environment: WorkflowEnvironment, people: Sequence[Person], attempts: int = 300) -> None:
     """Wait (in real time) until no person's trajectory has an activity in flight: the last records are written."""
-    from workflows.trajectory import workflow_id_for
+    from workflows.contract import workflow_id_for
 
     client = environment.client
     executions = [WorkflowExecution(workflow_id=workflow_id_for(p.region, p.start["trajectory_id"])) for p in people]

@@ -11,8 +11,8 @@ from typing import Any
 from pydantic import BaseModel
 from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
 
+from workflows.contract import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, NEXT_DEADLINE_KIND, REGION, TRAJECTORY_STATE
 from workflows.search import REGIONS, STATES, Region, StateId, TrajectoryFilter
-from workflows.visibility import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, NEXT_DEADLINE_KIND, REGION, TRAJECTORY_STATE
 
 __all__ = [
     "REGIONS", "STATES", "Region", "StateId", "TrajectoryFilter", "TrajectorySummary", "filter_params",

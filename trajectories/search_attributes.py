@@ -7,7 +7,7 @@ from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSe
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from workflows.visibility import SEARCH_ATTRIBUTES
+from workflows.contract import SEARCH_ATTRIBUTES
 
 
 def cli_flags() -> list[str]:

@@ -11,18 +11,16 @@ import asyncio
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
 
-from workflows.provider_meeting import NOTIFICATION_RETRY
-from workflows.trajectory import ACTIVITY_RETRY, ACTIVITY_TIMEOUT
+from workflows.effects import NOTIFICATION_RETRY, activity, send_or_report
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
     from activities.agenda import AgendaActivities, CoachWeek, WeekAhead
-    from activities.notifications import NotificationActivities
     from domain.agenda import digest_body
-    from domain.messages import NotificationMessage, UndeliverableNotice
+    from domain.messages import NotificationMessage
+
 
 class DigestInput(BaseModel):
     days: int = 7
@@ -35,10 +33,8 @@ class AgendaDigest:
     @workflow.run
     async def run(self, input: DigestInput) -> list[str]:
         now = workflow.now()
-        weeks: list[CoachWeek] = await workflow.execute_activity_method(
-            AgendaActivities.week_ahead, WeekAhead(start=now, end=now + timedelta(days=input.days)),
-            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary="read the week's agenda",
-        )  # fmt: skip
+        span = WeekAhead(start=now, end=now + timedelta(days=input.days))
+        weeks: list[CoachWeek] = await activity(AgendaActivities.week_ahead, span, "read the week's agenda")
         messages = [self.message(week, now) for week in weeks]
         await asyncio.gather(*(self.send(message) for message in messages))
         return [message.id for message in messages]
@@ -59,14 +55,8 @@ class AgendaDigest:
         )
 
     async def send(self, message: NotificationMessage) -> None:
-        try:
-            await workflow.execute_activity_method(
-                NotificationActivities.send_notification, message, start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=NOTIFICATION_RETRY, summary=f"weekly agenda for {message.recipient}",
-            )  # fmt: skip
-        except ActivityError as failure:
-            notice = UndeliverableNotice(message=message, error=str(failure.cause or failure), noticed_at=workflow.now())
-            await workflow.execute_activity_method(
-                NotificationActivities.report_undeliverable, notice, start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=ACTIVITY_RETRY, summary=f"report undeliverable: weekly agenda for {message.recipient}",
-            )  # fmt: skip
+        await send_or_report(
+            message, f"weekly agenda for {message.recipient}",
+            f"report undeliverable: weekly agenda for {message.recipient}", retry_policy=NOTIFICATION_RETRY,
+            stand_ins=False,
+        )  # fmt: skip

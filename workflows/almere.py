@@ -7,7 +7,7 @@ from typing import Any
 
 from temporalio import workflow
 
-from workflows.deadlines import DeadlineBook
+from workflows.almere_deadlines import ALMERE_DEADLINES
 from workflows.employment import EmploymentSchedule
 from workflows.trajectory import TrajectoryInput, TrajectoryWorkflow
 
@@ -18,11 +18,11 @@ with workflow.unsafe.imports_passed_through():
     from domain.dates import add_months, start_of_day
     from domain.payments import DateSpan
     from domain.policy import ALMERE
-    from domain.records import Escalation, Notify, Recipient, SendEvent, TrajectoryView
+    from domain.records import Recipient, TrajectoryView
     from domain.start import ReferralSource, TrajectoryStart
     from statemachines.almere import AlmereRoute
 
-COACH, TEAM_LEAD, EMPLOYER = Recipient.COACH, Recipient.TEAM_LEAD, Recipient.EMPLOYER
+COACH, TEAM_LEAD = Recipient.COACH, Recipient.TEAM_LEAD
 NEIGHBOURHOOD_TEAM = Recipient.NEIGHBOURHOOD_TEAM
 
 ALMERE_STEPS_PATCH = "almere-seed-steps"
@@ -30,13 +30,7 @@ ALMERE_STEPS_PATCH = "almere-seed-steps"
 the re-examination, absence follow-up, the neighbourhood team, school leavers, the build-up to 28 hours, and
 escalations to the other advisor. Runs that started before keep the route they started with."""
 
-BEFORE_TRIAL = ("referred", "observation", "awaiting_advice", "seeking_placement")
-"""The candidate is still in day activities: the hours build up and school leavers are discussed."""
-
-ADVICE_OUT = ("awaiting_advice", "seeking_placement", "trial")
-"""Since issue 16 a trial may start before UWV's answer, so the answer's deadline follows the candidate there."""
-
-ADVICE_TALK = ("advice_talk", "seeking_placement", "trial")
+DEADLINES = ALMERE_DEADLINES
 
 
 @workflow.defn(name="AlmereTrajectory", failure_exception_types=[ValidationError])
@@ -48,11 +42,12 @@ class AlmereTrajectory(TrajectoryWorkflow):
     case: AlmereCase  # the engine's case, as this route's model
     events = ALMERE_EVENTS
     policy = ALMERE
+    deadline_table = DEADLINES
 
     @workflow.init
     def __init__(self, input: TrajectoryInput) -> None:
         super().__init__(input)
-        self.employment = EmploymentSchedule(self.deadlines, self.policy)
+        self.employment = EmploymentSchedule(self)
 
     @workflow.run
     async def run(self, input: TrajectoryInput) -> TrajectoryView:
@@ -71,19 +66,17 @@ class AlmereTrajectory(TrajectoryWorkflow):
     def new_case(self, start: TrajectoryStart) -> AlmereCase:
         return AlmereCase(coach_id=start.coach_id, provider_id=start.provider_id)
 
-    # --- machine hooks: what each step arms. Names follow python-statemachine's conventions. ---------
-
     @property
-    def book(self) -> DeadlineBook:
-        return self.deadlines
+    def seed_steps(self) -> bool:
+        """Issue 16's steps apply to this run (patch ``almere-seed-steps``)."""
+        return self.route.seed_steps
+
+    # --- machine hooks: what the table cannot say. Names follow python-statemachine's conventions. ---------
 
     def on_enter_observation(self, payload: Any) -> None:
         weeks = payload.period_weeks
         period = timedelta(weeks=weeks) if weeks else self.policy.observation_period
-        self.arm_after(
-            "observation_end", period, f"observation ({period.days // 7} weeks)",
-            Notify(kind="observation_decision_due", recipient=COACH), "observation",
-        )
+        self.arm(DEADLINES["observation_end"], at=workflow.now() + period, summary=f"observation ({period.days // 7} weeks)")
 
     def arm_school_leaver_meeting(self, start: TrajectoryStart) -> None:
         """A VSO/Pro pupil is discussed well before leaving school: a meeting a policy number of months ahead."""
@@ -91,81 +84,53 @@ class AlmereTrajectory(TrajectoryWorkflow):
             return
         months = self.policy.school_leaver_meeting_months_before
         due = max(add_months(start_of_day(start.school_leaving_date), -months), workflow.now())
-        self.book.arm(
-            "school_leaver_meeting", due, f"discuss the school leaver ({months} months before leaving school)",
-            Notify(kind="school_leaver_meeting_due", recipient=COACH), BEFORE_TRIAL,
-        )
+        summary = f"discuss the school leaver ({months} months before leaving school)"
+        self.arm(DEADLINES["school_leaver_meeting"], at=due, summary=summary)
 
     def recheck_hours(self, hours: float) -> None:
         """Under the policy's hours without an exception: the build-up is re-checked after a while."""
         if hours >= self.policy.min_hours_per_week or self.case.hours_exception_reason:
-            self.book.clear("hours_recheck")
+            self.clear(DEADLINES["hours_recheck"])
             return
-        self.arm_after(
-            "hours_recheck", self.policy.hours_recheck_every,
-            f"re-check hours ({hours:g} of {self.policy.min_hours_per_week:g} a week)",
-            Notify(kind="hours_recheck_due", recipient=COACH), BEFORE_TRIAL,
-        )
+        summary = f"re-check hours ({hours:g} of {self.policy.min_hours_per_week:g} a week)"
+        self.arm(DEADLINES["hours_recheck"], summary=summary)
 
     def after_hours_recorded(self, payload: Any) -> None:
         self.recheck_hours(payload.hours_per_week)
 
+    def await_uwv_advice(self) -> None:
+        """Request UWV's advice; runs from before issue 16 keep its answer's deadline in ``awaiting_advice``."""
+        self.request_uwv_advice()
+        self.arm(DEADLINES["uwv_advice"], scope=None if self.seed_steps else ("awaiting_advice",))
+
     def on_enter_awaiting_advice(self) -> None:
-        self.await_uwv_advice(ADVICE_OUT if self.route.seed_steps else "awaiting_advice")
+        self.await_uwv_advice()
 
     def after_advice_received(self, payload: Any) -> None:
-        if not self.route.seed_steps:
+        if not self.seed_steps:
             return
-        self.book.clear("uwv_advice", "uwv_advice_escalation")
+        self.clear(DEADLINES["uwv_advice"])
         decides = payload.outcome == "negative"
         if decides and self.route.state_id == "trial":
             self.notify("advice_negative_in_trial", COACH, summary="advice negative during the trial: decide in the talk")
-        self.book.arm_escalating(
-            "advice_talk", workflow.now() + self.policy.advice_talk_within,
-            f"talk with the candidate after the {payload.outcome} advice" + (": decide" if decides else ""),
-            "advice_talk_due", ADVICE_TALK,
-            escalate_after=self.policy.advice_talk_escalation_after, escalation_summary="advice talk overdue",
-            escalation_kind="advice_talk_overdue",
-        )
+        summary = f"talk with the candidate after the {payload.outcome} advice" + (": decide" if decides else "")
+        self.arm(DEADLINES["advice_talk"], summary=summary)
 
     def after_advice_talk_recorded(self, payload: Any) -> None:
-        self.book.clear("advice_talk", "advice_talk_escalation")
         if payload.decision == "reapply" and self.route.state_id == "trial":
-            self.await_uwv_advice(ADVICE_OUT)
-
-    def on_enter_seeking_placement(self) -> None:
-        self.arm_after(
-            "placement_search", self.policy.placement_search_within, "trial placement to start",
-            Notify(kind="placement_overdue", recipient=COACH), "seeking_placement",
-            escalation=Escalation(
-                name="placement_escalation", after=self.policy.placement_escalation_after,
-                summary="still no trial placement", notify=Notify(kind="placement_overdue", recipient=TEAM_LEAD),
-            ),
-        )
+            self.await_uwv_advice()
 
     def on_enter_trial(self, payload: Any) -> None:
         begin = start_of_day(payload.start_date)
-        self.book.arm(
-            "wage_value_assessment", begin + self.policy.wage_value_assessment_after, "wage-value assessment (week 6)",
-            Notify(kind="wage_value_assessment_due", recipient=COACH), ("trial",),
-        )
+        self.arm(DEADLINES["wage_value_assessment"], at=begin + self.policy.wage_value_assessment_after)
         self.arm_trial_end(begin + self.policy.trial_length)
 
     def arm_trial_end(self, due: datetime) -> None:
         weeks = (due - start_of_day(self.case.trial_start)).days // 7
-        self.book.arm(
-            "trial_end", due, f"{weeks}-week trial", Notify(kind="trial_decision_due", recipient=COACH), ("trial",),
-            escalation=Escalation(
-                name="trial_decision", after=self.policy.trial_decision_grace,
-                summary="trial decision overdue", notify=Notify(kind="trial_decision_overdue", recipient=TEAM_LEAD),
-            ),
-        )
-
-    def after_wage_value_assessed(self) -> None:
-        self.book.clear("wage_value_assessment")
+        self.arm(DEADLINES["trial_end"], at=due, summary=f"{weeks}-week trial")
 
     def after_trial_extended(self) -> None:
-        self.book.clear("trial_decision")
+        self.deadlines.clear("trial_decision")
         extended = timedelta(weeks=self.case.trial_weeks_extended)
         self.arm_trial_end(start_of_day(self.case.trial_start) + self.policy.trial_length + extended)
 
@@ -196,10 +161,7 @@ class AlmereTrajectory(TrajectoryWorkflow):
     def expire_contract_after(self, end: date) -> None:
         """The day after an unrenewed contract's last day the trajectory leaves ``employed`` (fees stop) and the
         coach must decide: renew, permanent or end."""
-        self.book.arm(
-            "contract_expiry", start_of_day(end + timedelta(days=1)), "contract ends: decision due",
-            SendEvent(event="contract_expired"), ("employed",),
-        )  # fmt: skip
+        self.arm(DEADLINES["contract_expiry"], at=start_of_day(end + timedelta(days=1)))
 
     def after_contract_renewed(self, payload: Any) -> None:
         self.employment.contract_until(payload.end_date)
@@ -216,20 +178,10 @@ class AlmereTrajectory(TrajectoryWorkflow):
     def on_enter_contract_ended(self) -> None:
         summary = f"the contract ended on {self.case.contract_end} without renewal: renew, make permanent or end"
         self.notify("contract_ended_unrenewed", COACH, summary=summary)
-        self.arm_after(
-            "contract_end_decision", self.policy.contract_end_decision_within, "decision on the ended contract",
-            Notify(kind="contract_end_decision_due", recipient=COACH), "contract_ended",
-            escalation=Escalation(
-                name="contract_end_decision_escalation", after=self.policy.contract_end_decision_escalation_after,
-                summary="still no decision on the ended contract",
-                notify=Notify(kind="contract_end_decision_overdue", recipient=TEAM_LEAD),
-            ),
-        )
 
     def after_travel_costs_claimed(self, payload: Any) -> None:
         period = DateSpan(start=payload.period_start, end=payload.period_end)
-        key = f"travel_costs:{self.sequence + 1}"
-        self.sequence += 1
+        key = f"travel_costs:{self.state.next_sequence()}"
         self.money.order_once(key, "travel_costs", f"participant:{self.start.participant_ref}", period,
                               cents=payload.amount_cents)  # fmt: skip
 
@@ -238,26 +190,13 @@ class AlmereTrajectory(TrajectoryWorkflow):
 
     def after_absence_reported(self, payload: Any) -> None:
         self.notify("absence_reported", COACH, summary=f"absence of {payload.days_absent} day(s) reported")
-        if not self.route.seed_steps:
+        if not self.seed_steps:
             return
         if self.case.absence_since is None:  # the first day of this absence; later reports extend it
             self.case.absence_since = self.today - timedelta(days=payload.days_absent - 1)
-        self.arm_after(
-            "absence_follow_up", self.policy.absence_follow_up_within, "call or visit about the absence",
-            Notify(kind="absence_follow_up_due", recipient=COACH), ("employed", "permanent"),
-        )
-        if "long_absence" not in self.book.open and self.case.absence_since is not None:
+        if "long_absence" not in self.deadlines.open and self.case.absence_since is not None:
             due = max(start_of_day(self.case.absence_since) + self.policy.long_absence_after, workflow.now())
-            self.book.arm(
-                "long_absence", due, "long absence: the employer's no-risk policy claim",
-                Notify(kind="no_risk_policy_claim", recipient=EMPLOYER), ("employed", "permanent"),
-            )
-
-    def after_absence_followed_up(self) -> None:
-        self.book.clear("absence_follow_up")
-
-    def after_absence_ended(self) -> None:
-        self.book.clear("absence_follow_up", "long_absence")
+            self.arm(DEADLINES["long_absence"], at=due)
 
     def after_neighbourhood_team_referred(self) -> None:
         """The text names no problem (notifications leave the system); the team asks the advisor, who knows it."""
@@ -266,15 +205,7 @@ class AlmereTrajectory(TrajectoryWorkflow):
 
     def after_reexamination_requested(self) -> None:
         """Filed with UWV like the advice; its answer is chased like the advice's."""
-        self.request_uwv_advice(kind="reexamination")
-        self.book.arm_escalating(
-            "reexamination", workflow.now() + self.policy.uwv_answer_within, "UWV re-examination answer",
-            "reexamination_overdue", ("employed", "permanent"),
-            escalate_after=self.policy.uwv_escalation_after, escalation_summary="UWV re-examination still missing",
-        )
-
-    def after_reexamination_decided(self) -> None:
-        self.book.clear("reexamination", "reexamination_escalation")
+        self.request_uwv_advice(kind="reexamination")  # its answer's deadline is the table's
 
     def after_coach_reassigned(self) -> None:
         self.notify("trajectory_assigned", COACH, summary="this trajectory is now yours")

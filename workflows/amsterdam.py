@@ -8,6 +8,7 @@ from typing import Any
 
 from temporalio import workflow
 
+from workflows.amsterdam_deadlines import AMSTERDAM_DEADLINES, IN_WORK, OPEN_STATES
 from workflows.employment import EmploymentSchedule
 from workflows.trajectory import TrajectoryInput, TrajectoryWorkflow
 
@@ -17,18 +18,14 @@ with workflow.unsafe.imports_passed_through():
     from domain.amsterdam import AMSTERDAM, AMSTERDAM_EVENTS, AmsterdamCase, FallbackOutcome
     from domain.dates import add_months, start_of_day
     from domain.payments import DateSpan
-    from domain.records import Escalation, Notify, Recipient, TrajectoryView
+    from domain.records import Recipient, TrajectoryView
     from domain.start import TrajectoryStart
     from statemachines.amsterdam import AmsterdamRoute
 
 COACH, TEAM_LEAD, SPECIALIST = Recipient.COACH, Recipient.TEAM_LEAD, Recipient.WAGE_VALUE_SPECIALIST
 
-OPEN_STATES = tuple(str(state.id) for state in AmsterdamRoute.states if not state.final)
-"""The quarterly check-in runs for as long as the trajectory does."""
+DEADLINES = AMSTERDAM_DEADLINES
 
-IN_WORK = ("employed", "fallback_review", "follow_up")
-"""Employment (fees, contract) runs on while the consultant decides on a reported fallback, and through the
-durable placement's follow-up period."""
 
 AMSTERDAM_STEPS_PATCH = "amsterdam-seed-steps"
 """Issue 16's steps: the follow-up period of a durable placement (completing the transition no longer closes) and
@@ -52,13 +49,12 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
     case: AmsterdamCase  # the engine's case, as this route's model
     events = AMSTERDAM_EVENTS
     policy = AMSTERDAM
+    deadline_table = DEADLINES
 
     @workflow.init
     def __init__(self, input: TrajectoryInput) -> None:
         super().__init__(input)
-        self.employment = EmploymentSchedule(
-            self.deadlines, self.policy, employed=IN_WORK, temporary_contract=IN_WORK
-        )
+        self.employment = EmploymentSchedule(self, employed=IN_WORK)
 
     @workflow.run
     async def run(self, input: TrajectoryInput) -> TrajectoryView:
@@ -72,11 +68,7 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
 
     def start_check_ins(self) -> None:
         """The consultant keeps a finger on the pulse: a check-in every quarter until the trajectory closes."""
-        every = self.policy.check_in_every_months
-        self.deadlines.arm(
-            "check_in", add_months(workflow.now(), every), "consultant check-in",
-            Notify(kind="check_in_due", recipient=COACH), OPEN_STATES, every_months=every,
-        )
+        self.arm(DEADLINES["check_in"])
 
     # --- machine hooks: what each step arms. Names follow python-statemachine's conventions. ---------
 
@@ -86,29 +78,15 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
             last_day = add_months(payload.start_date, months) - timedelta(days=1)
             self.money.start("internship", "internship", payload.host, payload.start_date,
                              runs_in=("internship",), end=last_day)  # fmt: skip
-        self.deadlines.arm(
-            "internship_end", add_months(start_of_day(payload.start_date), months),
-            f"learning-work internship ({months} months)", Notify(kind="outflow_decision_due", recipient=COACH),
-            ("internship",),
-            escalation=Escalation(
-                name="outflow_decision", after=self.policy.outflow_decision_grace, summary="outflow decision overdue",
-                notify=Notify(kind="outflow_decision_overdue", recipient=TEAM_LEAD),
-            ),
-        )
+        at = add_months(start_of_day(payload.start_date), months)
+        self.arm(DEADLINES["internship_end"], at=at, summary=f"learning-work internship ({months} months)")
 
     def on_enter_awaiting_advice(self) -> None:
-        self.await_uwv_advice()
+        self.request_uwv_advice()  # its answer's deadline is the table's
         if self.case.wage_value_percent is not None:
             return
         self.notify("wage_value_assessment_requested", SPECIALIST, summary="wage-value assessment requested")
-        self.deadlines.arm(
-            "wage_value_assessment", workflow.now() + self.policy.wage_value_assessment_within,
-            "wage-value assessment", Notify(kind="wage_value_assessment_overdue", recipient=COACH),
-            ("awaiting_advice", "seeking_work"),
-        )
-
-    def after_wage_value_assessed(self) -> None:
-        self.deadlines.clear("wage_value_assessment")
+        self.arm(DEADLINES["wage_value_assessment"])
 
     def after_advice_received(self, payload: Any) -> None:
         if payload.outcome == "negative":
@@ -142,11 +120,8 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
         months = self.policy.follow_up_months
         self.case.transition_completed_on = self.today
         self.case.follow_up_until = add_months(self.today, months)
-        self.deadlines.arm_escalating(
-            "follow_up_end", start_of_day(self.case.follow_up_until), f"follow-up period ({months} months) over",
-            "follow_up_closing_due", ("follow_up", "fallback_review"),
-            escalate_after=self.policy.follow_up_closing_grace, escalation_summary="follow-up closing overdue",
-        )
+        summary = f"follow-up period ({months} months) over"
+        self.arm(DEADLINES["follow_up_end"], at=start_of_day(self.case.follow_up_until), summary=summary)
 
     def after_withdrawn(self, source: Any) -> None:
         if source.id in IN_WORK:
@@ -188,10 +163,6 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
 
     def on_enter_fallback_review(self, payload: Any) -> None:
         self.notify("fallback_decision_needed", COACH, summary="work at risk: decide on the fallback")
-        self.arm_after(
-            "fallback_decision", self.policy.fallback_decision_within, "fallback decision",
-            Notify(kind="fallback_decision_overdue", recipient=TEAM_LEAD), "fallback_review",
-        )
 
     def after_fallback_decided(self, payload: Any) -> None:
         if payload.outcome != FallbackOutcome.STAY_IN_WORK:

@@ -2,7 +2,7 @@
 
 The book is the ONE place where a deadline's due moment is computed from the moment the route's arithmetic
 gives: with a working-day calendar (``domain.calendar``, patch ``working-days``) every deadline armed, re-armed,
-escalated, shifted or resumed falls due at the start of a working day in Europe/Amsterdam, so a route that arms
+escalated or resumed falls due at the start of a working day in Europe/Amsterdam, so a route that arms
 a new deadline gets that without doing anything.
 """
 
@@ -17,7 +17,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.calendar import WorkingDays
     from domain.dates import add_months
-    from domain.records import Deadline, DeadlineAction, DueDeadline, Escalation, Notify, Recipient
+    from domain.records import Deadline, DeadlineAction, DueDeadline, Escalation
 
 
 class DeadlineBook:
@@ -60,30 +60,6 @@ class DeadlineBook:
             private=private,
         )
 
-    def arm_escalating(
-        self,
-        name: str,
-        due: datetime,
-        summary: str,
-        kind: str,
-        scope: Iterable[str],
-        *,
-        escalate_after: timedelta,
-        escalation_summary: str,
-        escalation_kind: str | None = None,
-        **options: Any,
-    ) -> None:
-        """Deadline ``name`` tells the coach (the owner) ``kind``; if nobody acted ``escalate_after`` later, the
-        team lead is told (``escalation_kind``, default ``kind``) by deadline ``<name>_escalation``."""
-        self.arm(
-            name, due, summary, Notify(kind=kind, recipient=Recipient.COACH), scope,
-            escalation=Escalation(
-                name=f"{name}_escalation", after=escalate_after, summary=escalation_summary,
-                notify=Notify(kind=escalation_kind or kind, recipient=Recipient.TEAM_LEAD),
-            ),
-            **options,
-        )
-
     def clear(self, *names: str) -> None:
         for name in names:
             self.open.pop(name, None)
@@ -99,12 +75,6 @@ class DeadlineBook:
     def next(self) -> Deadline | None:
         running = self.running()
         return running[0] if running else None
-
-    def shift(self, state: str, by: timedelta) -> None:
-        """Move every deadline of ``state`` (its due date and, if recurring, its anchor) by ``by``."""
-        for name, deadline in self.open.items():
-            if state in deadline.scope:
-                self.open[name] = self._moved(deadline, by)
 
     def pause(self, state: str, now: datetime) -> None:
         """Stop the clock of every running deadline of ``state``: none of them fires until :meth:`resume`."""

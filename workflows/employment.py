@@ -1,23 +1,27 @@
 """Employment and aftercare (nazorg) deadlines, shared by every route that places people in work.
 
-Quarterly supervision-fee payments, an optional one-off payment, aftercare visits, contract renewal and
-the permanent-hire deadline. The lengths and amounts come from the region's policy (an
-``EmploymentPolicy``: ``None`` switches a part off); the route decides when employment starts and in
-which of its states employment runs.
+Aftercare visits, contract renewal and the permanent-hire deadline are rows of the route's deadline table
+(:func:`employment_rules`, with the route's states), armed through the engine like every other row; the
+quarterly supervision fee and the one-off payment of runs from before ``payment-streams`` stay fixed-amount
+deadlines of the book (payments now follow the facts: ``workflows.payments``). The lengths and amounts come
+from the region's policy (an ``EmploymentPolicy``: ``None`` switches a part off); the route decides when
+employment starts and in which of its states employment runs.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from temporalio import workflow
 
-from workflows.deadlines import DeadlineBook
-
 with workflow.unsafe.imports_passed_through():
     from domain.dates import add_months, start_of_day
-    from domain.records import Escalation, Notify, Pay, PaySupervisionFee, Recipient
+    from domain.deadline_rules import DeadlineRule, Escalate
+    from domain.records import Pay, PaySupervisionFee, Recipient
+
+if TYPE_CHECKING:
+    from workflows.state import Engine
 
 EMPLOYED = ("employed", "permanent")
 """States in which payments and aftercare run."""
@@ -26,21 +30,47 @@ TEMPORARY_CONTRACT = ("employed",)
 """States in which the contract can end and the permanent-hire deadline runs."""
 
 
-class EmploymentSchedule:
-    """Arms the deadlines of employment on a :class:`DeadlineBook`, from a region's policy."""
+def employment_rules(
+    employed: tuple[str, ...] = EMPLOYED, temporary_contract: tuple[str, ...] = TEMPORARY_CONTRACT, *,
+    aftercare: bool = True, permanent_hire: bool = True,
+) -> list[DeadlineRule]:  # fmt: skip
+    """Employment's rows for a route's table: in ``employed`` aftercare runs, in ``temporary_contract`` the contract
+    can end and the permanent-hire deadline runs. ``aftercare``, ``permanent_hire``: the route's policy has them."""
+    rows = [
+        DeadlineRule(
+            name="contract_renewal", summary="contract renewal due", kind="contract_renewal_due",
+            scope=temporary_contract,
+            escalate=Escalate(after="contract_renewal_notice", summary="contract ends without renewal",
+                              kind="contract_ending_unrenewed", name="contract_end"),
+        ),
+    ]  # fmt: skip
+    if aftercare:
+        rows.append(
+            DeadlineRule(name="aftercare_visit", summary="aftercare visit due", kind="aftercare_visit_due",
+                         scope=employed, every_months="aftercare_visit_every_months")  # fmt: skip
+        )
+    if permanent_hire:
+        rows += [
+            DeadlineRule(name="permanent_hire", summary="permanent hire due", kind="permanent_hire_due",
+                         scope=temporary_contract),
+            DeadlineRule(name="permanent_hire_deadline", summary="two years employed: permanent hire",
+                         kind="permanent_hire_overdue", recipient=Recipient.TEAM_LEAD, scope=temporary_contract),
+        ]  # fmt: skip
+    return rows
 
-    def __init__(
-        self,
-        book: DeadlineBook,
-        policy: Any,
-        *,
-        employed: tuple[str, ...] = EMPLOYED,
-        temporary_contract: tuple[str, ...] = TEMPORARY_CONTRACT,
-    ):
-        self.book = book
-        self.policy = policy
+
+class EmploymentSchedule:
+    """Arms the deadlines of employment for a trajectory, from its route's table and its policy."""
+
+    def __init__(self, engine: Engine, *, employed: tuple[str, ...] = EMPLOYED):
+        self.engine = engine
+        self.book = engine.deadlines
+        self.policy = engine.policy
         self.employed = employed
-        self.temporary_contract = temporary_contract
+        """Where the fixed-amount payments of runs from before ``payment-streams`` run."""
+
+    def arm(self, name: str, **options: object) -> None:
+        self.engine.arm(self.engine.deadline_table[name], **options)  # type: ignore[arg-type]
 
     def start(
         self, employment_start: date, contract_end: date | None, *, paid: bool = True, one_off_paid: bool = False
@@ -73,50 +103,18 @@ class EmploymentSchedule:
         if policy.permanent_hire_after_months is None:
             return
         two_years = add_months(begin, policy.permanent_hire_after_months)
-        self.book.arm(
-            "permanent_hire",
-            add_months(two_years, -policy.permanent_hire_notice_months),
-            "permanent hire due",
-            Notify(kind="permanent_hire_due", recipient=Recipient.COACH),
-            self.temporary_contract,
-        )
-        self.book.arm(
-            "permanent_hire_deadline",
-            two_years,
-            "two years employed: permanent hire",
-            Notify(kind="permanent_hire_overdue", recipient=Recipient.TEAM_LEAD),
-            self.temporary_contract,
-        )
+        self.arm("permanent_hire", at=add_months(two_years, -policy.permanent_hire_notice_months))
+        self.arm("permanent_hire_deadline", at=two_years)
 
     def visit_from(self, last_contact: date) -> None:
         """The next aftercare visit is due a policy interval after the last one, and every interval after."""
         every = self.policy.aftercare_visit_every_months
         if every is None:
             return
-        self.book.arm(
-            "aftercare_visit",
-            add_months(start_of_day(last_contact), every),
-            "aftercare visit due",
-            Notify(kind="aftercare_visit_due", recipient=Recipient.COACH),
-            self.employed,
-            every_months=every,
-        )
+        self.arm("aftercare_visit", at=add_months(start_of_day(last_contact), every))
 
     def contract_until(self, contract_end: date) -> None:
         """Renewal is due a notice period before the end; an unrenewed end is escalated to the team lead."""
-        end = start_of_day(contract_end)
         notice: timedelta = self.policy.contract_renewal_notice
-        self.book.arm(
-            "contract_renewal",
-            end - notice,
-            "contract renewal due",
-            Notify(kind="contract_renewal_due", recipient=Recipient.COACH),
-            self.temporary_contract,
-            escalation=Escalation(
-                name="contract_end",
-                after=notice,
-                summary="contract ends without renewal",
-                notify=Notify(kind="contract_ending_unrenewed", recipient=Recipient.TEAM_LEAD),
-            ),
-        )
+        self.arm("contract_renewal", at=start_of_day(contract_end) - notice)
         self.book.clear("contract_end")

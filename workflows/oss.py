@@ -8,6 +8,7 @@ from typing import Any
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
+from workflows.oss_deadlines import LADDER_STATES, OSS_DEADLINES
 from workflows.trajectory import TrajectoryInput, TrajectoryWorkflow
 
 with workflow.unsafe.imports_passed_through():
@@ -15,15 +16,12 @@ with workflow.unsafe.imports_passed_through():
 
     from domain.dates import add_months, start_of_day
     from domain.oss import OSS, OSS_EVENTS, OssCase, Role
-    from domain.records import Notify, Recipient, SendEvent, TrajectoryView
+    from domain.records import Recipient, TrajectoryView
     from domain.start import AgeBand, TrajectoryStart
     from statemachines.oss import OssRoute, owner_role
 
 COACH, TEAM_LEAD = Recipient.COACH, Recipient.TEAM_LEAD
-OPEN_STATES = tuple(str(state.id) for state in OssRoute.states if not state.final)
-"""Deadlines that run "while the trajectory runs" (youth evaluations, the 28th birthday) belong to these."""
-LADDER_STATES = tuple(state for state in OPEN_STATES if state not in ("screening", "vso_follow_up", "awaiting_rescreening"))
-"""The participation ladder is measured while a trajectory runs towards work (not at school nor awaiting re-screening)."""
+DEADLINES = OSS_DEADLINES
 
 SEED_STEPS_PATCH = "oss-seed-steps"
 """Issue 17: the youth consultant owns a young person's screening, nobody is closed for lack of capacity (a
@@ -45,6 +43,7 @@ class OssTrajectory(TrajectoryWorkflow):
     case: OssCase  # the engine's case, as this route's model
     events = OSS_EVENTS
     policy = OSS
+    deadline_table = DEADLINES
 
     @workflow.init
     def __init__(self, input: TrajectoryInput) -> None:
@@ -108,35 +107,18 @@ class OssTrajectory(TrajectoryWorkflow):
             self.arm_youth_evaluation(self.today)
             birth_date = self.start.participant.birth_date
             if birth_date is not None:
-                self.deadlines.arm(
-                    "turns_28", start_of_day(add_months(birth_date, 12 * (self.policy.youth_max_age + 1))),
-                    "age-related change of owner", SendEvent(event="turned_28"), OPEN_STATES, private=True,
-                )
+                birthday = start_of_day(add_months(birth_date, 12 * (self.policy.youth_max_age + 1)))
+                self.arm(DEADLINES["turns_28"], at=birthday)
 
     # --- machine hooks: what each step arms. Names follow python-statemachine's conventions. ---------
 
     def arm_screening(self) -> None:
-        self.deadlines.arm_escalating(
-            "screening", workflow.now() + self.policy.screening_within, "screening for work capacity",
-            "screening_due", ("screening",), escalate_after=self.policy.screening_escalation_after,
-            escalation_summary="screening still not done", escalation_kind="screening_overdue",
-        )
+        self.arm(DEADLINES["screening"])
 
     def arm_youth_evaluation(self, last: date) -> None:
         every = self.policy.youth_evaluation_every_months
-        self.deadlines.arm_escalating(
-            "youth_evaluation", add_months(start_of_day(last), every), f"youth evaluation (every {every} months)",
-            "youth_evaluation_due", OPEN_STATES, every_months=every,
-            escalate_after=self.policy.youth_evaluation_escalation_after,
-            escalation_summary="youth evaluation missed", escalation_kind="youth_evaluation_overdue",
-        )
-
-    def arm_plan(self, state: str) -> None:
-        self.deadlines.arm_escalating(
-            "plan", workflow.now() + self.policy.plan_within, "personal plan with goals", "plan_due", (state,),
-            escalate_after=self.policy.plan_escalation_after, escalation_summary="still no personal plan",
-            escalation_kind="plan_overdue",
-        )
+        at, summary = add_months(start_of_day(last), every), f"youth evaluation (every {every} months)"
+        self.arm(DEADLINES["youth_evaluation"], at=at, summary=summary)
 
     def before_transition(self) -> None:
         self.owner_before = self.coach_id
@@ -144,46 +126,23 @@ class OssTrajectory(TrajectoryWorkflow):
     def after_transition(self) -> None:
         if self.coach_id != self.owner_before:
             self.notify("trajectory_assigned", COACH, summary=f"this trajectory is now yours ({self.case.owner_role})")
-        if self.seed_steps and self.case.state in LADDER_STATES and "ladder_measurement" not in self.deadlines.open:
+        if self.case.state in LADDER_STATES and "ladder_measurement" not in self.deadlines.open:
             every = self.policy.ladder_measurement_every_months
-            self.deadlines.arm(
-                "ladder_measurement", add_months(start_of_day(self.today), every),
-                f"participation ladder measurement (every {every} months)",
-                Notify(kind="ladder_measurement_due", recipient=COACH), LADDER_STATES, every_months=every,
-            )
+            summary = f"participation ladder measurement (every {every} months)"
+            self.arm(DEADLINES["ladder_measurement"], at=add_months(start_of_day(self.today), every), summary=summary)
 
     def on_enter_vso_follow_up(self) -> None:
         leaving = start_of_day(self.case.school_leaving_date)
-        notice = self.policy.vso_assessment_notice
-        self.deadlines.arm_escalating(
-            "vso_assessment", leaving - notice, "VSO assessment (end of the last school year)",
-            "vso_assessment_due", ("vso_follow_up",), escalate_after=notice,
-            escalation_summary="pupil left school without assessment", escalation_kind="vso_assessment_overdue",
-        )
-
-    def on_enter_planning(self) -> None:
-        self.arm_plan("planning")
+        self.arm(DEADLINES["vso_assessment"], at=leaving - self.policy.vso_assessment_notice)
 
     def on_enter_awaiting_advice(self) -> None:
-        self.await_uwv_advice()
-
-    def on_enter_job_search(self) -> None:
-        """The owner (after a positive advice the arbeidsdeskundige) follows the candidate until placed."""
-        if self.seed_steps:
-            self.deadlines.arm_escalating(
-                "placement_search", workflow.now() + self.policy.placement_search_within, "placed in paid work",
-                "placement_search_due", ("job_search",), escalate_after=self.policy.placement_search_escalation_after,
-                escalation_summary="candidate still not placed", escalation_kind="placement_search_overdue",
-            )
+        self.request_uwv_advice()  # the answer's deadline is the table's
 
     def on_enter_awaiting_rescreening(self) -> None:
         """No developable work capacity now: day activities, and a date to screen again (seed 001)."""
         due = add_months(start_of_day(self.today), self.policy.rescreening_after_months)
         self.case.rescreening_on = due.date()
-        self.deadlines.arm(
-            "rescreening", due, "screening again for work capacity", SendEvent(event="rescreening_due"),
-            ("awaiting_rescreening",),
-        )
+        self.arm(DEADLINES["rescreening"], at=due)
 
     def after_rescreening_due(self) -> None:
         self.notify("rescreening_due", COACH, summary="screen again for developable work capacity")
@@ -205,24 +164,14 @@ class OssTrajectory(TrajectoryWorkflow):
     def on_enter_fallback_risk(self) -> None:
         self.notify("fallback_meeting_needed", COACH,
                     summary="convene employer, job coach, Wmo consultant and ambulant supervisor")
-        self.deadlines.arm_escalating(
-            "fallback_meeting", workflow.now() + self.policy.fallback_meeting_within, "fallback meeting",
-            "fallback_meeting_overdue", ("fallback_risk",),
-            escalate_after=self.policy.fallback_meeting_escalation_after,
-            escalation_summary="fallback meeting still not held",
-        )
 
     def on_enter_day_programme(self) -> None:
         summary = "paid work stopped: the municipality keeps responsibility; day programme and a plan back to work"
         self.notify("back_to_day_programme", COACH, summary=summary)
         self.notify("back_to_day_programme", TEAM_LEAD, summary=summary)
-        self.arm_plan("day_programme")
 
     def after_evaluation_recorded(self, payload: Any) -> None:
         self.deadlines.clear("youth_evaluation_escalation")
         self.arm_youth_evaluation(payload.evaluated_on)
         if payload.rescreen:
             self.arm_screening()
-
-    def after_turned_28(self) -> None:
-        self.deadlines.clear("youth_evaluation", "youth_evaluation_escalation")

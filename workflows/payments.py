@@ -49,7 +49,7 @@ class PaymentBook:
 
     def __init__(self, engine: TrajectoryWorkflow, streams: dict[str, PaymentStream]):
         self.engine = engine
-        self.streams = dict(streams)
+        self.streams = streams  # the trajectory state's own dict (workflows.state), carried across continue-as-new
         self.corrections = False
         """Days ordered ahead are corrected when the facts change (decided at the start of a run)."""
 

@@ -12,38 +12,17 @@ import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError
 
-from workflows.trajectory import (
-    ACTIVITY_RETRY,
-    ACTIVITY_TIMEOUT,
-    PROJECTED_DELIVERIES_PATCH,
-    STAND_INS_PATCH,
-    UNDELIVERABLE_PATCH,
-)
+from workflows.effects import NOTIFICATION_RETRY, activity, deliver_projected, send_or_report
+from workflows.patches import PROJECTED_DELIVERIES_PATCH, STAND_INS_PATCH, UNDELIVERABLE_PATCH
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
-    from activities.notifications import UNDELIVERABLE, NotificationActivities
+    from activities.notifications import NotificationActivities
     from activities.projection import ProjectionActivities
-    from domain.messages import (
-        AuditEntry,
-        NotificationMessage,
-        UndeliverableNotice,
-        delivered_entry,
-        notification_audit_entry,
-    )
-    from domain.policy import RegionPolicy
+    from domain.messages import AuditEntry, NotificationMessage
     from domain.projection import Projection
-
-NOTIFICATION_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    maximum_interval=RegionPolicy.model_fields["notification_retry_max_interval"].default,
-    maximum_attempts=RegionPolicy.model_fields["notification_attempts"].default,
-)
-"""The trajectories' default notification retry: a reminder is not retried for ever either."""
 
 
 class ProviderMeetingInput(BaseModel):
@@ -81,11 +60,9 @@ class ProviderMeetingReminder:
             # The reminders' audit rows in one projection write after they went out: a records database that
             # is down delays the rows, never the reminders (and never makes one "undeliverable").
             entries = await asyncio.gather(*(self.deliver(message) for message in messages))
-            await workflow.execute_activity_method(
-                ProjectionActivities.project,
-                Projection(workflow_id=info.workflow_id, key=f"{info.workflow_id}:{info.run_id}:projection1", audit=entries),
-                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary=f"records: {len(entries)} audit",
-            )  # fmt: skip
+            projection = Projection(workflow_id=info.workflow_id, key=f"{info.workflow_id}:{info.run_id}:projection1",
+                                    audit=entries)  # fmt: skip
+            await activity(ProjectionActivities.project, projection, f"records: {len(entries)} audit")
         else:
             await asyncio.gather(*(self.remind(message, bounded) for message in messages))
         return [message.id for message in messages]
@@ -93,49 +70,22 @@ class ProviderMeetingReminder:
     async def deliver(self, message: NotificationMessage) -> AuditEntry:
         """Deliver one reminder (to the stand-in during an absence) with bounded retries, or raise it to
         operations; its audit row, to be written."""
-        try:
-            receipt = await workflow.execute_activity_method(
-                NotificationActivities.deliver_only, message,
-                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=NOTIFICATION_RETRY,
-                summary=f"notify {message.recipient}: provider meeting",
-            )  # fmt: skip
-            return delivered_entry(message, receipt)
-        except ActivityError as failure:
-            error = str(failure.cause or failure)
-            notice = UndeliverableNotice(message=message, error=error, noticed_at=workflow.now())
-            channel = await workflow.execute_activity_method(
-                NotificationActivities.alert_undeliverable, notice,
-                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-                summary=f"report undeliverable: provider meeting for {message.recipient}",
-            )  # fmt: skip
-            return notification_audit_entry(
-                message, key=f"{message.id}:{UNDELIVERABLE}", result=UNDELIVERABLE, origin=f"channel:{channel}",
-                at=workflow.now(), detail=error,
-            )  # fmt: skip
+        sent = await deliver_projected(
+            message, f"notify {message.recipient}: provider meeting",
+            f"report undeliverable: provider meeting for {message.recipient}", retry_policy=NOTIFICATION_RETRY,
+        )  # fmt: skip
+        assert sent.entry is not None
+        return sent.entry
 
     async def remind(self, message: NotificationMessage, bounded: bool) -> None:
-        """Runs from before :data:`PROJECTED_DELIVERIES_PATCH`: the notification activity writes the audit row."""
+        """Runs from before ``projected-deliveries``: the notification activity writes the audit row."""
         summary = f"notify {message.recipient}: provider meeting"
         if not bounded:  # runs from before the patch retry without limit
-            await workflow.execute_activity_method(
-                NotificationActivities.send_notification, message,
-                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY, summary=summary,
-            )  # fmt: skip
+            await activity(NotificationActivities.send_notification, message, summary)
             return
-        # Since ``stand-ins``: a consultant's reminder reaches their stand-in during an absence.
-        send = (
-            NotificationActivities.deliver_notification
-            if workflow.patched(STAND_INS_PATCH)
-            else NotificationActivities.send_notification
-        )
-        try:
-            await workflow.execute_activity_method(
-                send, message, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=NOTIFICATION_RETRY, summary=summary,
-            )  # fmt: skip
-        except ActivityError as failure:
-            notice = UndeliverableNotice(message=message, error=str(failure.cause or failure), noticed_at=workflow.now())
-            await workflow.execute_activity_method(
-                NotificationActivities.report_undeliverable, notice,
-                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-                summary=f"report undeliverable: provider meeting for {message.recipient}",
-            )  # fmt: skip
+        # Since ``stand-ins``: a consultant's reminder reaches their stand-in during an absence. The trajectories'
+        # default notification retry: a reminder is not retried for ever either.
+        await send_or_report(
+            message, summary, f"report undeliverable: provider meeting for {message.recipient}",
+            retry_policy=NOTIFICATION_RETRY, stand_ins=workflow.patched(STAND_INS_PATCH),
+        )  # fmt: skip

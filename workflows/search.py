@@ -17,7 +17,7 @@ from domain.identifiers import StaffId
 from domain.regions import REGION_NAMES
 from domain.regions import REGIONS as REGISTRY
 from statemachines import ROUTES
-from workflows.visibility import COACH_ID, NEXT_DEADLINE, REGION, TRAJECTORY_STATE
+from workflows.contract import COACH_ID, NEXT_DEADLINE, REGION, TRAJECTORY_STATE
 
 REGIONS: tuple[str, ...] = REGION_NAMES
 STATES: dict[str, tuple[str, ...]] = {

@@ -26,7 +26,7 @@ from trajectories.listing import REGIONS, STATES, TrajectoryFilter, TrajectorySu
 from trajectories.payments import PaymentFilter, PaymentLedger, read_ledger, to_csv
 from trajectories.payments import totals as ledger_totals
 from workflows import WORKFLOWS
-from workflows.trajectory import workflow_id_for
+from workflows.contract import workflow_id_for
 
 router = APIRouter(dependencies=[Depends(authenticate)], responses=RESPONSES)
 """Every route declares its scope with ``dependencies=[requires("<scope>")]`` (``trajectories.api_clients.SCOPES``);

@@ -31,7 +31,7 @@ from domain.records import TrajectoryView
 from domain.submission import SUBMISSION_FIELD, Submission
 from trajectories import client as trajectories_client
 from trajectories.api.errors import Unavailable, Unprocessable
-from workflows.trajectory import EVENT_EXPIRED, workflow_id_for
+from workflows.contract import EVENT_EXPIRED, workflow_id_for
 
 Clock = Callable[[], Awaitable[datetime]]
 

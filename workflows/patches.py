@@ -1,0 +1,103 @@
+"""The engine's versions: every change to what a trajectory does, named once, and what a run decided.
+
+A running trajectory keeps the behaviour it started with (``workflow.patched`` is true on new runs and on runs
+that recorded the marker, false on runs from before). Each name has a recorded history in ``tests/histories/``
+that replays on the current code (``tests/test_replay.py``). Region patches (their seed steps) live with the
+region's workflow; the payment streams' with the payment book (``workflows.payments``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from temporalio import workflow
+
+from workflows.payments import PAYMENT_CORRECTIONS_PATCH, PAYMENT_STREAMS_PATCH
+
+UNDELIVERABLE_PATCH = "notification-undeliverable"
+"""Notifications get a bounded retry policy; one that still fails is recorded undeliverable and reported."""
+
+AUDIT_EVENTS_PATCH = "audit-events"
+"""Every accepted event is written to the audit trail by its own (short) activity."""
+
+AUDIT_AFTER_REPLY_PATCH = "audit-events-after-reply"
+"""An accepted event's audit row is written by a regular activity: a local one holds the workflow task, and with
+it the Update's reply, until the row is in the database (the round trip went from about 1.1x to 1.9x a bare
+Update; see BENCHMARKS.md). Temporal keeps the scheduled activity, so the row is written even if the worker
+or the database is down when the event is accepted."""
+
+PROJECTION_PATCH = "projection"
+"""What a workflow task adds to the records database (an accepted event's audit row, and whatever else a part of
+``domain.projection.Projection`` holds) is written by ONE regular ``project`` activity per workflow task, after
+the Update's reply, instead of one activity per row. One write is in flight at a time, so rows reach the
+database in the order they were made; the main loop goes on meanwhile (deadlines fire while the database is
+down), and waits for the last write before the run closes or continues as new. Runs that started before keep
+their per-event audit activity (asked once, at the start of the run)."""
+
+STAND_INS_PATCH = "stand-ins"
+"""Notifications go through ``deliver_notification``, which sends to the stand-in while the recipient is absent
+(the roster in the records database, read when sending) and returns who received it, which the view records.
+Runs from before keep ``send_notification`` (recipient as addressed) for the notifications they had."""
+
+PROJECTED_DELIVERIES_PATCH = "projected-deliveries"
+"""A notification's audit row (delivered, or undeliverable) goes into the projection write instead of being
+written inside the notification activity: before, a records database that was down failed the activity after
+the channel had delivered, and its bounded retries ran out as "undeliverable". The activity now only delivers
+(``deliver_only``, ``alert_undeliverable``) and the row waits in the projection until the database is back.
+Needs :data:`PROJECTION_PATCH` (and takes the ``stand-ins`` recipient); decided once, at the start of a run."""
+
+OUTCOME_FACTS_PATCH = "outcome-facts"
+"""Every trajectory writes its milestones (its start, then each accepted transition) to the records database as
+outcome facts (``domain.facts``), in the same projection write as its audit rows, so the figures outlive
+Temporal's retention. Needs :data:`PROJECTION_PATCH`; decided once, at the start of a run."""
+
+LOCAL_EFFECTS_PATCH = "local-effects"
+"""Notifications and payment orders run as local activities: one marker event each, in the workflow task
+that queued them, instead of three events and a further workflow task per activity (a steady year of
+employment went from about 60 events to about 30; see BENCHMARKS.md). Runs that started before this
+change keep regular activities to their end (``workflow.patched`` is asked once, at the start of a run)."""
+
+# WORKING_DAYS_PATCH ("working-days", in domain.policy with the policies that name their own): deadlines fall due at the start of a working day in
+# Europe/Amsterdam, off weekends and Dutch public holidays (``policy.working_days``, computed by the deadline book);
+# runs from before keep midnight-UTC and exact-interval deadlines to their end. Asked once, when the run is
+# constructed, before the first hook arms a deadline; a region whose working days came later (``policy
+# .working_days_patch``, e.g. ``working-days-every-route``) asks its own patch too.
+
+NEXT_DEADLINE_KIND_PATCH = "next-deadline-kind"
+"""``NextDeadlineKind`` says what is due at ``NextDeadline``; it goes into the upsert that moves
+``NextDeadline`` (or that changes another attribute) only when it changed, so it adds no upsert of its own
+(a quarterly fee whose successor is again a fee changes the date, not the kind)."""
+
+AGENDA_PATCH = "agenda"
+"""The trajectory's open deadlines go to the agenda in the records database (``domain.agenda``): a snapshot in
+the task's one projection write whenever they (or the coach) changed. Needs :data:`PROJECTION_PATCH`."""
+
+
+@dataclass(frozen=True)
+class RunPatches:
+    """What one run decided at its start, once (markers are asked in a fixed order: it is part of history)."""
+
+    local_effects: bool = False
+    publish_kind: bool = False
+    projection: bool = False
+    record_facts: bool = False
+    record_agenda: bool = False
+    payment_streams: bool = False
+    payment_corrections: bool = False
+    projected_deliveries: bool = False
+
+    @classmethod
+    def decide(cls) -> RunPatches:
+        local_effects = workflow.patched(LOCAL_EFFECTS_PATCH)
+        publish_kind = workflow.patched(NEXT_DEADLINE_KIND_PATCH)
+        projection = workflow.patched(PROJECTION_PATCH)
+        record_facts = projection and workflow.patched(OUTCOME_FACTS_PATCH)
+        record_agenda = projection and workflow.patched(AGENDA_PATCH)
+        payment_streams = workflow.patched(PAYMENT_STREAMS_PATCH)
+        payment_corrections = payment_streams and workflow.patched(PAYMENT_CORRECTIONS_PATCH)
+        projected_deliveries = projection and workflow.patched(PROJECTED_DELIVERIES_PATCH)
+        return cls(
+            local_effects=local_effects, publish_kind=publish_kind, projection=projection, record_facts=record_facts,
+            record_agenda=record_agenda, payment_streams=payment_streams, payment_corrections=payment_corrections,
+            projected_deliveries=projected_deliveries,
+        )  # fmt: skip
