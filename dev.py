@@ -26,8 +26,9 @@ VENV = ROOT / ".venv"
 STAMP = VENV / ".pyproject-installed"
 EXTRAS = "test,bench,lint"
 COMMANDS = {"serve": ["-m", "trajectories.run"], "test": ["-m", "pytest"], "bench": ["-m", "benchmarks"], "lint": []}
-LINT = [["-m", "ruff", "check", "."], ["-m", "mypy"]]
-"""ruff's rules and mypy's modules are configured in pyproject.toml."""
+LINT = [["-m", "ruff", "check", "."], ["-m", "ruff", "format", "--check", "."], ["-m", "mypy"]]
+"""ruff's rules and format (checked, never rewritten here: run `ruff format .`) and mypy's modules are configured in
+pyproject.toml."""
 
 
 def venv_python() -> Path:

@@ -44,7 +44,9 @@ engine alone was about half of a new run's first activation."""
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:
-    return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH_MODULES))
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH_MODULES)
+    )
 
 
 def build_worker(
@@ -62,11 +64,16 @@ def build_worker(
     client's data converter, so it refuses a client without the payload codec: no worker may ever write personal
     data to Temporal in plain text (``service.connection.connect`` adds it)."""
     if not encryption.is_encrypting(client.data_converter):
-        raise ValueError("build_worker needs a client whose data converter encrypts payloads (service.connection.connect)")
+        raise ValueError(
+            "build_worker needs a client whose data converter encrypts payloads (service.connection.connect)"
+        )
     box = Outbox(outbox or config.outbox_dir())
     audit_log = audit if isinstance(audit, AuditLog) else AuditLog(audit or config.records_url())
     notifications = NotificationActivities(
-        channel or channel_from_config(box), outbox=box, audit=audit_log, operations=config.operations_recipient(),
+        channel or channel_from_config(box),
+        outbox=box,
+        audit=audit_log,
+        operations=config.operations_recipient(),
         stand_ins=Roster(audit_log.records),
     )
     uwv = UwvActivities(box)

@@ -61,7 +61,9 @@ class CaseloadActivities:
         token = b""
         while True:
             page = await self.client.workflow_service.list_open_workflow_executions(
-                ListOpenWorkflowExecutionsRequest(namespace=self.client.namespace, maximum_page_size=1000, next_page_token=token)
+                ListOpenWorkflowExecutionsRequest(
+                    namespace=self.client.namespace, maximum_page_size=1000, next_page_token=token
+                )
             )
             for info in page.executions:
                 if info.type.name not in types:
@@ -78,7 +80,9 @@ class CaseloadActivities:
     async def _keywords(self, workflow_id: str) -> dict[str, str]:
         """The Keyword search attributes of a workflow, decoded by hand (only those: the raw call decodes none)."""
         described = await self.client.workflow_service.describe_workflow_execution(
-            DescribeWorkflowExecutionRequest(namespace=self.client.namespace, execution=ExecutionRef(workflow_id=workflow_id))
+            DescribeWorkflowExecutionRequest(
+                namespace=self.client.namespace, execution=ExecutionRef(workflow_id=workflow_id)
+            )
         )
         fields = described.workflow_execution_info.search_attributes.indexed_fields
         names = (COACH_ID.name, REGION.name, TRAJECTORY_STATE.name)
@@ -130,4 +134,6 @@ class CaseloadActivities:
 
 
 def _ref(workflow_id: str, region: str) -> TrajectoryRef:
-    return TrajectoryRef(region=region, trajectory_id=workflow_id.removeprefix(f"trajectory-{region}-"), workflow_id=workflow_id)
+    return TrajectoryRef(
+        region=region, trajectory_id=workflow_id.removeprefix(f"trajectory-{region}-"), workflow_id=workflow_id
+    )

@@ -168,7 +168,9 @@ class NotificationActivities:
         """Raise a notification that failed after its retries (:meth:`raise_alarm`) and write its audit row."""
         await self.raise_alarm(notice)
         message = notice.message
-        await self._audit(message, f"{message.id}:{UNDELIVERABLE}", UNDELIVERABLE, f"channel:{self.channel_name}", notice.error)
+        await self._audit(
+            message, f"{message.id}:{UNDELIVERABLE}", UNDELIVERABLE, f"channel:{self.channel_name}", notice.error
+        )
 
     @activity.defn
     async def alert_undeliverable(self, notice: UndeliverableNotice) -> str:
@@ -196,10 +198,14 @@ class NotificationActivities:
                 created_at=notice.noticed_at,
             )
             await OutboxChannel(self.outbox).deliver(alert)
-        log.warning("notification %s %s to %s is undeliverable: %s", message.id, message.kind, message.recipient, notice.error)
+        log.warning(
+            "notification %s %s to %s is undeliverable: %s", message.id, message.kind, message.recipient, notice.error
+        )
 
     async def _audit(self, message: NotificationMessage, key: str, result: str, origin: str, detail: str = "") -> None:
         if self.audit is None:
             return
-        entry = notification_audit_entry(message, key=key, result=result, origin=origin, at=datetime.now(UTC), detail=detail)
+        entry = notification_audit_entry(
+            message, key=key, result=result, origin=origin, at=datetime.now(UTC), detail=detail
+        )
         await self.audit.write_async(entry)

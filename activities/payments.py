@@ -21,5 +21,12 @@ class PaymentActivities:
     @activity.defn
     async def order_payment(self, order: PaymentOrder) -> bool:
         written = self.outbox.put("payments", order.id, order)
-        log.info("payment %s %s %s to %s (%s)", order.id, order.kind, order.amount, order.payee, "ordered" if written else "already ordered")
+        log.info(
+            "payment %s %s %s to %s (%s)",
+            order.id,
+            order.kind,
+            order.amount,
+            order.payee,
+            "ordered" if written else "already ordered",
+        )
         return written

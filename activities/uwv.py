@@ -21,5 +21,10 @@ class UwvActivities:
     @activity.defn
     async def request_sheltered_work_advice(self, request: UwvAdviceRequest) -> bool:
         written = self.outbox.put("uwv-advice-requests", request.id, request)
-        log.info("UWV advice request %s for %s (%s)", request.id, request.trajectory_id, "filed" if written else "already filed")
+        log.info(
+            "UWV advice request %s for %s (%s)",
+            request.id,
+            request.trajectory_id,
+            "filed" if written else "already filed",
+        )
         return written

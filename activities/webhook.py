@@ -34,7 +34,9 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return f"sha256={digest}"
 
 
-def verify(secret: str, timestamp: str, signature: str, body: bytes, *, tolerance: float = 300, now: float | None = None) -> bool:
+def verify(
+    secret: str, timestamp: str, signature: str, body: bytes, *, tolerance: float = 300, now: float | None = None
+) -> bool:
     """Whether ``signature`` is ours for ``body`` and ``timestamp`` is within ``tolerance`` seconds of now."""
     try:
         sent = int(timestamp)

@@ -114,7 +114,9 @@ AMSTERDAM = Lifecycle(
         Send(
             "employment_started",
             lambda d: {
-                "employer_id": "employer-milieuwerk", "start_date": _iso(d), "employer_days": 3,
+                "employer_id": "employer-milieuwerk",
+                "start_date": _iso(d),
+                "employer_days": 3,
                 "day_activities_days": 2,
             },
         ),
@@ -138,8 +140,12 @@ OSS = Lifecycle(
     steps=[
         Send(
             "screening_completed",
-            lambda d: {"capacity": True, "reason": "developable work capacity", "arbeidsdeskundige_id": "ad-joris",
-                       "ladder_step": 3},
+            lambda d: {
+                "capacity": True,
+                "reason": "developable work capacity",
+                "arbeidsdeskundige_id": "ad-joris",
+                "ladder_step": 3,
+            },
         ),
         Wait(2 * WEEK),
         Send("plan_recorded", lambda d: {"goals": ["travel independently"], "work_consultant_id": "wc-fenna"}),
@@ -169,7 +175,9 @@ RIJK_VAN_NIJMEGEN = Lifecycle(
         Send(
             "case_meeting_held",
             lambda d: {
-                "consultants": NIJMEGEN_CONSULTANTS, "decision": "granted", "arrangement": "basic_plus_wage_value",
+                "consultants": NIJMEGEN_CONSULTANTS,
+                "decision": "granted",
+                "arrangement": "basic_plus_wage_value",
                 "half_days_per_week": 6,
             },
             actor=NIJMEGEN_CONSULTANTS[0],
@@ -178,7 +186,8 @@ RIJK_VAN_NIJMEGEN = Lifecycle(
         Send(
             "plan_submitted",
             lambda d: {
-                "provider_id": NIJMEGEN_PROVIDER, "learning_goals": ["travel independently"],
+                "provider_id": NIJMEGEN_PROVIDER,
+                "learning_goals": ["travel independently"],
                 "competences": ["reliability"],
             },
             actor=f"backend:{NIJMEGEN_PROVIDER}",
@@ -193,8 +202,11 @@ RIJK_VAN_NIJMEGEN = Lifecycle(
         Send(
             "work_step_started",
             lambda d: {
-                "form": "trial_placement", "employer_id": "employer-dela", "supervisor_id": "supervisor-driestroom-4",
-                "secondment": True, "start_date": _iso(d),
+                "form": "trial_placement",
+                "employer_id": "employer-dela",
+                "supervisor_id": "supervisor-driestroom-4",
+                "secondment": True,
+                "start_date": _iso(d),
             },
         ),
         Wait(13 * WEEK),

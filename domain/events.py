@@ -123,7 +123,9 @@ class EventCatalog:
             return self.models[name].model_validate(dict(payload), context=context)
         except ValidationError as error:
             detail, fields = _field_errors(error)
-            raise EventRejected("invalid", f"invalid {name!r} event: {detail}", allowed=allowed, fields=fields) from None
+            raise EventRejected(
+                "invalid", f"invalid {name!r} event: {detail}", allowed=allowed, fields=fields
+            ) from None
 
     def json_schema(self) -> dict[str, Any]:
         """One JSON schema per event, for documentation and for clients in other languages."""
@@ -144,4 +146,3 @@ StartDate = Annotated[date, near_today_check(past_weeks=4, future_weeks=26)]
 
 RecentDate = Annotated[date, near_today_check(past_weeks=26, future_weeks=0)]
 """When something happened: within the last half year, never in the future."""
-

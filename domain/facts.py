@@ -83,7 +83,9 @@ def transition_fact(
 ) -> OutcomeFact:
     """The fact of ``event`` taking the trajectory from ``from_state`` to ``to_state``; ``payload`` is the
     event (``None`` for internal events and the start), ``case`` the route's case after the transition."""
-    work_kind = next((_code(_first(name, payload, case)) for name in WORK_KIND_ATTRIBUTES if _first(name, payload, case)), None)
+    work_kind = next(
+        (_code(_first(name, payload, case)) for name in WORK_KIND_ATTRIBUTES if _first(name, payload, case)), None
+    )
     value = next((int(v) for name in VALUE_ATTRIBUTES if (v := getattr(payload, name, None)) is not None), None)
     return OutcomeFact(
         key=key,

@@ -265,7 +265,10 @@ def compute(
         placements_by_employer_type=counts(by_employer_type),
         targets=[
             TargetFigure(
-                region=reg, year=year, target=targets.get((reg, year)), realised=realised[(reg, year)],
+                region=reg,
+                year=year,
+                target=targets.get((reg, year)),
+                realised=realised[(reg, year)],
                 percent=percent(realised[(reg, year)], targets[(reg, year)]) if targets.get((reg, year)) else None,
             )
             for reg in regions
@@ -275,22 +278,32 @@ def compute(
         moved_on=counts(moved_on),
         ladder=[
             LadderFigure(
-                region=reg, people_measured=len(ladders[reg]),
-                people_climbed=sum(1 for d in ladders[reg] if d > 0), steps_climbed=sum(d for d in ladders[reg] if d > 0),
+                region=reg,
+                people_measured=len(ladders[reg]),
+                people_climbed=sum(1 for d in ladders[reg] if d > 0),
+                steps_climbed=sum(d for d in ladders[reg] if d > 0),
             )
             for reg in regions
             if MILESTONES[reg].ladder_events
         ],  # fmt: skip
         wage_value=[
             WageValueFigure(
-                region=reg, people_measured=len(wage_values[reg]), people_grew=sum(1 for d in wage_values[reg] if d > 0),
-                average_growth_points=round(sum(wage_values[reg]) / len(wage_values[reg]), 1) if wage_values[reg] else None,
+                region=reg,
+                people_measured=len(wage_values[reg]),
+                people_grew=sum(1 for d in wage_values[reg] if d > 0),
+                average_growth_points=round(sum(wage_values[reg]) / len(wage_values[reg]), 1)
+                if wage_values[reg]
+                else None,
             )
             for reg in regions
             if MILESTONES[reg].wage_value_events
         ],  # fmt: skip
         referral_to_contract=[
-            DurationFigure(region=reg, contracts=len(durations[reg]), median_days=median(durations[reg]) if durations[reg] else None)
+            DurationFigure(
+                region=reg,
+                contracts=len(durations[reg]),
+                median_days=median(durations[reg]) if durations[reg] else None,
+            )
             for reg in regions
         ],
         fallbacks_per_attempt=[

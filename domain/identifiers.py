@@ -45,9 +45,7 @@ def _no_bsn(value: str) -> str:
 
 def _not_bare_number(value: str) -> str:
     if re.fullmatch(r"[0-9]+", value):
-        raise ValueError(
-            "must be a pseudonymous reference, not a bare number (a BSN must never be used)"
-        )
+        raise ValueError("must be a pseudonymous reference, not a bare number (a BSN must never be used)")
     return _no_bsn(value)
 
 

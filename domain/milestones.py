@@ -70,7 +70,11 @@ MILESTONES: dict[str, Milestones] = {
         success_states=frozenset({"closed_in_work"}),
         contract_events=frozenset({"work_step_started"}),
         fallback_events=frozenset({"fell_back"}),
-        moved_on_states={"closed_in_work": PAID, "closed_volunteering": "volunteering", "closed_education": "education"},
+        moved_on_states={
+            "closed_in_work": PAID,
+            "closed_volunteering": "volunteering",
+            "closed_education": "education",
+        },
         wage_value_events=frozenset({"wage_value_measured"}),
     ),
 }

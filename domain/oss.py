@@ -111,7 +111,6 @@ OSS = OssPolicy()
 Goal = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
 
 
-
 class ScreeningCompleted(EventBase):
     """The Wmo consultant and an arbeidsdeskundige screened for developable work capacity."""
 
@@ -122,7 +121,10 @@ class ScreeningCompleted(EventBase):
         default=None, description="Who screened with the Wmo consultant; required with a UWV benefit."
     )
     ladder_step: int | None = Field(
-        default=None, ge=1, le=6, description="The baseline step on the participation ladder (required since revision 1)."
+        default=None,
+        ge=1,
+        le=6,
+        description="The baseline step on the participation ladder (required since revision 1).",
     )
     screened_on: RecentDate | None = Field(default=None, description="The baseline's date; today if absent.")
 
@@ -140,7 +142,9 @@ class ScreeningCompleted(EventBase):
             if self.ladder_step is None:
                 raise ValueError("ladder_step (the baseline on the participation ladder, 1–6) is required")
             if case.benefit_source == "uwv" and self.arbeidsdeskundige_id is None:
-                raise ValueError("arbeidsdeskundige_id is required: with a UWV benefit the arbeidsdeskundige is involved")
+                raise ValueError(
+                    "arbeidsdeskundige_id is required: with a UWV benefit the arbeidsdeskundige is involved"
+                )
         return self
 
 

@@ -237,7 +237,11 @@ class PaymentStream(BaseModel):
         share = Fraction(rule.share_percent(_months_between(self.anchor, day)), 100)
         if rule.basis == "fixed":
             return Fraction(rate.cents) * share
-        return wage_cost_subsidy_per_month(rule, rate.cents, self.hours_per_week or 0, self.wage_value_percent or 0) * rule.accrual_months * share
+        return (
+            wage_cost_subsidy_per_month(rule, rate.cents, self.hours_per_week or 0, self.wage_value_percent or 0)
+            * rule.accrual_months
+            * share
+        )
 
 
 def _months_between(start: date, later: date) -> int:
@@ -253,7 +257,9 @@ def minimum_wage_per_month(hourly_cents: int, hours_per_week: float) -> Fraction
     return Fraction(hourly_cents) * Fraction(str(hours_per_week)) * 52 / 12
 
 
-def wage_cost_subsidy_per_month(rule: PaymentRule, hourly_cents: int, hours_per_week: float, wage_value_percent: int) -> Fraction:
+def wage_cost_subsidy_per_month(
+    rule: PaymentRule, hourly_cents: int, hours_per_week: float, wage_value_percent: int
+) -> Fraction:
     """Loonkostensubsidie (Participatiewet art. 10d): the minimum wage for the contract hours less the wage value,
     at most ``wage_cost_cap_percent`` of the minimum wage, plus the flat employer-cost allowance on it."""
     wage = minimum_wage_per_month(hourly_cents, hours_per_week)

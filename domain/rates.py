@@ -37,7 +37,11 @@ ALMERE_PAYMENTS = {
     "supervision_fee": PaymentRule(
         kind=PaymentKind.SUPERVISION_FEE,
         payee="employer",
-        rates=(Rate(effective_from=date(2019, 1, 1), cents=190_000, source="seeds 000/001: €7.600 a year, €1.900 a quarter"),),
+        rates=(
+            Rate(
+                effective_from=date(2019, 1, 1), cents=190_000, source="seeds 000/001: €7.600 a year, €1.900 a quarter"
+            ),
+        ),
         accrual_months=3,
         every_months=3,
         note="per quarter of employment, in arrears",
@@ -56,8 +60,14 @@ AMSTERDAM_PAYMENTS = {
     "supervision_fee": PaymentRule(
         kind=PaymentKind.SUPERVISION_FEE,
         payee="employer",
-        rates=(Rate(effective_from=date(2021, 1, 1), cents=190_000, default=True,
-                    source="seed 001 names no amount: Almere's €1.900 a quarter, for a 36-hour contract"),),
+        rates=(
+            Rate(
+                effective_from=date(2021, 1, 1),
+                cents=190_000,
+                default=True,
+                source="seed 001 names no amount: Almere's €1.900 a quarter, for a 36-hour contract",
+            ),
+        ),
         accrual_months=3,
         every_months=3,
         taper=(
@@ -72,7 +82,9 @@ AMSTERDAM_PAYMENTS = {
     "job_coaching": PaymentRule(
         kind=PaymentKind.JOB_COACHING,
         payee="employer",
-        rates=(Rate(effective_from=date(2021, 1, 1), cents=250_000, source="seed 001: €2.500 extra in the first year"),),
+        rates=(
+            Rate(effective_from=date(2021, 1, 1), cents=250_000, source="seed 001: €2.500 extra in the first year"),
+        ),
         every_months=0,
         note="once, in the first year of employment",
     ),
@@ -109,8 +121,14 @@ OSS_PAYMENTS = {
     "supervision_fee": PaymentRule(
         kind=PaymentKind.SUPERVISION_FEE,
         payee="employer",
-        rates=(Rate(effective_from=date(2021, 1, 1), cents=190_000, default=True,
-                    source="seed 001 names no amount: Almere's €1.900 a quarter"),),
+        rates=(
+            Rate(
+                effective_from=date(2021, 1, 1),
+                cents=190_000,
+                default=True,
+                source="seed 001 names no amount: Almere's €1.900 a quarter",
+            ),
+        ),
         accrual_months=3,
         every_months=3,
         note="sheltered track only, per quarter of employment in arrears",

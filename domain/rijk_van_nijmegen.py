@@ -158,7 +158,9 @@ class PlanAdvised(EventBase):
     event: Literal["plan_advised"]
     advice: Literal["agreed", "revise"]
     start_date: CalendarDate | None = Field(default=None, description="Required when agreed.")
-    months: int | None = Field(default=None, ge=1, le=120, description="Planned length; the policy's (a year) if absent.")
+    months: int | None = Field(
+        default=None, ge=1, le=120, description="Planned length; the policy's (a year) if absent."
+    )
 
     @field_validator("start_date")
     @classmethod
@@ -277,9 +279,7 @@ class AttendanceReported(EventBase):
         return value
 
 
-NextStep = Literal[
-    "banenafspraak_work", "sheltered_work", "volunteering", "education", "follow_up_arrangement", "stay"
-]
+NextStep = Literal["banenafspraak_work", "sheltered_work", "volunteering", "education", "follow_up_arrangement", "stay"]
 
 
 class EvaluationCompleted(EventBase):

@@ -52,7 +52,9 @@ class Roster:
         with self.records.write() as connection:
             match = (absences.c.id == absence_id) & (absences.c.coach_id == coach_id)
             connection.execute(
-                sa.update(absences).where(match & absences.c.cancelled_at.is_(None)).values(cancelled_at=datetime.now(UTC))
+                sa.update(absences)
+                .where(match & absences.c.cancelled_at.is_(None))
+                .values(cancelled_at=datetime.now(UTC))
             )
             row = connection.execute(sa.select(absences).where(match)).mappings().first()
         return _absence(row) if row else None

@@ -74,9 +74,7 @@ def issue_feed_token(connection: Connection, coach_id: str) -> str:
     """A new feed token for ``coach_id`` (only its hash is stored): read-only, for the agenda's .ics URL."""
     token = secrets.token_urlsafe(32)
     connection.execute(
-        sa.insert(agenda_feed_tokens).values(
-            token_hash=_hash(token), coach_id=coach_id, issued_at=datetime.now(UTC)
-        )
+        sa.insert(agenda_feed_tokens).values(token_hash=_hash(token), coach_id=coach_id, issued_at=datetime.now(UTC))
     )
     return token
 

@@ -38,7 +38,13 @@ def write_entries(connection: Connection, entries: Iterable[AuditEntry]) -> list
         seq, previous = heads[workflow_id]
         fields = audit_fields(entry)
         digest = row_hash(fields, seq + 1, previous)
-        row = {**fields, "recorded_at": recorded_at, "chain_seq": seq + 1, "previous_hash": previous, "row_hash": digest}
+        row = {
+            **fields,
+            "recorded_at": recorded_at,
+            "chain_seq": seq + 1,
+            "previous_hash": previous,
+            "row_hash": digest,
+        }
         [inserted] = insert_or_ignore(connection, audit_trail, [row], "key")
         if inserted:
             heads[workflow_id] = (seq + 1, digest)
@@ -73,7 +79,11 @@ def _head(connection: Connection, workflow_id: str) -> tuple[int, str | None]:
 
 def trail(connection: Connection, workflow_id: str) -> list[AuditEntry]:
     """A trajectory's rows, oldest first (every run of it: the workflow id spans continue-as-new)."""
-    query = sa.select(audit_trail).where(audit_trail.c.workflow_id == workflow_id).order_by(audit_trail.c.at, audit_trail.c.id)
+    query = (
+        sa.select(audit_trail)
+        .where(audit_trail.c.workflow_id == workflow_id)
+        .order_by(audit_trail.c.at, audit_trail.c.id)
+    )
     return [_entry(row) for row in connection.execute(query).mappings()]
 
 

@@ -35,4 +35,6 @@ def row_hash(fields: Mapping[str, Any], seq: int, previous: str | None) -> str:
         "seq": seq,
         "previous": previous or "",
     }
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    ).hexdigest()

@@ -212,7 +212,9 @@ def _file_lock(path: Path | None) -> Iterator[None]:
         os.close(descriptor)  # releases the lock
 
 
-def insert_or_ignore(connection: Connection, table: sa.Table, rows: Iterable[Mapping[str, Any]], key: str) -> list[bool]:
+def insert_or_ignore(
+    connection: Connection, table: sa.Table, rows: Iterable[Mapping[str, Any]], key: str
+) -> list[bool]:
     """Insert each row unless one with the same ``key`` column exists; per row, whether this call wrote it.
 
     Asked by ``RETURNING`` rather than ``rowcount``: with implicit RETURNING of the primary key, psycopg's

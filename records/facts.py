@@ -24,7 +24,9 @@ def write_facts(connection: Connection, facts: Iterable[OutcomeFact]) -> int:
     return sum(insert_or_ignore(connection, outcome_facts, rows, "key"))
 
 
-def read_facts(connection: Connection, *, region: str | None = None, until: datetime | None = None) -> list[OutcomeFact]:
+def read_facts(
+    connection: Connection, *, region: str | None = None, until: datetime | None = None
+) -> list[OutcomeFact]:
     """Every fact (of ``region``), up to ``until``: whole trajectories, since a figure may need a start long before
     the period it counts (the time from referral to contract)."""
     query = sa.select(outcome_facts).order_by(outcome_facts.c.at, outcome_facts.c.id)

@@ -106,7 +106,9 @@ def ensure_dev_keys(path: Path | None = None) -> tuple[Path, bool]:
     if path.exists():
         return path, False
     key = CodecKey.generate(f"dev-{datetime.now(UTC):%Y%m%d}")
-    text = "# payload encryption keys for local development: keyid:base64key, the first encrypts\n" + key.encoded() + "\n"
+    text = (
+        "# payload encryption keys for local development: keyid:base64key, the first encrypts\n" + key.encoded() + "\n"
+    )
     return path, config.create_private_file(path, text)
 
 

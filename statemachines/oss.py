@@ -75,8 +75,18 @@ class OssRoute(Route):
     rescreening_due = awaiting_rescreening.to(screening)
     """Internal: sent by the re-screening deadline."""
 
-    _open = [screening, vso_follow_up, planning, development, awaiting_advice, job_search, employed, fallback_risk,
-             day_programme, awaiting_rescreening]
+    _open = [
+        screening,
+        vso_follow_up,
+        planning,
+        development,
+        awaiting_advice,
+        job_search,
+        employed,
+        fallback_risk,
+        day_programme,
+        awaiting_rescreening,
+    ]
     ladder_step_recorded = stay(_open[1:])
     evaluation_recorded = awaiting_rescreening.to(screening, cond=["is_young", "rescreen_requested"]) | stay(
         _open, cond="is_young"
@@ -142,8 +152,10 @@ class OssRoute(Route):
         self.case.goals = list(payload.goals)
         self.case.provider_supervisor_joined = payload.provider_supervisor_joined
         self.case.plans_recorded += 1
-        for role, staff_id in (("work_consultant", payload.work_consultant_id),
-                               ("wmo_consultant", payload.wmo_consultant_id)):
+        for role, staff_id in (
+            ("work_consultant", payload.work_consultant_id),
+            ("wmo_consultant", payload.wmo_consultant_id),
+        ):
             if staff_id:
                 self.case.staff[role] = staff_id
 

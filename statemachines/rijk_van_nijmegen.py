@@ -85,8 +85,17 @@ class RijkVanNijmegenRoute(Route):
     )
     trajectory_completed = in_work.to(closed_in_work)
     attendance_reported = stay(
-        [basic_arrangement, plan_of_approach, plan_advice, development, paused, awaiting_advice, seeking_work,
-         one_leg_in_each, fallback]
+        [
+            basic_arrangement,
+            plan_of_approach,
+            plan_advice,
+            development,
+            paused,
+            awaiting_advice,
+            seeking_work,
+            one_leg_in_each,
+            fallback,
+        ]
     )  # the basic arrangement (day activities) runs on until the step to work is complete
     benefit_check_completed = stay(OPEN, cond="benefit_check_open")
     coach_reassigned = stay(OPEN)
@@ -246,7 +255,9 @@ class RijkVanNijmegenRoute(Route):
         self.case.supervisor_id = payload.supervisor_id
         self.case.secondment = payload.secondment
         if payload.secondment:
-            self.case.employer_of_record_id = payload.employer_of_record_id or self.policy.secondment_employer_of_record_id
+            self.case.employer_of_record_id = (
+                payload.employer_of_record_id or self.policy.secondment_employer_of_record_id
+            )
             self.case.hirer_id = payload.employer_id
         else:
             self.case.employer_of_record_id = self.case.hirer_id = None

@@ -43,7 +43,9 @@ def state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # Every client the suite makes (fixtures, ``connect()``, worker subprocesses) encrypts with one fresh key,
 # never written anywhere; a key set from outside (e.g. to test rotation by hand) is kept.
-os.environ.setdefault(config.CODEC_KEYS_VARIABLE, encryption.CodecKey.generate(f"test-{uuid.uuid4().hex[:8]}").encoded())
+os.environ.setdefault(
+    config.CODEC_KEYS_VARIABLE, encryption.CodecKey.generate(f"test-{uuid.uuid4().hex[:8]}").encoded()
+)
 
 
 def encrypting_converter() -> DataConverter:

@@ -17,7 +17,9 @@ OSS_STEPS = "tests/test_oss_seed_steps.py"
 NIJMEGEN = "tests/test_rijk_van_nijmegen.py"
 NIJMEGEN_STEPS = "tests/test_rijk_van_nijmegen_seed_steps.py"
 TABLE_STEPS = "tests/test_table_steps_fire.py::test_a_step_is_due_to_the_owner_then_overdue_to_the_team_lead"
-AMSTERDAM_CONTRACT = "tests/test_table_steps_fire.py::test_an_amsterdam_contract_s_renewal_is_due_then_its_end_escalated"
+AMSTERDAM_CONTRACT = (
+    "tests/test_table_steps_fire.py::test_an_amsterdam_contract_s_renewal_is_due_then_its_end_escalated"
+)
 
 FIRINGS: dict[str, dict[str, str]] = {
     "almere": {

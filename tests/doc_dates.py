@@ -25,4 +25,3 @@ def substitute(text: str, on: date | None = None) -> str:
         return (base + timedelta(days=-days if sign == "-" else days)).isoformat()
 
     return PLACEHOLDER.sub(replace, text)
-

@@ -27,7 +27,11 @@ JUNK_LEAF = st.one_of(
     st.text(max_size=30),
     st.sampled_from(["", " ", "123456782", "Jan Jansen", "0001-01-01", "9999-12-31", "2026-02-30", "x" * HUGE]),
 )
-JUNK = st.recursive(JUNK_LEAF, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=8)
+JUNK = st.recursive(
+    JUNK_LEAF,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=8,
+)
 """Any JSON value, often of the wrong type, sometimes huge or out of range."""
 
 
@@ -62,7 +66,11 @@ def plausible(schema: dict[str, Any], defs: dict[str, Any], today: date) -> st.S
         required = set(schema.get("required", ()))
         return st.fixed_dictionaries(
             {name: plausible(field, defs, today) for name, field in schema["properties"].items() if name in required},
-            optional={name: plausible(field, defs, today) for name, field in schema["properties"].items() if name not in required},
+            optional={
+                name: plausible(field, defs, today)
+                for name, field in schema["properties"].items()
+                if name not in required
+            },
         )
     if kind == "string" and schema.get("format") == "date":
         return near(today)
@@ -73,7 +81,9 @@ def plausible(schema: dict[str, Any], defs: dict[str, Any], today: date) -> st.S
     return JUNK
 
 
-def fields_of(model: type[BaseModel], today: date, *, skip: frozenset[str] = frozenset()) -> st.SearchStrategy[dict[str, Any]]:
+def fields_of(
+    model: type[BaseModel], today: date, *, skip: frozenset[str] = frozenset()
+) -> st.SearchStrategy[dict[str, Any]]:
     """A payload for ``model``: every field plausible, then one mutation: none, a field dropped, a field
     replaced by junk (wrong type, huge, out of range), or an unknown field added."""
     schema = model.model_json_schema()

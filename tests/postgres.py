@@ -130,7 +130,9 @@ def server_certificate(ca_file: Path, cert_file: Path, key_file: Path) -> None:
     ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     cert_file.write_bytes(server.public_bytes(serialization.Encoding.PEM))
     key_file.write_bytes(
-        server_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        server_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
     )
     key_file.chmod(0o600)
 

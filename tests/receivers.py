@@ -55,7 +55,9 @@ class WebhookReceiver:
 
     def accept(self, headers: Any, body: bytes) -> int:
         timestamp = headers.get("X-Trajectories-Timestamp", "")
-        expected = "sha256=" + hmac.new(self.secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+        expected = (
+            "sha256=" + hmac.new(self.secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+        )
         if not hmac.compare_digest(expected, headers.get("X-Trajectories-Signature", "")):
             self.rejected += 1
             return 401

@@ -40,7 +40,9 @@ async def record(names: list[str]) -> None:
         await search_attributes.register(env.client)
         for name, scenario in selected.items():
             outbox = Path(f"/tmp/record-{uuid.uuid4()}")
-            async with build_worker(env.client, f"record-{uuid.uuid4()}", outbox=outbox, audit=f"sqlite:///{outbox}/audit.db") as worker:
+            async with build_worker(
+                env.client, f"record-{uuid.uuid4()}", outbox=outbox, audit=f"sqlite:///{outbox}/audit.db"
+            ) as worker:
                 handle = await scenario(env, worker)
                 history = await handle.fetch_history()
                 await terminate_started(env.client)

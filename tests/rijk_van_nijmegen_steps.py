@@ -31,13 +31,19 @@ class NijmegenTrajectory(Trajectory):
         decision = "granted" if arrangement else "refused"
         extra = {"half_days_per_week": 6} if arrangement else {}
         return await self.send(
-            "case_meeting_held", actor=CONSULTANTS[0], consultants=CONSULTANTS, decision=decision,
-            arrangement=arrangement, **{**extra, **fields},
+            "case_meeting_held",
+            actor=CONSULTANTS[0],
+            consultants=CONSULTANTS,
+            decision=decision,
+            arrangement=arrangement,
+            **{**extra, **fields},
         )
 
     async def submit_plan(self) -> TrajectoryView:
         return await self.send(
-            "plan_submitted", actor=f"backend:{PROVIDER}", provider_id=PROVIDER,
+            "plan_submitted",
+            actor=f"backend:{PROVIDER}",
+            provider_id=PROVIDER,
             learning_goals=["travel independently", "keep to agreed working hours"],
             competences=["reliability", "collaboration"],
         )
@@ -61,8 +67,12 @@ class NijmegenTrajectory(Trajectory):
 
     async def start_work_step(self, form: str = "trial_placement", employer: str = "employer-dela") -> TrajectoryView:
         return await self.send(
-            "work_step_started", form=form, employer_id=employer, supervisor_id=SUPERVISOR,
-            secondment=True, start_date=await self.today(),
+            "work_step_started",
+            form=form,
+            employer_id=employer,
+            supervisor_id=SUPERVISOR,
+            secondment=True,
+            start_date=await self.today(),
         )
 
     async def to_one_leg_in_each(self) -> TrajectoryView:

@@ -34,7 +34,11 @@ def test_overlapping_registrations_at_the_same_moment_store_one(postgres: Postgr
 
     def register(day: int) -> str:
         try:
-            return Roster(open_records(url)).add("coach-anna", date(2027, 8, day), date(2027, 8, day + 10), "coach-bram").id
+            return (
+                Roster(open_records(url))
+                .add("coach-anna", date(2027, 8, day), date(2027, 8, day + 10), "coach-bram")
+                .id
+            )
         except AbsenceRefused:
             return "refused"
 

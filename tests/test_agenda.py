@@ -57,10 +57,14 @@ async def test_the_agenda_over_http_and_a_window_over_a_year_is_refused(env, wor
     view = await t.to_trial()
     await t.settle()
     today = await t.today()
-    response = await http.get(f"/coaches/{COACH}/agenda", params={"from": str(today), "to": str(today + timedelta(weeks=9))})
+    response = await http.get(
+        f"/coaches/{COACH}/agenda", params={"from": str(today), "to": str(today + timedelta(weeks=9))}
+    )
     assert response.status_code == 200, response.text
     mine = [item for item in response.json()["items"] if item["trajectory_id"] == view.trajectory_id]
-    assert [item["deadline"] for item in mine] == [name for name in view.deadlines if name in {i["deadline"] for i in mine}]
+    assert [item["deadline"] for item in mine] == [
+        name for name in view.deadlines if name in {i["deadline"] for i in mine}
+    ]
     assert {"wage_value_assessment", "trial_end"} <= {item["deadline"] for item in mine}
     assert [item["due"] for item in mine] == sorted(item["due"] for item in mine)
     assert {"trajectory_id", "kind", "due", "summary"} <= set(mine[0])
@@ -95,12 +99,16 @@ async def test_the_ics_feed_parses_and_a_moved_deadline_keeps_its_uid(env, worke
     assert str(before[trial_end_uid]["summary"]) == f"trial decision due: almere {view.trajectory_id}"
     moved = await t.send("trial_extended", weeks=2)
     await t.settle()
-    after = events_of((await http.get(feed_path, params={"token": token}, headers=unauthenticated)).content, view.trajectory_id)
+    after = events_of(
+        (await http.get(feed_path, params={"token": token}, headers=unauthenticated)).content, view.trajectory_id
+    )
     assert set(after) == set(before)
     assert after[trial_end_uid].decoded("dtstart") == moved.deadlines["trial_end"]
     assert after[trial_end_uid].decoded("dtstart") > before[trial_end_uid].decoded("dtstart")
     # The token is for this coach's feed only, and is refused once revoked.
-    assert (await http.get("/coaches/coach-bram/agenda.ics", params={"token": token}, headers=unauthenticated)).status_code == 404
+    assert (
+        await http.get("/coaches/coach-bram/agenda.ics", params={"token": token}, headers=unauthenticated)
+    ).status_code == 404
     assert (await http.get("/coaches/coach-bram/agenda", headers=unauthenticated)).status_code == 401
     revoked = await http.delete(f"/coaches/{COACH}/feed-tokens")
     assert revoked.json()["revoked"] >= 1
@@ -118,7 +126,9 @@ async def test_the_weekly_digest_tells_each_coach_what_falls_due_in_the_week_ahe
     assessment = view.deadlines["wage_value_assessment"]
     await t.sleep_until(assessment - timedelta(days=3), plus=timedelta(0))
     digest_id = f"digest-{uuid.uuid4().hex[:8]}"
-    ids = await env.client.execute_workflow(AgendaDigest.run, DigestInput(days=7), id=digest_id, task_queue=worker.task_queue)
+    ids = await env.client.execute_workflow(
+        AgendaDigest.run, DigestInput(days=7), id=digest_id, task_queue=worker.task_queue
+    )
     assert f"{digest_id}:{COACH}" in ids
     [message] = [m for m in sent(outbox) if m["id"] == f"{digest_id}:{COACH}"]
     assert message["kind"] == "weekly_agenda" and message["recipient"] == COACH

@@ -39,7 +39,9 @@ async def test_aftercare_visit_due_every_six_months_and_reset_by_a_visit(env, wo
     view = await t.send("visit_recorded", visited_on=visited, channel="visit")
     assert view.deadlines["aftercare_visit"] == working_due(add_months(start_of_day(visited), 6))
     await t.sleep_until(working_due(add_months(begin, 12)))
-    assert (COACH, working_due(add_months(begin, 12))) not in sent(await t.view(), "aftercare_visit_due"), "the visit moved it"
+    assert (COACH, working_due(add_months(begin, 12))) not in sent(await t.view(), "aftercare_visit_due"), (
+        "the visit moved it"
+    )
     await assert_fired_at(t, "aftercare_visit_due", COACH, working_due(add_months(start_of_day(visited), 6)))
 
 
@@ -49,7 +51,9 @@ async def test_contract_renewal_due_six_weeks_before_the_end_then_escalated(env,
     end = start_of_day(date.fromisoformat(view.case["contract_end"]))
     renewal = working_due(end - ALMERE.contract_renewal_notice)
     await assert_fired_at(t, "contract_renewal_due", COACH, renewal)
-    await assert_fired_at(t, "contract_ending_unrenewed", TEAM_LEAD, working_due(renewal + ALMERE.contract_renewal_notice))
+    await assert_fired_at(
+        t, "contract_ending_unrenewed", TEAM_LEAD, working_due(renewal + ALMERE.contract_renewal_notice)
+    )
 
 
 async def test_renewal_moves_the_contract_deadlines(env, worker):
@@ -126,7 +130,8 @@ async def test_continue_as_new_keeps_the_view(env, worker):
     assert len({p.id for p in after.payments}) == len(after.payments), "no payment twice across runs"
     assert set(after.deadlines) == {"payment:supervision_fee", "payment:wage_cost_subsidy", "aftercare_visit"}
     view = await latest.execute_update(
-        "submit_event", {"event": "visit_recorded", "actor": COACH, "visited_on": (await t.today()).isoformat()},
+        "submit_event",
+        {"event": "visit_recorded", "actor": COACH, "visited_on": (await t.today()).isoformat()},
         result_type=type(before),
     )
     assert view.case["last_visit"] == (await t.today()).isoformat()

@@ -25,7 +25,12 @@ async def test_observation_period_ends_with_a_decision_due(env, worker):
     ("reach", "kind", "first", "then"),
     [
         ("to_awaiting_advice", "uwv_advice_overdue", ALMERE.uwv_answer_within, ALMERE.uwv_escalation_after),
-        ("to_seeking_placement", "placement_overdue", ALMERE.placement_search_within, ALMERE.placement_escalation_after),
+        (
+            "to_seeking_placement",
+            "placement_overdue",
+            ALMERE.placement_search_within,
+            ALMERE.placement_escalation_after,
+        ),
     ],
     ids=["no-uwv-answer-in-8-weeks", "no-trial-within-4-weeks"],
 )

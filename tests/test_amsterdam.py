@@ -166,8 +166,12 @@ async def test_sheltered_employment_needs_the_wage_value_first(env, worker):
     await t.send("outflow_chosen", outflow="sheltered_work")
     await t.send("advice_received", outcome="positive", actor="backend:uwv-gateway")
     error = await rejected(
-        t, "employment_started", employer_id="employer-pantar", start_date=(await t.today()).isoformat(),
-        employer_days=3, day_activities_days=2,
+        t,
+        "employment_started",
+        employer_id="employer-pantar",
+        start_date=(await t.today()).isoformat(),
+        employer_days=3,
+        day_activities_days=2,
     )
     assert "wage-value assessment" in error.message
 
@@ -179,13 +183,21 @@ async def test_gradual_transition_split_and_completion(env, worker):
     assert "placement_completed" not in view.allowed_events  # still two days in day activities
 
     await t.sleep(timedelta(days=120))
-    view = await t.send("work_split_changed", since=(await t.today()).isoformat(), employer_days=4, day_activities_days=1)
+    view = await t.send(
+        "work_split_changed", since=(await t.today()).isoformat(), employer_days=4, day_activities_days=1
+    )
     assert (view.case["work_split"]["employer_days"], view.case["work_split"]["day_activities_days"]) == (4, 1)
     await rejected(t, "work_split_changed", since=(await t.today()).isoformat(), employer_days=4, day_activities_days=2)
 
     await t.sleep(timedelta(days=120))
-    view = await t.send("work_split_changed", since=(await t.today()).isoformat(), employer_days=5, day_activities_days=0)
-    assert [(s["employer_days"], s["day_activities_days"]) for s in view.case["split_history"]] == [(3, 2), (4, 1), (5, 0)]
+    view = await t.send(
+        "work_split_changed", since=(await t.today()).isoformat(), employer_days=5, day_activities_days=0
+    )
+    assert [(s["employer_days"], s["day_activities_days"]) for s in view.case["split_history"]] == [
+        (3, 2),
+        (4, 1),
+        (5, 0),
+    ]
     assert [h.event for h in view.history].count("work_split_changed") == 2
     view = await t.send("placement_completed")
     assert view.state == "follow_up" and not view.closed  # closing is the consultant's decision after the follow-up
@@ -288,15 +300,22 @@ async def test_rejected_events_leave_history_unchanged(env, worker):
     t = await start(env, worker)
     error = await rejected(t, "joint_decision_recorded", parties=ALL_PARTIES[:3], step_to_work=True)
     assert "client_manager_work_income" in error.message and error.type == "EventInvalid"
-    error = await rejected(t, "employment_started", employer_id="e-1", start_date="2030-01-01",
-                           employer_days=3, day_activities_days=2)
+    error = await rejected(
+        t, "employment_started", employer_id="e-1", start_date="2030-01-01", employer_days=3, day_activities_days=2
+    )
     assert error.type == "EventNotAllowed" and "joint_decision_recorded" in error.message
     error = await rejected(t, "trial_started", employer_id="e-1")
     assert error.type == "EventUnknown"
     await decide(t)
     await t.send("outflow_chosen", outflow="regular_work")
-    error = await rejected(t, "employment_started", employer_id="e-1", start_date=(await t.today()).isoformat(),
-                           employer_days=4, day_activities_days=2)
+    error = await rejected(
+        t,
+        "employment_started",
+        employer_id="e-1",
+        start_date=(await t.today()).isoformat(),
+        employer_days=4,
+        day_activities_days=2,
+    )
     assert "must not exceed 5" in error.message
     assert [h.event for h in (await t.view()).history] == ["joint_decision_recorded", "outflow_chosen"]
 
@@ -305,7 +324,9 @@ async def test_provider_is_required_for_the_outcome_figure(env, worker):
     t = await start(env, worker, provider_id=None)
     error = await rejected(t, "joint_decision_recorded", parties=ALL_PARTIES, step_to_work=True)
     assert "provider" in error.message
-    view = await t.send("joint_decision_recorded", parties=ALL_PARTIES, step_to_work=True, provider_id="provider-cordaan")
+    view = await t.send(
+        "joint_decision_recorded", parties=ALL_PARTIES, step_to_work=True, provider_id="provider-cordaan"
+    )
     assert view.case["provider_id"] == "provider-cordaan"
 
 

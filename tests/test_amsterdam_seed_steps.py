@@ -42,38 +42,25 @@ async def test_contract_renewed_moves_the_renewal_deadline(env, worker):
         day_activities_days=2,
     )
     first_end = start_of_day(add_months(today, 12))
-    assert (
-        view.deadlines["contract_renewal"]
-        == due_at(first_end - AMSTERDAM.contract_renewal_notice)
-    )
+    assert view.deadlines["contract_renewal"] == due_at(first_end - AMSTERDAM.contract_renewal_notice)
     await t.sleep(timedelta(days=250))
     renewed_to = add_months(today, 24)
     view = await t.send("contract_renewed", end_date=renewed_to)
     due = due_at(start_of_day(renewed_to) - AMSTERDAM.contract_renewal_notice)
-    assert (
-        view.case["contract_end"] == renewed_to.isoformat()
-        and view.deadlines["contract_renewal"] == due
-    )
+    assert view.case["contract_end"] == renewed_to.isoformat() and view.deadlines["contract_renewal"] == due
     await rejected(t, "contract_renewed", end_date=today.isoformat())
     await assert_fired_at(t, "contract_renewal_due", COACH, due)
-    assert [n.due for n in notifications(await t.view(), "contract_renewal_due")] == [
-        due
-    ]
+    assert [n.due for n in notifications(await t.view(), "contract_renewal_due")] == [due]
 
 
-async def test_a_durable_placement_is_followed_then_closed_by_the_consultant(
-    env, worker
-):
+async def test_a_durable_placement_is_followed_then_closed_by_the_consultant(env, worker):
     t = await start(env, worker)
     view = await to_employed(t)
     employed_since = start_of_day(await t.today())
     await t.sleep(timedelta(days=60))
     await full_week(t)
     cause = await rejected(t, "placement_completed")
-    assert (
-        cause.type == "EventInvalid"
-        and f"at least {AMSTERDAM.min_transition_months} months" in cause.message
-    )
+    assert cause.type == "EventInvalid" and f"at least {AMSTERDAM.min_transition_months} months" in cause.message
 
     await t.sleep_until(add_months(employed_since, AMSTERDAM.min_transition_months))
     view = await t.send("placement_completed")
@@ -82,9 +69,7 @@ async def test_a_durable_placement_is_followed_then_closed_by_the_consultant(
     until = add_months(completed, AMSTERDAM.follow_up_months)
     assert view.case["follow_up_until"] == until.date().isoformat()
     assert view.deadlines["follow_up_end"] == due_at(until)
-    assert {"check_in", "payment:supervision_fee"} <= set(view.deadlines), (
-        "check-ins and fees go on"
-    )
+    assert {"check_in", "payment:supervision_fee"} <= set(view.deadlines), "check-ins and fees go on"
     assert "follow_up_ended" in view.allowed_events
     await rejected(t, "follow_up_ended", reason="stable")
 
@@ -93,10 +78,7 @@ async def test_a_durable_placement_is_followed_then_closed_by_the_consultant(
     assert notifications(view, "check_in_due") and view.state == "follow_up"
     fees_before = len([p for p in view.payments if p.kind == "supervision_fee"])
     await t.sleep(timedelta(days=92))
-    assert (
-        len([p for p in (await t.view()).payments if p.kind == "supervision_fee"])
-        > fees_before
-    )
+    assert len([p for p in (await t.view()).payments if p.kind == "supervision_fee"]) > fees_before
 
     await assert_fired_at(t, "follow_up_closing_due", COACH, due_at(until))
     await assert_fired_at(
@@ -115,9 +97,7 @@ async def test_a_fallback_in_the_follow_up_returns_to_it(env, worker):
     view = await t.send("placement_completed")
     until = view.deadlines["follow_up_end"]
     await t.send("fallback_reported", reason="conflict with the supervisor")
-    view = await t.send(
-        "fallback_decided", outcome="stay_in_work", reason="talked it through"
-    )
+    view = await t.send("fallback_decided", outcome="stay_in_work", reason="talked it through")
     assert view.state == "follow_up" and view.deadlines["follow_up_end"] == until
 
 
@@ -127,11 +107,7 @@ async def test_outflow_to_sw_needs_old_rights(env, worker):
     cause = await rejected(t, "outflow_chosen", outflow="sw")
     assert cause.details[0]["fields"] == ["old_sw_rights"]
     view = await t.send("outflow_chosen", outflow="sw", old_sw_rights=True)
-    assert (
-        view.state == "seeking_work"
-        and view.case["outflow"] == "sw"
-        and view.case["old_sw_rights"] is True
-    )
+    assert view.state == "seeking_work" and view.case["outflow"] == "sw" and view.case["old_sw_rights"] is True
 
 
 async def test_the_client_manager_hears_when_work_starts_changes_and_stops(env, worker):
@@ -140,9 +116,7 @@ async def test_the_client_manager_hears_when_work_starts_changes_and_stops(env, 
     await t.send("outflow_chosen", outflow="banenafspraak")
     await start_employment(t)
     await t.settle()
-    assert [n.recipient for n in notifications(await t.view(), "work_started")] == [
-        CLIENT_MANAGER
-    ]
+    assert [n.recipient for n in notifications(await t.view(), "work_started")] == [CLIENT_MANAGER]
     await t.sleep(timedelta(days=30))
     await t.send(
         "work_split_changed",
@@ -153,9 +127,7 @@ async def test_the_client_manager_hears_when_work_starts_changes_and_stops(env, 
     )
     await t.settle()
     view = await t.view()
-    assert [n.recipient for n in notifications(view, "work_hours_changed")] == [
-        CLIENT_MANAGER
-    ]
+    assert [n.recipient for n in notifications(view, "work_hours_changed")] == [CLIENT_MANAGER]
     assert view.case["hours_per_week"] == 32
     await t.send("fallback_reported", reason="the work is too heavy")
     await t.send(
@@ -164,6 +136,4 @@ async def test_the_client_manager_hears_when_work_starts_changes_and_stops(env, 
         reason="needs more support first",
     )
     await t.settle()
-    assert [n.recipient for n in notifications(await t.view(), "work_stopped")] == [
-        CLIENT_MANAGER
-    ]
+    assert [n.recipient for n in notifications(await t.view(), "work_stopped")] == [CLIENT_MANAGER]

@@ -163,8 +163,12 @@ async def test_rejected_events_are_typed(env, http):
     assert not_now.status_code == 409
     assert not_now.json()["error"] == "EventNotAllowed"
     assert not_now.json()["allowed_events"] == [
-        "observation_started", "hours_recorded", "school_internship_assessed", "neighbourhood_team_referred",
-        "coach_reassigned", "withdrawn",
+        "observation_started",
+        "hours_recorded",
+        "school_internship_assessed",
+        "neighbourhood_team_referred",
+        "coach_reassigned",
+        "withdrawn",
     ]
 
     invalid = await http.post(f"{location}/events", json={"event": "coach_reassigned", "actor": COACH, "coach_id": "1"})

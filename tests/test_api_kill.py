@@ -55,7 +55,9 @@ async def course(http: httpx.AsyncClient, trajectory_id: str, statuses: Counter[
     ]
     answers = []
     for number, event in enumerate(events):
-        answers.append(await until_ok(http, f"{base}/{trajectory_id}/events", event, f"{trajectory_id}-{number}", statuses))
+        answers.append(
+            await until_ok(http, f"{base}/{trajectory_id}/events", event, f"{trajectory_id}-{number}", statuses)
+        )
         await asyncio.sleep(0.3)
     return answers
 
@@ -95,7 +97,9 @@ async def test_killed_worker_and_server_lose_and_double_nothing(tmp_path: Path) 
                 for trajectory_id, answered in zip(ids, answers, strict=True):
                     view = (await http.get(f"/regions/almere/trajectories/{trajectory_id}")).json()
                     events = [record["event"] for record in view["history"]]
-                    assert events == ["observation_started"] + ["coach_reassigned"] * REASSIGNMENTS, "none lost or doubled"
+                    assert events == ["observation_started"] + ["coach_reassigned"] * REASSIGNMENTS, (
+                        "none lost or doubled"
+                    )
                     assert answered[-1]["history"] == view["history"]
                     assert {record["client"] for record in view["history"]} == {"local-token-1"}
                     kinds = Counter(notification["kind"] for notification in view["notifications"])

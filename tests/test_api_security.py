@@ -100,7 +100,9 @@ async def test_ledger_figures_and_hand_overs_need_their_scope_and_stay_in_the_cl
     for body in (order, order | {"region": "amsterdam"}):
         refused = await http.post(f"/coaches/{coach}/handover", json=body, headers=finance)
         assert refused.status_code == 403 and refused.json()["fields"] == ["region"], refused.text
-    no_scope = await http.post(f"/coaches/{coach}/handover", json=order | {"region": "almere"}, headers=bearer(ALMERE_TOKEN))
+    no_scope = await http.post(
+        f"/coaches/{coach}/handover", json=order | {"region": "almere"}, headers=bearer(ALMERE_TOKEN)
+    )
     assert no_scope.status_code == 403 and "'coaches:manage'" in no_scope.json()["message"]
     accepted = await http.post(f"/coaches/{coach}/handover", json=order | {"region": "almere"}, headers=finance)
     assert accepted.status_code == 202, accepted.text
@@ -150,9 +152,13 @@ async def test_clients_add_prints_the_token_once_and_stores_its_hash(env, tmp_pa
     assert path.stat().st_mode & 0o777 == 0o600
     [added] = parse_clients(text, str(path))
     assert added.scopes == {"trajectories:read", "events:submit"} and added.regions == {"oss"}
-    again = await run(capsys, "clients", "add", "oss-backend", "--scope", "operations", "--region", "*", "--file", str(path))
+    again = await run(
+        capsys, "clients", "add", "oss-backend", "--scope", "operations", "--region", "*", "--file", str(path)
+    )
     assert again.code == 2 and "exists already" in again.err
-    unknown = await run(capsys, "clients", "add", "x-backend", "--scope", "operations", "--region", "utrecht", "--file", str(path))
+    unknown = await run(
+        capsys, "clients", "add", "x-backend", "--scope", "operations", "--region", "utrecht", "--file", str(path)
+    )
     assert unknown.code == 2 and "utrecht" in unknown.err
     async with api(env.client, "unused", tokens=[], clients=parse_clients(path.read_text(), str(path))) as http:
         assert (await http.get("/regions", headers=bearer(token))).status_code == 200
@@ -348,7 +354,9 @@ async def test_a_plain_text_event_is_refused_and_never_stored(env, http):
     assert "workflow_execution_update_accepted_event_attributes" not in kinds
     assert "workflow_task_failed_event_attributes" not in kinds
     assert (await http.get(location)).json()["state"] == "referred"
-    assert (await http.post(f"{location}/events", json={"event": "observation_started", "actor": COACH})).status_code == 200
+    assert (
+        await http.post(f"{location}/events", json={"event": "observation_started", "actor": COACH})
+    ).status_code == 200
 
 
 @pytest.mark.parametrize(

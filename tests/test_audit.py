@@ -18,8 +18,14 @@ from worker import build_worker
 
 def entry(key: str = "trajectory-almere-x:event1", **overrides) -> AuditEntry:
     fields = dict(
-        key=key, workflow_id="trajectory-almere-x", kind="event", name="observation_started", actor="coach-anna",
-        result="accepted", origin="update submit_event u-1", at=datetime(2027, 1, 4, 9, tzinfo=UTC),
+        key=key,
+        workflow_id="trajectory-almere-x",
+        kind="event",
+        name="observation_started",
+        actor="coach-anna",
+        result="accepted",
+        origin="update submit_event u-1",
+        at=datetime(2027, 1, 4, 9, tzinfo=UTC),
         detail="referred -> observation",
     )
     return AuditEntry(**{**fields, **overrides})
@@ -49,10 +55,15 @@ def test_the_trail_is_per_trajectory_and_in_time_order(audit: AuditLog):
     audit.write(later)
     audit.write(entry())
     audit.write(entry("trajectory-almere-y:event1", workflow_id="trajectory-almere-y"))
-    assert [row.key for row in audit.trail("trajectory-almere-x")] == ["trajectory-almere-x:event1", "trajectory-almere-x:event2"]
+    assert [row.key for row in audit.trail("trajectory-almere-x")] == [
+        "trajectory-almere-x:event1",
+        "trajectory-almere-x:event2",
+    ]
 
 
-async def test_a_run_writes_a_row_per_accepted_event_and_notification(env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+async def test_a_run_writes_a_row_per_accepted_event_and_notification(
+    env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     url = f"sqlite:///{tmp_path}/audit.db"
     async with build_worker(env.client, f"test-{uuid.uuid4()}", outbox=tmp_path / "outbox", audit=url) as worker:
         t = await Trajectory.start(env, worker)
@@ -78,6 +89,7 @@ async def test_a_run_writes_a_row_per_accepted_event_and_notification(env, tmp_p
     assert sorted(row.key for row in sent) == sorted(n.id for n in view.notifications)
     assert {row.name for row in sent} == {"trajectory_assigned", "observation_decision_due"}
     assert all(row.result == "delivered" and row.origin == "channel:outbox" for row in sent)
-    assert not any("Mondays" in row.model_dump_json() or "moved away" in row.model_dump_json() for row in trail), \
+    assert not any("Mondays" in row.model_dump_json() or "moved away" in row.model_dump_json() for row in trail), (
         "notes and reasons (possibly personal) stay out of the audit trail"
+    )
     assert read_trail("trajectory-almere-never-started") == []

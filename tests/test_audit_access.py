@@ -42,7 +42,11 @@ async def test_the_api_and_the_cli_show_the_audit_trail(env, worker, capsys, mon
     assert result.code == 0, result.err
     entries = json.loads(result.out)["entries"]
     assert [entry for entry in entries if entry["kind"] != "read"] == trail["entries"]
-    reads = [(entry["name"], entry["actor"], entry["client"], entry["result"]) for entry in entries if entry["kind"] == "read"]
+    reads = [
+        (entry["name"], entry["actor"], entry["client"], entry["result"])
+        for entry in entries
+        if entry["kind"] == "read"
+    ]
     assert reads == [("audit", "local-token-1", "local-token-1", "read")], "the API's read of the trail is a row too"
     result = await run(capsys, "audit", "almere", trajectory_id)
     assert result.code == 0 and "coach_reassigned" in result.out and "backend:hr" in result.out

@@ -95,7 +95,9 @@ def test_a_row_whose_hash_was_recomputed_breaks_the_next_link(url: str):
     from records.chain import row_hash
 
     with open_records(url).read() as connection:
-        row = connection.execute(sa.select(audit_trail).where(audit_trail.c.key == f"{WORKFLOW}:event2")).mappings().one()
+        row = (
+            connection.execute(sa.select(audit_trail).where(audit_trail.c.key == f"{WORKFLOW}:event2")).mappings().one()
+        )
     fields = {name: row[name] for name in AuditEntry.model_fields} | {"actor": "coach-bram"}
     forged = row_hash(fields, 2, row["previous_hash"])
     tamper(url, f"UPDATE audit_trail SET actor = 'coach-bram', row_hash = '{forged}' WHERE key = '{WORKFLOW}:event2'")

@@ -124,7 +124,11 @@ def test_without_a_calendar_the_book_keeps_nominal_moments():
 def test_a_year_beyond_the_computed_holidays_closes_only_weekends():
     # Input at a calendar edge (a diploma on 1900-01-01 puts a deadline in 1899) never fails a workflow task.
     due, moved = working_moment(utc(1899, 1, 1, 12), NL)  # a Sunday
-    assert (local_time(due).date(), local_time(due).time(), moved) == (date(1899, 1, 2), time(8, 30), "moved from Sunday 1899-01-01")
+    assert (local_time(due).date(), local_time(due).time(), moved) == (
+        date(1899, 1, 2),
+        time(8, 30),
+        "moved from Sunday 1899-01-01",
+    )
     # 26 December 2128 is a Sunday, and Boxing Day: only the Sunday is known; 27 December a working Monday
     assert working_moment(utc(2128, 12, 26, 12), NL)[1] == "moved from Sunday 2128-12-26"
     assert working_moment(utc(2128, 12, 27, 12), NL)[1] is None

@@ -58,7 +58,11 @@ async def test_every_open_trajectory_of_the_coach_is_reassigned_once_and_its_nex
 
     oss_view = await oss.view()
     [moved] = [h for h in oss_view.history if h.event == "consultant_assigned"]
-    assert (oss_view.coach_id, oss_view.case["staff"][oss_view.case["owner_role"]], moved.actor) == (taking, taking, LEAD)
+    assert (oss_view.coach_id, oss_view.case["staff"][oss_view.case["owner_role"]], moved.actor) == (
+        taking,
+        taking,
+        LEAD,
+    )
 
     for t in [*waiting, amsterdam, nijmegen]:
         view = await t.view()
@@ -99,7 +103,9 @@ async def test_a_repeated_reassignment_sends_the_event_once(env, worker):
     leaving, taking = coaches()
     t = await Trajectory.start(env, worker, coach_id=leaving)
     since = await env.get_current_time()
-    ref = TrajectoryRef(region="almere", trajectory_id=t.handle.id.removeprefix("trajectory-almere-"), workflow_id=t.handle.id)
+    ref = TrajectoryRef(
+        region="almere", trajectory_id=t.handle.id.removeprefix("trajectory-almere-"), workflow_id=t.handle.id
+    )
     order = Reassignment(
         trajectory=ref, from_coach=leaving, to_coach=taking, actor=LEAD, update_id=f"test:{t.handle.id}", since=since
     )
@@ -123,7 +129,10 @@ def test_handing_over_to_the_same_coach_is_refused_naming_the_field():
         request_for("coach-anna", HandoverOrder(to_coach="coach-anna", actor=LEAD))
     with pytest.raises(ValueError, match="state"):
         HandoverOrder(to_coach="coach-bram", actor=LEAD, region="oss", state="trial")
-    assert HandoverInput(request=request_for("coach-anna", HandoverOrder(to_coach="coach-bram", actor=LEAD))).pending is None
+    assert (
+        HandoverInput(request=request_for("coach-anna", HandoverOrder(to_coach="coach-bram", actor=LEAD))).pending
+        is None
+    )
 
 
 async def test_over_the_api_and_the_command(env, worker, monkeypatch, capsys):
@@ -132,7 +141,9 @@ async def test_over_the_api_and_the_command(env, worker, monkeypatch, capsys):
     async with api(env.client, worker.task_queue) as http:
         same = await http.post(f"/coaches/{leaving}/handover", json={"to_coach": leaving, "actor": LEAD})
         assert same.status_code == 422 and same.json()["fields"] == ["to_coach"], same.text
-        wrong = await http.post(f"/coaches/{leaving}/handover", json={"to_coach": taking, "actor": LEAD, "state": "nowhere"})
+        wrong = await http.post(
+            f"/coaches/{leaving}/handover", json={"to_coach": taking, "actor": LEAD, "state": "nowhere"}
+        )
         assert wrong.status_code == 422 and wrong.json()["fields"] == ["state"], wrong.text
         assert (await http.get("/handovers/h-never-started")).json()["error"] == "HandoverNotFound"
 
@@ -152,7 +163,9 @@ async def test_over_the_api_and_the_command(env, worker, monkeypatch, capsys):
 
     # Back again with the command, waiting for the result; then its progress by id.
     point_at(monkeypatch, env.client, worker.task_queue)
-    result = await run(capsys, "handover", "start", taking, "--to", leaving, "--by", LEAD, "--id", f"cli-{leaving}", "--wait")
+    result = await run(
+        capsys, "handover", "start", taking, "--to", leaving, "--by", LEAD, "--id", f"cli-{leaving}", "--wait"
+    )
     assert result.code == 0, result.err
     assert f"{taking} → {leaving}" in result.out and "2 of 2 done · 2 reassigned" in result.out
     shown = await run(capsys, "handover", "show", f"cli-{leaving}", "--json")

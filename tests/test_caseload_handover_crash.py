@@ -85,7 +85,10 @@ async def test_handover_of_200_survives_a_worker_kill_and_reassigns_each_exactly
             assert [n.recipient for n in view.notifications if n.kind == "trajectory_assigned"] == [taking]
         for t in caseload:
             assert not await task_failures(t.handle)
-        assert len(outbox_ids(outbox, "notifications")) == CASELOAD and max(outbox_ids(outbox, "notifications").values()) == 1
+        assert (
+            len(outbox_ids(outbox, "notifications")) == CASELOAD
+            and max(outbox_ids(outbox, "notifications").values()) == 1
+        )
 
         # Each reassignment has its audit row, once, naming the hand-over's Update.
         async def audited_once() -> bool:

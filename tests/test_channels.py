@@ -25,9 +25,16 @@ DUE = datetime(2027, 3, 1, tzinfo=UTC)
 
 def message(due: datetime | None = DUE, message_id: str = "trajectory-almere-x:n7") -> NotificationMessage:
     return NotificationMessage(
-        id=message_id, kind="trial_end_due", recipient=COACH, region="almere", trajectory_id="x",
-        workflow_id="trajectory-almere-x", subject="[almere] trial end due: trajectory x",
-        body="8-week trial — due 2027-03-01. State: trial.", due=due, created_at=datetime(2027, 2, 1, tzinfo=UTC),
+        id=message_id,
+        kind="trial_end_due",
+        recipient=COACH,
+        region="almere",
+        trajectory_id="x",
+        workflow_id="trajectory-almere-x",
+        subject="[almere] trial end due: trajectory x",
+        body="8-week trial — due 2027-03-01. State: trial.",
+        due=due,
+        created_at=datetime(2027, 2, 1, tzinfo=UTC),
     )
 
 
@@ -39,7 +46,9 @@ def calendar_event(ics: bytes):
 
 async def test_smtp_sends_one_mail_with_a_calendar_attachment(tmp_path: Path):
     with smtp_server() as (inbox, port):
-        settings = SmtpSettings(host="127.0.0.1", port=port, sender="noreply@gemeente.example", to_template="{recipient}@coaches.example")
+        settings = SmtpSettings(
+            host="127.0.0.1", port=port, sender="noreply@gemeente.example", to_template="{recipient}@coaches.example"
+        )
         channel = SmtpChannel(settings, Outbox(tmp_path))
         assert await channel.deliver(message()) is True
         assert await channel.deliver(message()) is False, "a retry after delivery sends nothing"

@@ -73,7 +73,9 @@ async def test_decode_and_encode_with_a_token():
         assert decoded.status_code == 200 and values(decoded) == [PERSONAL]
         # the protocol: only the last path segment counts
         assert values(await http.post("/namespaces/default/decode", content=body, headers=AUTH)) == [PERSONAL]
-        plain = json_format.MessageToJson(Payloads(payloads=pydantic_data_converter.payload_converter.to_payloads([PERSONAL])))
+        plain = json_format.MessageToJson(
+            Payloads(payloads=pydantic_data_converter.payload_converter.to_payloads([PERSONAL]))
+        )
         encoded = await http.post("/encode", content=plain, headers=AUTH)
         assert encoded.status_code == 200 and "Dorpsstraat" not in encoded.text
         assert values(await http.post("/decode", content=encoded.text, headers=AUTH)) == [PERSONAL]
@@ -86,7 +88,9 @@ async def test_a_tampered_payload_or_an_unknown_key_is_refused_not_decoded():
         response = await http.post("/decode", content=other, headers=AUTH)
         assert response.status_code == 422 and "unknown key id 'other-key'" in response.text
         payloads = json_format.Parse(await encrypted_body(), Payloads())
-        payloads.payloads[0].data = payloads.payloads[0].data[:-1] + bytes([payloads.payloads[0].data[-1] ^ 1])  # always a change
+        payloads.payloads[0].data = payloads.payloads[0].data[:-1] + bytes(
+            [payloads.payloads[0].data[-1] ^ 1]
+        )  # always a change
         response = await http.post("/decode", content=json_format.MessageToJson(payloads), headers=AUTH)
         assert response.status_code == 422 and "failed authentication" in response.text
 

@@ -82,7 +82,10 @@ async def test_invalid_fields_are_named(dev_env, dev_worker):
     await t.send("wage_value_assessed", wage_value_percent=55)
     today = await t.today()
     cause = await rejected(
-        t, "contract_signed", start_date=today, end_date=today.replace(month=12, day=31) if today.month < 12 else today,
+        t,
+        "contract_signed",
+        start_date=today,
+        end_date=today.replace(month=12, day=31) if today.month < 12 else today,
         hours_per_week=20,
     )
     assert cause.type == "EventInvalid"
@@ -124,7 +127,6 @@ async def test_search_attributes_follow_the_trajectory(dev_env, dev_worker):
         await asyncio.sleep(0.1)
     assert found == [t.handle.id]
     assert "ref-" not in str([pair.value for pair in attributes]), "no participant reference in visibility"
-
 
 
 async def test_state_is_searchable_after_an_event_without_side_effects(dev_env, dev_worker):

@@ -168,7 +168,9 @@ async def test_server_restart_keeps_open_trajectories_and_their_timers(server, t
     dev, client = server
     queue, outbox = f"restart-{uuid.uuid4().hex[:8]}", tmp_path / "outbox"
     # The answer is due 20 s after the request: the restart below happens in between.
-    overrides = json.dumps({"almere": {"uwv_answer_within": "PT20S", "uwv_escalation_after": "PT600S", "working_days": None}})
+    overrides = json.dumps(
+        {"almere": {"uwv_answer_within": "PT20S", "uwv_escalation_after": "PT600S", "working_days": None}}
+    )
     worker = WorkerProcess(dev.address, queue, outbox, policy_overrides=overrides)
     env, on_queue = WorkflowEnvironment.from_client(client), SimpleNamespace(task_queue=queue)
     worker.start()

@@ -20,7 +20,9 @@ class Cohort:
         self.region = region
         self.facts: list[OutcomeFact] = []
 
-    def trajectory(self, tid: str, provider: str, steps: list[tuple[str, str, str, bool]], *, day: int = 1, **extra) -> None:
+    def trajectory(
+        self, tid: str, provider: str, steps: list[tuple[str, str, str, bool]], *, day: int = 1, **extra
+    ) -> None:
         """``steps``: (event, from, to, closed), one a day from ``2027-03-<day>`` on."""
         wid = f"trajectory-{self.region}-{tid}"
         at = datetime(2027, 3, day, 10, tzinfo=UTC)

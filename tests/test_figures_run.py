@@ -59,7 +59,9 @@ def _trial(days: int, employer: str) -> Stage:
 
 
 def _failed(days: int) -> Stage:
-    return Stage(timedelta(days=days), _on({"event": "trial_failed", "actor": COACH, "motivated": True, "reason": "no match"}))
+    return Stage(
+        timedelta(days=days), _on({"event": "trial_failed", "actor": COACH, "motivated": True, "reason": "no match"})
+    )
 
 
 IN_WORK = (
@@ -82,7 +84,9 @@ def cohort() -> list[Person]:
     people = [Person("almere", _start(f"good-{n}", "provider-good"), stages=IN_WORK) for n in range(5)]
     people.append(Person("almere", _start("good-open", "provider-good"), stages=OPEN))
     people.append(Person("almere", _start("lag-work", "provider-lagging"), stages=IN_WORK))
-    people += [Person("almere", _start(f"lag-back-{n}", "provider-lagging"), stages=THREE_FAILED_TRIALS) for n in (1, 2)]
+    people += [
+        Person("almere", _start(f"lag-back-{n}", "provider-lagging"), stages=THREE_FAILED_TRIALS) for n in (1, 2)
+    ]
     people.append(Person("almere", _start("lag-open", "provider-lagging"), stages=OPEN))
     return people
 
@@ -167,7 +171,9 @@ async def test_the_api_serves_json_csv_and_targets(ran: tuple[str, datetime], en
         assert answer.status_code == 200, answer.text
         assert answer.json()["placements"] == [{"region": "almere", "key": "sheltered_work", "count": 6}]
         set_commitment("provider-lagging", CommitmentChange(year=year, trajectories=20, actor="ops-1"), url)
-        shown = {p["provider_id"]: p["commitment"] for p in (await http.get("/figures", params=period)).json()["providers"]}
+        shown = {
+            p["provider_id"]: p["commitment"] for p in (await http.get("/figures", params=period)).json()["providers"]
+        }
         assert shown == {"provider-good": None, "provider-lagging": 20}
         put = await http.put(f"/figures/targets/almere/{year}", json={"target": 12, "set_by": "ops-1"})
         assert put.status_code == 200 and put.json()[-1]["target"] == 12
@@ -238,7 +244,9 @@ async def test_the_command_prints_the_figures_at_80_columns(ran: tuple[str, date
     assert refused.value.code == 2 and "use YYYY-MM-DD" in capsys.readouterr().err
     year = str(_day(began).year + 1)
     listed = await run(capsys, "targets", "almere", year, "9", "--set-by", "ops-2", "--audit-url", url)
-    assert listed.code == 0 and any(cells(line)[:4] == ["almere", year, "9", "ops-2"] for line in listed.out.splitlines())
+    assert listed.code == 0 and any(
+        cells(line)[:4] == ["almere", year, "9", "ops-2"] for line in listed.out.splitlines()
+    )
 
 
 def test_money_per_quarter_and_payee_is_what_the_ledger_holds(ran: tuple[str, datetime]) -> None:
@@ -248,12 +256,16 @@ def test_money_per_quarter_and_payee_is_what_the_ledger_holds(ran: tuple[str, da
     url, began = ran
     with open_records(url).read() as connection:
         rows = payment_rows.ledger_lines(connection, region="almere")
-        paid = {row["trajectory_id"] for row in connection.execute(sa.select(payment_ledger.c.trajectory_id)).mappings()}
+        paid = {
+            row["trajectory_id"] for row in connection.execute(sa.select(payment_ledger.c.trajectory_id)).mappings()
+        }
     assert {row["payee"] for row in rows} == {"employer-jungle"}
     assert paid == {f"good-{n}" for n in range(5)} | {"lag-work"}
     by_quarter: Counter[tuple[str, str]] = Counter()
     for row in rows:
         by_quarter[(f"{row['due'].year}-Q{(row['due'].month - 1) // 3 + 1}", row["payee"])] += row["amount_cents"]
     figures = load_figures(_day(began), _day(began + timedelta(days=365)), "almere", url)
-    assert [(m.quarter, m.payee, m.amount_cents) for m in figures.money] == sorted((q, p, c) for (q, p), c in by_quarter.items())
+    assert [(m.quarter, m.payee, m.amount_cents) for m in figures.money] == sorted(
+        (q, p, c) for (q, p), c in by_quarter.items()
+    )
     assert sum(m.amount_cents for m in figures.money) > 0

@@ -109,7 +109,9 @@ def test_people_spread_over_months_with_per_month() -> None:
     assert max(p.starts_after for p in people) < timedelta(days=4 * 30)
 
 
-async def test_open_trajectories_are_exported_and_run_again(dev_env, dev_worker, tmp_path: Path, capsys, monkeypatch) -> None:
+async def test_open_trajectories_are_exported_and_run_again(
+    dev_env, dev_worker, tmp_path: Path, capsys, monkeypatch
+) -> None:
     """On a real dev server: an open trajectory's start and accepted events go into an owner-only file, and a
     forecast starts it again from them on a server of its own."""
     t = await Trajectory.start(dev_env, dev_worker, trajectory_id=f"export-{uuid.uuid4().hex[:8]}")

@@ -80,8 +80,7 @@ async def healthy(handle: WorkflowHandle[Any, Any]) -> TrajectoryView:
     failed = [
         event
         async for event in handle.fetch_history_events()
-        if event.event_type
-        in (EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)
+        if event.event_type in (EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)
     ]
     assert not failed, f"workflow task failed: {failed[0]}"
     return view
@@ -203,8 +202,16 @@ def test_oversized_start_fields_are_refused_by_name() -> None:
         with pytest.raises(ValidationError) as error:
             TrajectoryStart.model_validate(start_input(**{field: value}))
         assert field in str(error.value) and "at most 64" in str(error.value)
-    for field, value in {"birth_date": "1850-01-01", "school_leaving_date": "9999-12-31", "diploma_date": "0001-01-01"}.items():
-        overrides = {"participant": {"has_benefit": True, "birth_date": value, "hours_per_week": 30}} if field == "birth_date" else {field: value}
+    for field, value in {
+        "birth_date": "1850-01-01",
+        "school_leaving_date": "9999-12-31",
+        "diploma_date": "0001-01-01",
+    }.items():
+        overrides = (
+            {"participant": {"has_benefit": True, "birth_date": value, "hours_per_week": 30}}
+            if field == "birth_date"
+            else {field: value}
+        )
         with pytest.raises(ValidationError) as error:
             TrajectoryStart.model_validate(start_input(**overrides))
         assert field in str(error.value)
@@ -331,16 +338,45 @@ TOO_MANY = 13  # more items than any list field takes
         ("almere", {"event": "trial_extended", "weeks": 10**30}, "weeks"),
         ("almere", {"event": "contract_renewed", "end_date": "9999-12-31"}, "end_date"),
         ("almere", {"event": "advice_received", "outcome": "positive", "uwv_reference": "U" * 65}, "uwv_reference"),
-        ("amsterdam", {"event": "joint_decision_recorded", "parties": ["participant"] * TOO_MANY, "step_to_work": True}, "parties"),
+        (
+            "amsterdam",
+            {"event": "joint_decision_recorded", "parties": ["participant"] * TOO_MANY, "step_to_work": True},
+            "parties",
+        ),
         ("amsterdam", {"event": "internship_started", "host": "x" * 65, "start_date": TODAY.isoformat()}, "host"),
-        ("amsterdam", {"event": "internship_started", "host": "pantar", "start_date": TODAY.isoformat(), "months": 10**9}, "months"),
+        (
+            "amsterdam",
+            {"event": "internship_started", "host": "pantar", "start_date": TODAY.isoformat(), "months": 10**9},
+            "months",
+        ),
         ("oss", {"event": "plan_recorded", "goals": ["find work"] * TOO_MANY}, "goals"),
         ("oss", {"event": "plan_recorded", "goals": ["x" * 201]}, "goals.0"),
-        ("oss", {"event": "fallback_meeting_held", "held_on": TODAY.isoformat(), "attendees": ["employer"] * TOO_MANY}, "attendees"),
-        ("rijk-van-nijmegen", {"event": "case_meeting_held", "consultants": [f"c-{i}" for i in range(TOO_MANY)], "decision": "refused"}, "consultants"),
+        (
+            "oss",
+            {"event": "fallback_meeting_held", "held_on": TODAY.isoformat(), "attendees": ["employer"] * TOO_MANY},
+            "attendees",
+        ),
+        (
+            "rijk-van-nijmegen",
+            {"event": "case_meeting_held", "consultants": [f"c-{i}" for i in range(TOO_MANY)], "decision": "refused"},
+            "consultants",
+        ),
         ("rijk-van-nijmegen", {"event": "plan_advised", "advice": "agreed", "start_date": "9999-12-31"}, "start_date"),
-        ("rijk-van-nijmegen", {"event": "plan_advised", "advice": "agreed", "start_date": TODAY.isoformat(), "months": 10**9}, "months"),
-        ("rijk-van-nijmegen", {"event": "plan_submitted", "provider_id": "p-1", "learning_goals": ["learn"] * 21, "competences": ["x" * 600]}, "learning_goals"),
+        (
+            "rijk-van-nijmegen",
+            {"event": "plan_advised", "advice": "agreed", "start_date": TODAY.isoformat(), "months": 10**9},
+            "months",
+        ),
+        (
+            "rijk-van-nijmegen",
+            {
+                "event": "plan_submitted",
+                "provider_id": "p-1",
+                "learning_goals": ["learn"] * 21,
+                "competences": ["x" * 600],
+            },
+            "learning_goals",
+        ),
     ],
 )
 def test_free_text_lists_numbers_and_dates_have_limits(region: str, payload: dict[str, Any], field: str) -> None:
@@ -429,7 +465,13 @@ async def test_api_events_are_accepted_or_refused_clearly(
 @pytest.mark.parametrize(
     "body",
     [
-        b"", b"not json", b'{"event": ', b"[1, 2, 3]", b'"observation_started"', b"null", b'{"event": "x"}' * 10_000,
+        b"",
+        b"not json",
+        b'{"event": ',
+        b"[1, 2, 3]",
+        b'"observation_started"',
+        b"null",
+        b'{"event": "x"}' * 10_000,
         b'{"event": "withdrawn", "actor": Infinity, "reason": NaN, "trajectory_id": -Infinity}',
     ],
 )
@@ -438,7 +480,11 @@ async def test_api_malformed_bodies_are_422(env, hostile_worker, http: httpx.Asy
     url = f"/regions/almere/trajectories/{t.handle.id.removeprefix('trajectory-almere-')}"
     for path in (f"{url}/events", "/regions/almere/trajectories"):
         response = await http.post(path, content=body, headers={"Content-Type": "application/json"})
-        expected = (413, "PayloadTooLarge") if len(body) > 64 * 1024 else (422, ("InvalidInput", "EventInvalid", "InvalidJson"))
+        expected = (
+            (413, "PayloadTooLarge")
+            if len(body) > 64 * 1024
+            else (422, ("InvalidInput", "EventInvalid", "InvalidJson"))
+        )
         assert response.status_code == expected[0], (path, response.status_code, response.text[:300])
         assert response.json()["error"] in expected[1]
     assert (await healthy(t.handle)).history == []

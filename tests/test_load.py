@@ -95,7 +95,9 @@ async def test_a_thousand_trajectories_driven_concurrently(dev_env: WorkflowEnvi
         closed = sum(1 for _, (_, _, _, is_closed) in plan if is_closed)
         deadline = time.monotonic() + 60
         while True:
-            counts = {state: await count(client, f'{on_queue_query} AND TrajectoryState = "{state}"') for state in expected}
+            counts = {
+                state: await count(client, f'{on_queue_query} AND TrajectoryState = "{state}"') for state in expected
+            }
             completed = await count(client, f'{on_queue_query} AND ExecutionStatus = "Completed"')
             if counts == dict(expected) and completed == closed or time.monotonic() > deadline:
                 break
@@ -118,7 +120,8 @@ async def test_a_thousand_trajectories_driven_concurrently(dev_env: WorkflowEnvi
                 if path[1] is advice_negative:
                     assert [h.event for h in view.history[-2:]] == ["advice_received", "advice_talk_recorded"]
                 failed = [
-                    e async for e in handle.fetch_history_events()
+                    e
+                    async for e in handle.fetch_history_events()
                     if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
                 ]
                 assert not failed, trajectory_id
@@ -126,8 +129,10 @@ async def test_a_thousand_trajectories_driven_concurrently(dev_env: WorkflowEnvi
         counted = time.monotonic() - began - driven
         await asyncio.gather(*(check(tid, path) for tid, path in plan))
         checked = time.monotonic() - began - driven - counted
-        print(f"\n{TRAJECTORIES} trajectories driven in {driven:.1f}s ({CONCURRENCY} at a time), "
-              f"counted in {counted:.1f}s, views and histories checked in {checked:.1f}s")
+        print(
+            f"\n{TRAJECTORIES} trajectories driven in {driven:.1f}s ({CONCURRENCY} at a time), "
+            f"counted in {counted:.1f}s, views and histories checked in {checked:.1f}s"
+        )
     finally:
         worker.stop()
     assert "Failing workflow task" not in worker.log.read_text(errors="replace")

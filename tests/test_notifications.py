@@ -16,8 +16,15 @@ from worker import build_worker
 
 def message(message_id: str = "trajectory-almere-x:n1") -> NotificationMessage:
     return NotificationMessage(
-        id=message_id, kind="absence_reported", recipient=COACH, region="almere", trajectory_id="x",
-        workflow_id="trajectory-almere-x", subject="s", body="b", created_at=datetime.now(UTC),
+        id=message_id,
+        kind="absence_reported",
+        recipient=COACH,
+        region="almere",
+        trajectory_id="x",
+        workflow_id="trajectory-almere-x",
+        subject="s",
+        body="b",
+        created_at=datetime.now(UTC),
     )
 
 

@@ -64,7 +64,11 @@ async def start(env, worker, **overrides) -> Trajectory:
 
 async def to_development(t: Trajectory):
     await t.send(
-        "screening_completed", capacity=True, reason="wants to work, learns fast", arbeidsdeskundige_id=AD, ladder_step=2
+        "screening_completed",
+        capacity=True,
+        reason="wants to work, learns fast",
+        arbeidsdeskundige_id=AD,
+        ladder_step=2,
     )
     return await t.send(
         "plan_recorded", goals=["travel independently", "work 4 hours a day"], work_consultant_id=WORK_CONSULTANT
@@ -107,7 +111,9 @@ async def test_screening_deadline_notifies_the_wmo_consultant_then_the_team_lead
 async def test_capacity_plan_and_owners_follow_the_route(env, worker):
     """Young with a benefit: youth consultant; sheltered work: the arbeidsdeskundige; notifications follow."""
     t = await start(env, worker, participant=YOUNG)
-    view = await t.send("screening_completed", capacity=True, reason="potential", arbeidsdeskundige_id=AD, ladder_step=2)
+    view = await t.send(
+        "screening_completed", capacity=True, reason="potential", arbeidsdeskundige_id=AD, ladder_step=2
+    )
     assert view.state == "planning" and view.coach_id == YOUTH_TEAM
     assert view.case["owner_role"] == "youth_consultant"
     view = await t.send("plan_recorded", goals=["learn a routine"], provider_supervisor_joined=True)
@@ -138,8 +144,9 @@ async def test_turning_28_hands_the_trajectory_to_the_work_consultant(env, worke
     today = (await t_now(env)).date()
     birthday_28 = add_months(today, 2)
     birth_date = birthday_28.replace(year=birthday_28.year - 28)
-    t = await start(env, worker, participant={"has_benefit": True, "birth_date": birth_date.isoformat(),
-                                              "hours_per_week": 12})
+    t = await start(
+        env, worker, participant={"has_benefit": True, "birth_date": birth_date.isoformat(), "hours_per_week": 12}
+    )
     view = await to_development(t)
     assert view.coach_id == YOUTH_TEAM and "youth_evaluation" in view.deadlines
     next_deadline = await search_attribute(t, NEXT_DEADLINE.name)
@@ -244,7 +251,8 @@ async def test_threat_of_fallback_meeting_and_return_to_a_day_programme(env, wor
     await t.sleep_until(due_at(meeting_due + OSS.fallback_meeting_escalation_after))
     assert [n.recipient for n in notifications(await t.view(), "fallback_meeting_overdue")] == [AD, TEAM_LEAD]
     view = await t.send(
-        "fallback_meeting_held", held_on=await t.today(),
+        "fallback_meeting_held",
+        held_on=await t.today(),
         attendees=["employer", "job_coach", "wmo_consultant", "ambulant_supervisor"],
     )
     assert view.state == "employed" and set(view.deadlines) == {"ladder_measurement", "payment:supervision_fee"}
@@ -318,7 +326,9 @@ async def test_plan_goals_must_not_be_empty(env, worker):
 
 async def test_plan_and_uwv_advice_deadlines_escalate_and_withdrawal_closes(env, worker):
     t = await start(env, worker, participant=ADULT)
-    view = await t.send("screening_completed", capacity=True, reason="potential", arbeidsdeskundige_id=AD, ladder_step=3)
+    view = await t.send(
+        "screening_completed", capacity=True, reason="potential", arbeidsdeskundige_id=AD, ladder_step=3
+    )
     plan = view.deadlines["plan"]
     assert view.state == "planning" and close(plan, due_at(await t.now() + OSS.plan_within))
     await t.sleep_until(due_at(plan + OSS.plan_escalation_after))
@@ -367,8 +377,14 @@ def test_documented_examples_are_valid_events():
     text = (Path(__file__).resolve().parent.parent / "docs" / "oss.md").read_text(encoding="utf-8")
     text = doc_dates.substitute(text)
     # a trajectory on the current route (revision 1) waiting for a re-screening, where every example applies
-    case = OssCase(staff=dict(OSS.default_staff), young=True, municipal_benefit=True, route_revision=1,
-                   benefit_source="municipality", state="awaiting_rescreening")
+    case = OssCase(
+        staff=dict(OSS.default_staff),
+        young=True,
+        municipal_benefit=True,
+        route_revision=1,
+        benefit_source="municipality",
+        state="awaiting_rescreening",
+    )
     context = EventContext(today=doc_dates.today(), policy=OSS, case=case)
     documented = [json.loads(line) for line in text.splitlines() if line.startswith('{"event"')]
     for payload in documented:

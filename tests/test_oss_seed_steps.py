@@ -84,8 +84,9 @@ async def test_a_uwv_benefit_involves_the_arbeidsdeskundige(env, worker):
     assert view.coach_id == COACH  # the youth consultant's regie is for a municipal benefit only
     cause = await rejected(t, "screening_completed", capacity=True, reason="potential", ladder_step=3)
     assert cause.type == "EventInvalid" and "arbeidsdeskundige_id" in cause.message
-    view = await t.send("screening_completed", capacity=True, reason="potential", ladder_step=3,
-                        arbeidsdeskundige_id=AD)
+    view = await t.send(
+        "screening_completed", capacity=True, reason="potential", ladder_step=3, arbeidsdeskundige_id=AD
+    )
     assert view.state == "planning" and view.case["staff"]["arbeidsdeskundige"] == AD
 
 
@@ -120,8 +121,7 @@ async def test_the_ladder_has_a_baseline_and_a_measurement_every_six_months(env,
 
 async def test_an_adult_without_capacity_waits_for_a_listed_rescreening(env, worker):
     t = await start(env, worker, ADULT)
-    view = await t.send("screening_completed", capacity=False, reason="no developable work capacity now",
-                        ladder_step=3)
+    view = await t.send("screening_completed", capacity=False, reason="no developable work capacity now", ladder_step=3)
     today = await t.today()
     listed = add_months(start_of_day(today), POLICY.rescreening_after_months)
     rescreening = due_at(listed)
@@ -133,7 +133,9 @@ async def test_an_adult_without_capacity_waits_for_a_listed_rescreening(env, wor
     await t.sleep_until(rescreening)
     view = await t.view()
     assert (view.state, view.history[-1].event, view.history[-1].actor) == (
-        "screening", "rescreening_due", "system:deadline",
+        "screening",
+        "rescreening_due",
+        "system:deadline",
     )
     assert view.history[-1].at >= rescreening and view.case["rescreening_on"] is None
     assert only(view, "rescreening_due").recipient == COACH
@@ -178,7 +180,9 @@ async def test_a_vso_pupil_assessed_for_day_activities_gets_a_rescreening(env, w
     t = await start(env, worker, YOUNG, referral_source="vso_pro_school", school_leaving_date=leaving.isoformat())
     view = await t.send("vso_assessed", outcome="day_activities", reason="no developable work capacity yet")
     assert (view.state, view.closed) == ("awaiting_rescreening", False)
-    assert view.deadlines["rescreening"] == due_at(add_months(start_of_day(await t.today()), POLICY.rescreening_after_months))
+    assert view.deadlines["rescreening"] == due_at(
+        add_months(start_of_day(await t.today()), POLICY.rescreening_after_months)
+    )
 
 
 async def t_now(env):

@@ -92,8 +92,6 @@ async def test_the_ledger_holds_every_order_and_the_api_csv_and_cli_show_it(env,
     assert result.code == 2 and "to" in result.err
 
 
-
-
 def ledger_rows(url: str) -> list[dict]:
     records = open_records(url)
     with records.read() as connection:
@@ -123,6 +121,8 @@ async def test_sqlite_and_postgresql_hold_the_same_ledger_rows(env, outbox, post
     sqlite = f"sqlite:///{tmp_path}/records.db"
     orders = read_ledger(PaymentFilter(), postgresql)
     for retry in (False, True):
-        written = write_projection(open_records(sqlite), Projection(workflow_id=t.handle.id, key="copy", payments=orders))
+        written = write_projection(
+            open_records(sqlite), Projection(workflow_id=t.handle.id, key="copy", payments=orders)
+        )
         assert written.written == {"payments": 0 if retry else len(orders)}
     assert ledger_rows(sqlite) == on_postgresql

@@ -83,7 +83,9 @@ async def test_employment_ending_after_a_fee_ordered_ahead_takes_back_the_days_a
 
     def fits(day: date) -> bool:
         due = add_months(day, 3)
-        return due.weekday() == 6 and working_due(start_of_day(due), "payment:supervision_fee").date() == due - timedelta(days=2)
+        return due.weekday() == 6 and working_due(
+            start_of_day(due), "payment:supervision_fee"
+        ).date() == due - timedelta(days=2)
 
     begin = next(d for d in (today + timedelta(days=n) for n in range(1, 30)) if fits(d))
     await t.sleep_until(start_of_day(begin) + timedelta(hours=9))
@@ -127,7 +129,9 @@ async def test_an_unrenewed_contract_pays_up_to_its_end_date_then_puts_a_decisio
     assert timedelta(0) <= view.deadlines["contract_end_decision"] - decision_due < timedelta(seconds=1)
     assert "payment:supervision_fee" not in view.deadlines and "payment:wage_cost_subsidy" not in view.deadlines
 
-    await t.sleep_until(working_due(view.deadlines["contract_end_decision"] + ALMERE.contract_end_decision_escalation_after))
+    await t.sleep_until(
+        working_due(view.deadlines["contract_end_decision"] + ALMERE.contract_end_decision_escalation_after)
+    )
     view = await t.view()
     assert [n.recipient for n in notifications(view, "contract_end_decision_due")] == [COACH]
     assert [n.recipient for n in notifications(view, "contract_end_decision_overdue")] == [TEAM_LEAD]
@@ -166,9 +170,7 @@ async def test_fourteen_months_of_employment_that_then_ends_are_paid_in_full(env
     assert_contiguous(fees, begin, last_day)
     fifth_quarter = (add_months(begin, 15) - add_months(begin, 12)).days
     two_months = (add_months(begin, 14) - add_months(begin, 12)).days
-    assert sum(p.amount_cents for p in fees) == 4 * 190_000 + round_cents(
-        Fraction(190_000 * two_months, fifth_quarter)
-    )
+    assert sum(p.amount_cents for p in fees) == 4 * 190_000 + round_cents(Fraction(190_000 * two_months, fifth_quarter))
     subsidy = kind(view, "wage_cost_subsidy")
     assert len(subsidy) == 14
     assert_contiguous(subsidy, begin, last_day)

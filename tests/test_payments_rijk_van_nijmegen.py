@@ -135,5 +135,3 @@ async def test_monthly_attendance_pays_8_50_per_half_day_and_more_than_the_month
 def test_no_month_holds_45_half_days():
     assert max(half_days_in(date(2027, m, 1), 5) for m in range(1, 13)) == 44
     assert half_days_in(date(2027, 2, 1), 5) == 40
-
-

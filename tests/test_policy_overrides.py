@@ -28,7 +28,9 @@ def test_overrides_replace_only_the_named_fields(overrides_reset: None) -> None:
     override_policies({"almere": {"uwv_answer_within": "PT6S"}}, POLICIES)
     almere = effective_policy(POLICIES["almere"])
     assert almere.uwv_answer_within == timedelta(seconds=6)
-    assert almere.model_dump(exclude={"uwv_answer_within"}) == POLICIES["almere"].model_dump(exclude={"uwv_answer_within"})
+    assert almere.model_dump(exclude={"uwv_answer_within"}) == POLICIES["almere"].model_dump(
+        exclude={"uwv_answer_within"}
+    )
     assert effective_policy(POLICIES["oss"]) is POLICIES["oss"]
 
 

@@ -31,7 +31,12 @@ from worker import build_worker
 from workflows import WORKFLOWS
 from workflows.contract import SEARCH_ATTRIBUTES
 
-BIRTH_DATES = {"almere": "1998-03-14", "amsterdam": "1997-05-23", "oss": "2004-07-19", "rijk-van-nijmegen": "1996-09-02"}
+BIRTH_DATES = {
+    "almere": "1998-03-14",
+    "amsterdam": "1997-05-23",
+    "oss": "2004-07-19",
+    "rijk-van-nijmegen": "1996-09-02",
+}
 CONTROL_MARKER = "control-plaintext-Havikstraat"
 HANDOVER = {  # each route's event that hands the trajectory to a colleague while it stays open
     "oss": {"event": "consultant_assigned", "role": "work_consultant", "staff_id": "coach-bram"},
@@ -81,7 +86,9 @@ class Capture(logging.Handler):
         self.lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        extras = {k: v for k, v in record.__dict__.items() if k not in logging.LogRecord("", 0, "", 0, "", (), None).__dict__}
+        extras = {
+            k: v for k, v in record.__dict__.items() if k not in logging.LogRecord("", 0, "", 0, "", (), None).__dict__
+        }
         self.lines.append(f"{record.name} {record.getMessage()} {extras}")
 
 
@@ -170,8 +177,12 @@ async def observed(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Ob
         for region, workflow_id in seen.workflow_ids.items():
             handle = plain.get_workflow_handle(workflow_id)
             seen.raw_histories[region] = b"".join(e.SerializeToString() for e in (await handle.fetch_history()).events)
-            listed = [e.raw_info.SerializeToString() async for e in plain.list_workflows(f'WorkflowId = "{workflow_id}"')]
-            seen.raw_visibility[region] = (await handle.describe()).raw_description.SerializeToString() + b"".join(listed)
+            listed = [
+                e.raw_info.SerializeToString() async for e in plain.list_workflows(f'WorkflowId = "{workflow_id}"')
+            ]
+            seen.raw_visibility[region] = (await handle.describe()).raw_description.SerializeToString() + b"".join(
+                listed
+            )
         seen.control_history = b"".join(e.SerializeToString() for e in (await control.fetch_history()).events)
         seen.control_visibility = (await control.describe()).raw_description.SerializeToString()
         await control.terminate("control read")

@@ -36,7 +36,10 @@ async def test_a_retried_projection_writes_its_rows_once(tmp_path: Path):
     first = await environment.run(project, projection(entry(1), entry(2)))
     again = await environment.run(project, projection(entry(1), entry(2)))
     assert first.written == {"audit": 2} and again.written == {"audit": 0}
-    assert [row.key for row in log.trail("trajectory-almere-x")] == ["trajectory-almere-x:event1", "trajectory-almere-x:event2"]
+    assert [row.key for row in log.trail("trajectory-almere-x")] == [
+        "trajectory-almere-x:event1",
+        "trajectory-almere-x:event2",
+    ]
 
 
 def test_a_projection_is_one_transaction(tmp_path: Path):
@@ -83,7 +86,11 @@ async def run_course(env, tmp_path: Path) -> tuple[str, object]:
     url = f"sqlite:///{tmp_path}/records.db"
     async with build_worker(env.client, f"test-{uuid.uuid4()}", outbox=tmp_path / "outbox", audit=url) as worker:
         t = await Trajectory.start(env, worker)
-        for event, fields in [("observation_started", {}), ("coach_reassigned", {"coach_id": OTHER_COACH}), ("withdrawn", {"reason": "moved"})]:
+        for event, fields in [
+            ("observation_started", {}),
+            ("coach_reassigned", {"coach_id": OTHER_COACH}),
+            ("withdrawn", {"reason": "moved"}),
+        ]:
             await t.settle()  # the previous write is done: this event's row is not held for the next write
             await t.send(event, **fields)
         await t.handle.result()
@@ -109,7 +116,9 @@ async def test_each_workflow_task_writes_its_rows_with_one_activity(env, tmp_pat
     assert [(row.name, row.detail) for row in trail if row.kind == "event"] == EXPECTED_EVENTS
 
 
-async def test_a_write_retried_after_its_commit_leaves_each_row_once(env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+async def test_a_write_retried_after_its_commit_leaves_each_row_once(
+    env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     """The first write fails after its rows are in (a connection lost after the commit); Temporal retries it
     with the same projection, and every row is there once. Rows made while a write is retried wait and go
     with the next write, in order."""

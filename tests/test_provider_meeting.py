@@ -41,8 +41,9 @@ def sent(outbox: Path) -> list[dict]:
 async def test_reminder_notifies_every_consultant(env, worker, outbox):
     handle = await env.client.start_workflow(
         ProviderMeetingReminder.run,
-        ProviderMeetingInput(region="rijk-van-nijmegen", consultant_ids=["consultant-a", "consultant-b"],
-                             every=timedelta(weeks=8)),
+        ProviderMeetingInput(
+            region="rijk-van-nijmegen", consultant_ids=["consultant-a", "consultant-b"], every=timedelta(weeks=8)
+        ),
         id=f"provider-meeting-test-{uuid.uuid4().hex[:8]}",
         task_queue=worker.task_queue,
     )
@@ -55,7 +56,8 @@ async def test_reminder_notifies_every_consultant(env, worker, outbox):
 
 async def test_schedule_exists_is_idempotent_and_its_action_notifies_the_consultants(tmp_path):
     async with await WorkflowEnvironment.start_local(
-        dev_server_existing_path=dev_server_path(), data_converter=encrypting_converter(),
+        dev_server_existing_path=dev_server_path(),
+        data_converter=encrypting_converter(),
     ) as local:
         task_queue = f"schedules-{uuid.uuid4()}"
         assert PROVIDER_MEETING_SCHEDULE_ID in await ensure_schedules(local.client, task_queue)
@@ -102,6 +104,8 @@ async def test_a_reminder_that_cannot_be_delivered_is_reported_to_operations(env
             id=f"provider-meeting-{uuid.uuid4()}", task_queue=worker.task_queue,
         )  # fmt: skip
         ids = await handle.result()
-    undeliverable = sorted(json.loads(p.read_text())["message"]["id"] for p in (tmp_path / "undeliverable").glob("*.json"))
+    undeliverable = sorted(
+        json.loads(p.read_text())["message"]["id"] for p in (tmp_path / "undeliverable").glob("*.json")
+    )
     assert undeliverable == sorted(ids)
     assert {m["recipient"] for m in sent(tmp_path)} == {"operations"}

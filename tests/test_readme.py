@@ -29,7 +29,12 @@ def test_the_contract_names_every_workflow_type_and_id():
 
 def test_the_quick_start_names_the_addresses_serve_uses():
     quick_start = section("Quick start")
-    for address in (f"http://localhost:{run.DEV_UI_PORT}", f"http://127.0.0.1:{config.DEFAULT_API_PORT}",
-                    f"http://localhost:{config.DEFAULT_CODEC_PORT}/login", "var/api-token", "var/codec-tokens"):
+    for address in (
+        f"http://localhost:{run.DEV_UI_PORT}",
+        f"http://127.0.0.1:{config.DEFAULT_API_PORT}",
+        f"http://localhost:{config.DEFAULT_CODEC_PORT}/login",
+        "var/api-token",
+        "var/codec-tokens",
+    ):
         assert address in quick_start, address
     assert re.findall(r"^## .*", README.read_text(encoding="utf-8"), re.MULTILINE)[0] == "## Quick start"  # at the top

@@ -81,7 +81,12 @@ def test_six_processes_opening_an_empty_database_at_once_all_succeed(tmp_path: P
         "    print(write_entries(connection, [row])[0])\n"
     )
     processes = [
-        subprocess.Popen([sys.executable, "-c", script, url, entry(f"trajectory-almere-x:event{n}").model_dump_json()], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", script, url, entry(f"trajectory-almere-x:event{n}").model_dump_json()],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for n in range(6)
     ]
     results = [(process.wait(timeout=120), *process.communicate()) for process in processes]
@@ -93,7 +98,9 @@ def test_the_records_command_runs_alembic_on_the_database(tmp_path: Path):
     url = f"sqlite:///{tmp_path}/records.db"
 
     def records_command(*args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "records", "--url", url, *args], capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "records", "--url", url, *args], capture_output=True, text=True, timeout=60
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout
 

@@ -64,7 +64,9 @@ async def test_a_delivered_notification_stays_delivered_while_the_records_databa
     url = own_postgres.database()
     outbox = Outbox(tmp_path / "outbox")
     channel = OutageAfterDelivery(outbox, own_postgres)
-    async with build_worker(env.client, f"test-{uuid.uuid4()}", outbox=outbox.root, channel=channel, audit=url) as worker:
+    async with build_worker(
+        env.client, f"test-{uuid.uuid4()}", outbox=outbox.root, channel=channel, audit=url
+    ) as worker:
         t = await Trajectory.start(env, worker)
         await t.settle()
         await t.send("coach_reassigned", coach_id=OTHER_COACH)  # notifies the new coach; the database goes down

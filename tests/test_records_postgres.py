@@ -84,7 +84,12 @@ def test_six_processes_opening_an_empty_database_at_once_all_succeed(postgres: P
         "    print(write_entries(connection, [row])[0])\n"
     )
     processes = [
-        subprocess.Popen([sys.executable, "-c", script, url, entry(n).model_dump_json()], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", script, url, entry(n).model_dump_json()],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for n in range(6)
     ]
     results = [(process.wait(timeout=120), *process.communicate()) for process in processes]
@@ -96,7 +101,9 @@ def test_the_documented_tls_url_verifies_the_server(postgres: PostgresCluster, t
     """``?sslmode=verify-full&sslrootcert=<CA>`` (README): the connection is encrypted and the server's
     certificate must name the host and chain to that CA; a server the CA did not sign is refused."""
     database = postgres.database().rsplit("/", 1)[1]
-    url = f"postgresql://postgres@localhost:{postgres.port}/{database}?sslmode=verify-full&sslrootcert={postgres.ca_file}"
+    url = (
+        f"postgresql://postgres@localhost:{postgres.port}/{database}?sslmode=verify-full&sslrootcert={postgres.ca_file}"
+    )
     records = open_records(url)
     with records.read() as connection:
         assert connection.execute(sa.text("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).scalar() is True

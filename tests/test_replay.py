@@ -53,7 +53,9 @@ def test_histories_cover_every_workflow_type_and_continue_as_new():
     types = {events[0]["workflowExecutionStartedEventAttributes"]["workflowType"]["name"] for events in histories}
     assert types >= {cls.__name__ for cls in [*WORKFLOWS.values(), *SCHEDULED_WORKFLOWS]}
     assert any(events[-1]["eventType"] == "EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW" for events in histories)
-    assert any(events[0]["workflowExecutionStartedEventAttributes"].get("continuedExecutionRunId") for events in histories)
+    assert any(
+        events[0]["workflowExecutionStartedEventAttributes"].get("continuedExecutionRunId") for events in histories
+    )
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])

@@ -52,7 +52,6 @@ def only(view, kind):
     return found[0]
 
 
-
 def due(nominal):
     """Where a deadline whose arithmetic gives ``nominal`` falls due: 08:30 in Amsterdam on its working day."""
     return working_due(nominal, policy=POLICY)
@@ -61,6 +60,7 @@ def due(nominal):
 def timers(view) -> dict:
     """The route's deadlines, less the monthly payment orders (tests/test_payments_rijk_van_nijmegen.py)."""
     return {name: due for name, due in view.deadlines.items() if not name.startswith("payment:")}
+
 
 async def test_workflow_type_and_id(env, worker):
     t = await NijmegenTrajectory.begin(env, worker, trajectory_id="nijmegen-contract")
@@ -135,8 +135,14 @@ async def test_rejected_events_leave_history_unchanged(env, worker):
     await t.settle()  # its audit row is written by an activity after the Update returned
     before = await decisions(t)
 
-    cause = await rejected(t, "case_meeting_held", consultants=CONSULTANTS[:2], decision="granted", arrangement="basic",
-                           half_days_per_week=4)
+    cause = await rejected(
+        t,
+        "case_meeting_held",
+        consultants=CONSULTANTS[:2],
+        decision="granted",
+        arrangement="basic",
+        half_days_per_week=4,
+    )
     assert cause.type == "EventInvalid" and "consultants" in cause.message and "exactly 3" in cause.message
     cause = await rejected(t, "case_meeting_held", consultants=[CONSULTANTS[0]] * 3, decision="refused")
     assert "different consultants" in cause.message
@@ -258,7 +264,9 @@ async def test_a_failed_arrangement_is_retried_with_a_new_plan(env, worker):
     await t.submit_plan()
     view = await t.agree_plan()
     assert (view.state, view.case["arrangement_attempts"], view.case["development"]) == (
-        "development", 2, "self_reliance",
+        "development",
+        2,
+        "self_reliance",
     )
     assert view.deadlines["arrangement_end"] == due(add_months(start_of_day(await t.today()), 12))
 
@@ -358,7 +366,12 @@ async def test_fallback_decisions(env, worker, decision, instrument, from_work, 
         await t.complete_work_step()
     await t.fall_back()
     fields = {"instrument": instrument} if instrument else {}
-    assert "instrument" in (await rejected(t, "fallback_decided", decision=decision, instrument=None if instrument else "other")).message
+    assert (
+        "instrument"
+        in (
+            await rejected(t, "fallback_decided", decision=decision, instrument=None if instrument else "other")
+        ).message
+    )
     view = await t.send("fallback_decided", actor=BUSINESS_CONSULTANT, decision=decision, **fields)
     assert view.state == state
     assert view.case["fallback_decisions"] == [decision]
@@ -376,17 +389,25 @@ async def test_school_leaver_consultant_joins_6_to_12_months_before_the_diploma(
     assert view.allowed_events == ["school_meeting_joined", "benefit_check_completed", "coach_reassigned", "withdrawn"]
     benefit_check = due(add_months(start_of_day(diploma), -POLICY.benefit_check_before_diploma_months))
     assert view.deadlines == {
-        "school_meeting_join": opens, "school_meeting_join_latest": latest, "benefit_check": benefit_check,
+        "school_meeting_join": opens,
+        "school_meeting_join_latest": latest,
+        "benefit_check": benefit_check,
     }
     await t.sleep_until(opens)
     view = await t.view()
-    assert (only(view, "school_meeting_join_due").recipient, only(view, "school_meeting_join_due").due) == (COACH, opens)
+    assert (only(view, "school_meeting_join_due").recipient, only(view, "school_meeting_join_due").due) == (
+        COACH,
+        opens,
+    )
     await t.sleep_until(latest)
     joins = notifications(await t.view(), "school_meeting_join_overdue")
     assert [(n.recipient, n.due) for n in joins] == [(COACH, latest)]
     await t.sleep_until(due(latest + POLICY.escalation_after))
     joins = notifications(await t.view(), "school_meeting_join_overdue")
-    assert [(n.recipient, n.due) for n in joins] == [(COACH, latest), (TEAM_LEAD, due(latest + POLICY.escalation_after))]
+    assert [(n.recipient, n.due) for n in joins] == [
+        (COACH, latest),
+        (TEAM_LEAD, due(latest + POLICY.escalation_after)),
+    ]
     future = await rejected(t, "school_meeting_joined", joined_on=await t.today() + timedelta(days=1))
     assert "future" in future.message
     view = await t.send("school_meeting_joined", joined_on=await t.today())

@@ -156,8 +156,9 @@ async def test_school_leaver_benefit_check_is_due_before_the_diploma_and_escalat
     await t.sleep_until(due_at(due + POLICY.escalation_after))
     late = only(await t.view(), "benefit_check_overdue")
     assert (late.recipient, late.due) == (TEAM_LEAD, due_at(due + POLICY.escalation_after))
-    view = await t.send("benefit_check_completed", actor="youth-consultant-2", outcome="applied",
-                        checked_on=await t.today())
+    view = await t.send(
+        "benefit_check_completed", actor="youth-consultant-2", outcome="applied", checked_on=await t.today()
+    )
     assert (view.case["benefit_check"], view.case["benefit_checked_on"]) == ("applied", (await t.today()).isoformat())
     assert not {"benefit_check", "benefit_check_escalation"} & view.deadlines.keys()
     assert "benefit_check_completed" not in view.allowed_events
@@ -174,21 +175,41 @@ async def test_secondment_records_employer_of_record_and_hirer(env, worker):
     await t.to_development()
     await t.send("evaluation_completed", goals_met=True, next_step="sheltered_work")
     await t.send("advice_received", actor="backend:uwv-gateway", outcome="positive")
-    cause = await rejected(t, "work_step_started", form="trial_placement", employer_id="employer-dela",
-                           supervisor_id=SUPERVISOR, secondment=False, employer_of_record_id="breed",
-                           start_date=await t.today())
+    cause = await rejected(
+        t,
+        "work_step_started",
+        form="trial_placement",
+        employer_id="employer-dela",
+        supervisor_id=SUPERVISOR,
+        secondment=False,
+        employer_of_record_id="breed",
+        start_date=await t.today(),
+    )
     assert "employer_of_record_id" in cause.message
-    view = await t.send("work_step_started", form="trial_placement", employer_id="employer-dela",
-                        supervisor_id=SUPERVISOR, secondment=True, start_date=await t.today())
+    view = await t.send(
+        "work_step_started",
+        form="trial_placement",
+        employer_id="employer-dela",
+        supervisor_id=SUPERVISOR,
+        secondment=True,
+        start_date=await t.today(),
+    )
     assert (view.case["employer_of_record_id"], view.case["hirer_id"]) == (
-        POLICY.secondment_employer_of_record_id, "employer-dela",
+        POLICY.secondment_employer_of_record_id,
+        "employer-dela",
     )
     await t.fall_back()
     view = await t.send("fallback_decided", actor=BUSINESS_CONSULTANT, decision="other_workplace")
     assert (view.case["employer_of_record_id"], view.case["hirer_id"]) == (None, None)
-    view = await t.send("work_step_started", form="direct_contract", employer_id="employer-jumbo",
-                        supervisor_id=SUPERVISOR, secondment=True, employer_of_record_id="breed",
-                        start_date=await t.today())
+    view = await t.send(
+        "work_step_started",
+        form="direct_contract",
+        employer_id="employer-jumbo",
+        supervisor_id=SUPERVISOR,
+        secondment=True,
+        employer_of_record_id="breed",
+        start_date=await t.today(),
+    )
     assert (view.case["employer_of_record_id"], view.case["hirer_id"]) == ("breed", "employer-jumbo")
 
 

@@ -52,7 +52,12 @@ async def test_samples_start_reach_their_states_and_are_not_duplicated(env: Work
     now = await env.get_current_time()
     past = {  # a sample shows a trajectory in progress: nothing in it is due before it was started
         (key, name): due for key, view in first.items() for name, due in view.deadlines.items() if due < now
-    } | {(key, note.kind): note.due for key, view in first.items() for note in view.notifications if note.due and note.due < now}
+    } | {
+        (key, note.kind): note.due
+        for key, view in first.items()
+        for note in view.notifications
+        if note.due and note.due < now
+    }
     assert past == {}
     assert first[("almere", "sample-almere-6")].closed
 

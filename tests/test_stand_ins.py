@@ -44,7 +44,9 @@ async def test_during_the_absence_the_stand_in_is_notified_and_after_it_the_coac
     sent = json.loads((outbox / "notifications" / f"{during.id.replace(':', '_')}.json").read_text())
     assert sent["recipient"] == stand_in and sent["stand_in_for"] == coach
     assert sent["subject"].startswith(f"[stand-in for {coach}]")
-    assert sent["body"].startswith(f"You receive this as stand-in for {coach}, absent {absence.first_day} to {absence.last_day}.")
+    assert sent["body"].startswith(
+        f"You receive this as stand-in for {coach}, absent {absence.first_day} to {absence.last_day}."
+    )
     [row] = [r for r in read_trail(t.handle.id) if r.key == during.id]
     assert row.detail == f"to {stand_in}; stand-in for {coach}"
 
@@ -71,7 +73,9 @@ async def test_a_cancelled_absence_no_longer_diverts(env, worker):
 
 def test_an_absence_covers_whole_amsterdam_days_in_summer_and_winter():
     made = datetime(2027, 1, 1, tzinfo=UTC)
-    winter = Absence(id="abs-1", coach_id="c1", first_day=date(2027, 1, 4), last_day=date(2027, 1, 5), stand_in="c2", created_at=made)
+    winter = Absence(
+        id="abs-1", coach_id="c1", first_day=date(2027, 1, 4), last_day=date(2027, 1, 5), stand_in="c2", created_at=made
+    )
     assert not winter.covers(datetime(2027, 1, 3, 22, 59, tzinfo=UTC))  # 23:59 in Amsterdam (CET, UTC+1)
     assert winter.covers(datetime(2027, 1, 3, 23, 0, tzinfo=UTC))
     assert winter.covers(datetime(2027, 1, 5, 22, 59, tzinfo=UTC))
@@ -92,8 +96,12 @@ async def test_the_api_registers_lists_and_cancels_and_refuses_bad_absences_stor
             assert response.status_code == 422 and response.json()["fields"] == fields, response.text
             return response.json()["message"]
 
-        assert "before it starts" in await refused({"from": "2027-07-10", "to": "2027-07-09", "stand_in": "coach-bram"}, ["to"])
-        assert "another person" in await refused({"from": "2027-07-01", "to": "2027-07-09", "stand_in": coach}, ["stand_in"])
+        assert "before it starts" in await refused(
+            {"from": "2027-07-10", "to": "2027-07-09", "stand_in": "coach-bram"}, ["to"]
+        )
+        assert "another person" in await refused(
+            {"from": "2027-07-01", "to": "2027-07-09", "stand_in": coach}, ["stand_in"]
+        )
         assert "default stand-in" in await refused({"from": "2027-07-01", "to": "2027-07-09"}, ["stand_in"])
         await refused({"from": "2027-07-01", "to": "2027-07-09", "stand_in": "coach bram"}, ["stand_in"])
         await refused({"to": "2027-07-09", "stand_in": "coach-bram"}, ["from"])
@@ -103,13 +111,20 @@ async def test_the_api_registers_lists_and_cancels_and_refuses_bad_absences_stor
         assert made.status_code == 201, made.text
         absence = made.json()
         assert (absence["from"], absence["to"], absence["stand_in"], absence["cancelled_at"]) == (
-            "2027-07-01", "2027-07-09", "coach-bram", None
+            "2027-07-01",
+            "2027-07-09",
+            "coach-bram",
+            None,
         )
         assert made.headers["Location"] == url
         message = await refused({"from": "2027-07-09", "to": "2027-07-20", "stand_in": "coach-bram"}, ["from", "to"])
         assert absence["id"] in message
-        assert [a["id"] for a in (await http.get(url)).json()["absences"]] == [absence["id"]], "the overlap was not stored"
-        assert (await http.post(url, json={"from": "2027-07-10", "to": "2027-07-20", "stand_in": "coach-bram"})).status_code == 201
+        assert [a["id"] for a in (await http.get(url)).json()["absences"]] == [absence["id"]], (
+            "the overlap was not stored"
+        )
+        assert (
+            await http.post(url, json={"from": "2027-07-10", "to": "2027-07-20", "stand_in": "coach-bram"})
+        ).status_code == 201
 
         cancelled = await http.delete(f"{url}/{absence['id']}")
         assert cancelled.status_code == 200 and cancelled.json()["cancelled_at"] is not None
@@ -128,14 +143,30 @@ async def test_the_api_registers_lists_and_cancels_and_refuses_bad_absences_stor
 async def test_the_command_adds_lists_and_cancels(env, worker, monkeypatch, capsys):
     point_at(monkeypatch, env.client, worker.task_queue)
     coach = staff("cli")
-    added = await run(capsys, "absence", "add", coach, "--from", "2027-12-20", "--to", "2028-01-02", "--stand-in", "coach-bram", "--json")
+    added = await run(
+        capsys,
+        "absence",
+        "add",
+        coach,
+        "--from",
+        "2027-12-20",
+        "--to",
+        "2028-01-02",
+        "--stand-in",
+        "coach-bram",
+        "--json",
+    )
     assert added.code == 0, added.err
     absence_id = json.loads(added.out)["id"]
     shown = await run(capsys, "absence", "list", coach)
     assert absence_id in shown.out and "2027-12-20" in shown.out and "coach-bram" in shown.out
-    overlap = await run(capsys, "absence", "add", coach, "--from", "2028-01-01", "--to", "2028-01-03", "--stand-in", "coach-bram")
+    overlap = await run(
+        capsys, "absence", "add", coach, "--from", "2028-01-01", "--to", "2028-01-03", "--stand-in", "coach-bram"
+    )
     assert overlap.code == 2 and "fields: from, to" in overlap.err
-    backwards = await run(capsys, "absence", "add", coach, "--from", "2028-02-03", "--to", "2028-02-01", "--stand-in", "coach-bram")
+    backwards = await run(
+        capsys, "absence", "add", coach, "--from", "2028-02-03", "--to", "2028-02-01", "--stand-in", "coach-bram"
+    )
     assert backwards.code == 2 and "fields: to" in backwards.err
     assert (await run(capsys, "absence", "cancel", coach, absence_id)).code == 0
     assert "no absences" in (await run(capsys, "absence", "list", coach)).out
@@ -160,7 +191,10 @@ async def test_a_provider_meeting_reminder_reaches_the_stand_in_of_an_absent_con
         handle = await remind_providers(env, worker, f"provider-meeting-{uuid.uuid4().hex[:8]}")
     finally:
         absences.cancel(away, absence.id)
-    sent = {m["id"].rsplit(":", 1)[1]: m for m in map(json.loads, (p.read_text() for p in (outbox / "notifications").glob("*.json")))}
+    sent = {
+        m["id"].rsplit(":", 1)[1]: m
+        for m in map(json.loads, (p.read_text() for p in (outbox / "notifications").glob("*.json")))
+    }
     assert (sent[away]["recipient"], sent[away]["stand_in_for"]) == ("werkbedrijf-lead", away)
     assert (sent[present]["recipient"], sent[present]["stand_in_for"]) == (present, None)
     assert handle.id in sent[away]["id"]

@@ -17,7 +17,9 @@ def drive(*payloads):
     case = AlmereCase(coach_id="coach-anna")
     route = AlmereRoute(case, ALMERE)
     for payload in payloads:
-        event = ALMERE_EVENTS.parse({"actor": "coach-anna", **payload}, route.allowed_now(), EventContext(date.today(), ALMERE, case))
+        event = ALMERE_EVENTS.parse(
+            {"actor": "coach-anna", **payload}, route.allowed_now(), EventContext(date.today(), ALMERE, case)
+        )
         route.send(event.name, payload=event)
     return route
 
@@ -27,8 +29,12 @@ def test_every_event_is_reachable_and_every_state_is_named():
     internal = {"contract_expired"}  # sent by the contract_expiry deadline, never by a backend
     assert events_in_machine - internal == set(ALMERE_EVENTS.names), "catalogue and machine agree"
     assert {s.id for s in AlmereRoute.final_states} == {
-        "closed_no_potential", "closed_advice_negative", "closed_back_to_day_activities",
-        "closed_withdrawn", "closed_employment_ended", "closed_regular_work",
+        "closed_no_potential",
+        "closed_advice_negative",
+        "closed_back_to_day_activities",
+        "closed_withdrawn",
+        "closed_employment_ended",
+        "closed_regular_work",
     }
 
 
@@ -42,12 +48,16 @@ def test_restoring_a_case_restores_the_state_without_side_effects():
 
 def test_third_failure_goes_back_to_day_activities():
     today = date.today().isoformat()
-    steps = [{"event": "observation_started"},
-             {"event": "observation_completed", "potential": True, "motivated": True, "hours_per_week": 30},
-             {"event": "advice_received", "outcome": "positive"}]
+    steps = [
+        {"event": "observation_started"},
+        {"event": "observation_completed", "potential": True, "motivated": True, "hours_per_week": 30},
+        {"event": "advice_received", "outcome": "positive"},
+    ]
     for _ in range(3):
-        steps += [{"event": "trial_started", "employer_id": "e-1", "start_date": today},
-                  {"event": "trial_failed", "motivated": True, "reason": "no fit"}]
+        steps += [
+            {"event": "trial_started", "employer_id": "e-1", "start_date": today},
+            {"event": "trial_failed", "motivated": True, "reason": "no fit"},
+        ]
     route = drive(*steps)
     assert route.state_id == "closed_back_to_day_activities" and route.closed
     assert route.case.match_attempts == 3 and route.allowed_now() == []
@@ -56,8 +66,11 @@ def test_third_failure_goes_back_to_day_activities():
 def test_closed_route_accepts_nothing():
     route = drive({"event": "withdrawn", "reason": "moved"})
     with pytest.raises(EventRejected) as rejected:
-        ALMERE_EVENTS.parse({"event": "observation_started", "actor": "c-1"}, route.allowed_now(),
-                            EventContext(date.today(), ALMERE, route.case))
+        ALMERE_EVENTS.parse(
+            {"event": "observation_started", "actor": "c-1"},
+            route.allowed_now(),
+            EventContext(date.today(), ALMERE, route.case),
+        )
     assert "trajectory closed" in rejected.value.message
 
 

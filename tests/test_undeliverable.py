@@ -24,7 +24,9 @@ async def test_a_notification_that_keeps_failing_is_recorded_undeliverable_and_r
     outbox = Outbox(tmp_path / "outbox")
     with webhook_server("the-right-secret") as receiver:
         channel = WebhookChannel(WebhookSettings(url=receiver.url, secret="a-wrong-secret", timeout=2), outbox)
-        async with build_worker(env.client, f"test-{uuid.uuid4()}", outbox=outbox.root, channel=channel, audit=audit) as worker:
+        async with build_worker(
+            env.client, f"test-{uuid.uuid4()}", outbox=outbox.root, channel=channel, audit=audit
+        ) as worker:
             t = await Trajectory.start(env, worker)
             await t.send("coach_reassigned", coach_id=OTHER_COACH)
             await t.sleep(timedelta(hours=4))  # past the whole backoff of the policy's attempts
@@ -43,8 +45,11 @@ async def test_a_notification_that_keeps_failing_is_recorded_undeliverable_and_r
 
     [row] = audit.by_result("undeliverable")
     assert row.workflow_id == t.handle.id and row.name == "trajectory_assigned" and "401" in row.detail
-    assert not [r for r in audit.trail(t.handle.id) if r.kind == "notification" and r.result == "delivered"
-                and r.name == "trajectory_assigned"]
+    assert not [
+        r
+        for r in audit.trail(t.handle.id)
+        if r.kind == "notification" and r.result == "delivered" and r.name == "trajectory_assigned"
+    ]
 
     listed = await run(capsys, "undeliverable", "--audit-url", f"sqlite:///{tmp_path}/audit.db", "--json")
     assert listed.code == 0 and [row["workflow_id"] for row in json.loads(listed.out)] == [t.handle.id]

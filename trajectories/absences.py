@@ -30,7 +30,9 @@ def add(coach_id: str, request: AbsenceRequest, *, url: str | None = None) -> Ab
     """Register an absence; :class:`AbsenceRefused` naming the fields when it cannot be (nothing is stored)."""
     stand_in = request.stand_in or default_stand_in(coach_id)
     if stand_in is None:
-        raise AbsenceRefused(f"no stand_in given, and no region's policy names a default stand-in for {coach_id}", ["stand_in"])
+        raise AbsenceRefused(
+            f"no stand_in given, and no region's policy names a default stand-in for {coach_id}", ["stand_in"]
+        )
     problem = stand_in_problem(coach_id, stand_in)
     if problem:
         raise AbsenceRefused(problem, ["stand_in"])

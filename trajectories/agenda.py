@@ -31,8 +31,12 @@ class AgendaWindow(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    start: date | None = Field(default=None, alias="from", description="First day (YYYY-MM-DD, Europe/Amsterdam); default today.")
-    end: date | None = Field(default=None, alias="to", description="Last day (YYYY-MM-DD), at most a year after `from`.")
+    start: date | None = Field(
+        default=None, alias="from", description="First day (YYYY-MM-DD, Europe/Amsterdam); default today."
+    )
+    end: date | None = Field(
+        default=None, alias="to", description="Last day (YYYY-MM-DD), at most a year after `from`."
+    )
 
     @model_validator(mode="after")
     def within_a_year(self) -> AgendaWindow:

@@ -88,7 +88,9 @@ def check_client(
         raise ClientConfigurationError(f"client {name!r}: token_sha256 must be 64 lower-case hex digits")
     scopes, regions = list(scopes), list(regions)
     if unknown := sorted(set(scopes) - set(SCOPES)):
-        raise ClientConfigurationError(f"client {name!r}: unknown scope(s) {', '.join(unknown)}; scopes: {', '.join(SCOPES)}")
+        raise ClientConfigurationError(
+            f"client {name!r}: unknown scope(s) {', '.join(unknown)}; scopes: {', '.join(SCOPES)}"
+        )
     if unknown := sorted(set(regions) - {*known_regions, ALL_REGIONS}):
         raise ClientConfigurationError(
             f"client {name!r}: unknown region(s) {', '.join(unknown)}; regions: {', '.join(known_regions)} or '*'"
@@ -178,7 +180,9 @@ def add_client(path: Path, name: str, scopes: Sequence[str], regions: Sequence[s
         raise ClientConfigurationError(f"{path}: a client named {name!r} exists already")
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        config.create_private_file(path, "# API clients (trajectories clients add): SHA-256 of each token, never the token\n")
+        config.create_private_file(
+            path, "# API clients (trajectories clients add): SHA-256 of each token, never the token\n"
+        )
     with path.open("a", encoding="utf-8") as file:
         file.write(render(client))
     return token

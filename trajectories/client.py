@@ -115,7 +115,9 @@ async def describe(client: Client, workflow_id: str) -> DescribeWorkflowExecutio
     """The raw describe call (the SDK's ``describe()`` decodes search attributes, which the test server's
     Datetime values break)."""
     return await client.workflow_service.describe_workflow_execution(
-        DescribeWorkflowExecutionRequest(namespace=client.namespace, execution=WorkflowExecution(workflow_id=workflow_id))
+        DescribeWorkflowExecutionRequest(
+            namespace=client.namespace, execution=WorkflowExecution(workflow_id=workflow_id)
+        )
     )
 
 

@@ -66,7 +66,8 @@ async def start_environment() -> WorkflowEnvironment:
     key made for this run and never written anywhere: the histories end with the server."""
     key = encryption.CodecKey.generate(f"cohort-{uuid.uuid4().hex[:8]}")
     environment = await WorkflowEnvironment.start_time_skipping(
-        data_converter=encryption.data_converter([key]), test_server_existing_path=packaged_binary("temporal-test-server")
+        data_converter=encryption.data_converter([key]),
+        test_server_existing_path=packaged_binary("temporal-test-server"),
     )
     await search_attributes.register(environment.client)
     return environment

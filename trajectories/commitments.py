@@ -25,18 +25,14 @@ class CommitmentChange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    year: int = Field(
-        ge=2015, le=2100, description="The calendar year the commitment is for."
-    )
+    year: int = Field(ge=2015, le=2100, description="The calendar year the commitment is for.")
     trajectories: int = Field(
         ge=0,
         le=10_000,
         description="Trajectories the provider signs up for in that year.",
     )
     actor: StaffId = Field(description="Who sets it (an operator's id).")
-    reason: Reason | None = Field(
-        default=None, description="Why it is set or changed, e.g. the tender round."
-    )
+    reason: Reason | None = Field(default=None, description="Why it is set or changed, e.g. the tender round.")
 
 
 class Commitment(BaseModel):
@@ -84,9 +80,7 @@ def read_commitments(provider_id: str, url: str | None = None) -> ProviderCommit
     """The provider's commitments; empty lists for a provider that never had one."""
     records = open_records(url or config.records_url())
     table = provider_commitments
-    query = (
-        sa.select(table).where(table.c.provider_id == provider_id).order_by(table.c.id)
-    )
+    query = sa.select(table).where(table.c.provider_id == provider_id).order_by(table.c.id)
     with records.read() as connection:
         rows = connection.execute(query).mappings().all()
     history = [

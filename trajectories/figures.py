@@ -98,7 +98,15 @@ def csv_rows(figures: Figures) -> Iterator[tuple[Any, ...]]:
         for measure in ("target", "realised", "percent"):
             yield "targets", target.region, str(target.year), measure, getattr(target, measure)
     for provider in figures.providers:
-        for measure in ("started", "commitment", "ended", "ended_in_work", "percent_in_work", "target_percent", "lagging"):
+        for measure in (
+            "started",
+            "commitment",
+            "ended",
+            "ended_in_work",
+            "percent_in_work",
+            "target_percent",
+            "lagging",
+        ):
             yield "providers", provider.region, provider.provider_id, measure, getattr(provider, measure)
     for ladder in figures.ladder:
         for measure in ("people_measured", "people_climbed", "steps_climbed"):

@@ -63,7 +63,8 @@ async def start_handover(
         task_queue=task_queue or config.task_queue(),
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-        static_summary=f"caseload hand-over {request.from_coach} → {request.to_coach}" + (f" ({scope})" if scope else ""),
+        static_summary=f"caseload hand-over {request.from_coach} → {request.to_coach}"
+        + (f" ({scope})" if scope else ""),
     )
 
 

@@ -23,9 +23,7 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from service.encryption import KEY_ID_METADATA
 from workflows import WORKFLOWS
 
-_KEY_ID = re.compile(
-    rb"\x0a" + bytes([len(KEY_ID_METADATA)]) + KEY_ID_METADATA.encode() + rb"\x12([\x01-\x7f])"
-)
+_KEY_ID = re.compile(rb"\x0a" + bytes([len(KEY_ID_METADATA)]) + KEY_ID_METADATA.encode() + rb"\x12([\x01-\x7f])")
 """A metadata map entry ``encryption-key-id`` → value in a serialised payload (ids are at most 64 bytes, so
 the value's length is a one-byte varint)."""
 

@@ -119,7 +119,9 @@ def codec_endpoint(port: int) -> str:
 def dev_server_command(state_dir: Path, codec_port: int | None = None) -> list[str]:
     ui = ["--ui-port", str(DEV_UI_PORT), "--ui-disable-news-fetch"]  # the news feed fails offline
     ui_codec = ["--ui-codec-endpoint", codec_endpoint(codec_port)] if codec_port else []
-    return local_server.dev_server_command(state_dir / "temporal.db", DEV_PORT, log_level="warn", extra=[*ui, *ui_codec])
+    return local_server.dev_server_command(
+        state_dir / "temporal.db", DEV_PORT, log_level="warn", extra=[*ui, *ui_codec]
+    )
 
 
 def _die_with_parent() -> None:
@@ -190,8 +192,11 @@ def ensure_codec_keys() -> None:
     path, created = encryption.ensure_dev_keys()
     logger.info("payload encryption: %s key file %s", "created the dev" if created else "using the", path)
     if config.external_cluster() and created:
-        logger.warning("a fresh dev key encrypts payloads on %s: configure %s for real use",
-                       os.environ.get("TEMPORAL_ADDRESS"), config.CODEC_KEYS_VARIABLE)
+        logger.warning(
+            "a fresh dev key encrypts payloads on %s: configure %s for real use",
+            os.environ.get("TEMPORAL_ADDRESS"),
+            config.CODEC_KEYS_VARIABLE,
+        )
 
 
 def api_tokens() -> list[str]:

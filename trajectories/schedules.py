@@ -60,7 +60,9 @@ def agenda_digest(task_queue: str) -> Schedule:
         spec=ScheduleSpec(
             calendars=[
                 ScheduleCalendarSpec(
-                    day_of_week=[ScheduleRange(1)], hour=[ScheduleRange(7)], minute=[ScheduleRange(30)],
+                    day_of_week=[ScheduleRange(1)],
+                    hour=[ScheduleRange(7)],
+                    minute=[ScheduleRange(30)],
                     comment="Monday morning, before the working day starts",
                 )  # fmt: skip
             ],

@@ -76,7 +76,9 @@ class AlmereTrajectory(TrajectoryWorkflow):
     def on_enter_observation(self, payload: Any) -> None:
         weeks = payload.period_weeks
         period = timedelta(weeks=weeks) if weeks else self.policy.observation_period
-        self.arm(DEADLINES["observation_end"], at=workflow.now() + period, summary=f"observation ({period.days // 7} weeks)")
+        self.arm(
+            DEADLINES["observation_end"], at=workflow.now() + period, summary=f"observation ({period.days // 7} weeks)"
+        )
 
     def arm_school_leaver_meeting(self, start: TrajectoryStart) -> None:
         """A VSO/Pro pupil is discussed well before leaving school: a meeting a policy number of months ahead."""
@@ -112,7 +114,9 @@ class AlmereTrajectory(TrajectoryWorkflow):
         self.clear(DEADLINES["uwv_advice"])
         decides = payload.outcome == "negative"
         if decides and self.route.state_id == "trial":
-            self.notify("advice_negative_in_trial", COACH, summary="advice negative during the trial: decide in the talk")
+            self.notify(
+                "advice_negative_in_trial", COACH, summary="advice negative during the trial: decide in the talk"
+            )
         summary = f"talk with the candidate after the {payload.outcome} advice" + (": decide" if decides else "")
         self.arm(DEADLINES["advice_talk"], summary=summary)
 

@@ -90,7 +90,9 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
 
     def after_advice_received(self, payload: Any) -> None:
         if payload.outcome == "negative":
-            self.notify("outflow_rechoice_needed", COACH, summary="sheltered-work advice negative: choose the outflow again")
+            self.notify(
+                "outflow_rechoice_needed", COACH, summary="sheltered-work advice negative: choose the outflow again"
+            )
 
     def tell_client_manager(self, kind: str, summary: str) -> None:
         """The client manager Work & Income keeps the benefit, so hears of every change in work (seed 001)."""
@@ -153,9 +155,15 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
             self.money.start("supervision_fee", "supervision_fee", employer, payload.start_date, runs_in=PAID_WHILE,
                              end=payload.end_date, scale=str(scale))  # fmt: skip
             if not any(p.kind == "job_coaching" for p in self.payments):
-                first_year = DateSpan(start=payload.start_date, end=add_months(payload.start_date, 12) - timedelta(days=1))
+                first_year = DateSpan(
+                    start=payload.start_date, end=add_months(payload.start_date, 12) - timedelta(days=1)
+                )
                 self.money.order_once("job_coaching", "job_coaching", employer, first_year)
-        if case.outflow in policy.wage_cost_subsidy_outflows and case.wage_value_percent is not None and not case.wajong:
+        if (
+            case.outflow in policy.wage_cost_subsidy_outflows
+            and case.wage_value_percent is not None
+            and not case.wajong
+        ):
             self.money.start(
                 "wage_cost_subsidy", "wage_cost_subsidy", employer, payload.start_date, runs_in=PAID_WHILE,
                 end=payload.end_date, hours_per_week=payload.hours_per_week, wage_value_percent=case.wage_value_percent,

@@ -69,11 +69,17 @@ class CaseloadHandover:
             del self.pending[: len(batch)]
             self.in_progress = []
             info = workflow.info()
-            if self.pending and (info.is_continue_as_new_suggested() or info.get_current_history_length() >= CONTINUE_AS_NEW_AFTER):
+            if self.pending and (
+                info.is_continue_as_new_suggested() or info.get_current_history_length() >= CONTINUE_AS_NEW_AFTER
+            ):
                 workflow.continue_as_new(
                     HandoverInput(
-                        request=self.request, pending=self.pending, since=self.since, total=self.total,
-                        reassigned=self.reassigned, not_reassigned=self.not_reassigned,
+                        request=self.request,
+                        pending=self.pending,
+                        since=self.since,
+                        total=self.total,
+                        reassigned=self.reassigned,
+                        not_reassigned=self.not_reassigned,
                     )  # fmt: skip
                 )
         self.publish()
@@ -123,5 +129,7 @@ class CaseloadHandover:
         if p.status == "listing":
             lines.append("listing the open trajectories…")
         else:
-            lines.append(f"**{p.done} of {p.total}** done: {p.reassigned} reassigned, {len(p.not_reassigned)} left as they were")
+            lines.append(
+                f"**{p.done} of {p.total}** done: {p.reassigned} reassigned, {len(p.not_reassigned)} left as they were"
+            )
         workflow.set_current_details("\n\n".join(lines))

@@ -46,8 +46,13 @@ def employment_rules(
     ]  # fmt: skip
     if aftercare:
         rows.append(
-            DeadlineRule(name="aftercare_visit", summary="aftercare visit due", kind="aftercare_visit_due",
-                         scope=employed, every_months="aftercare_visit_every_months")  # fmt: skip
+            DeadlineRule(
+                name="aftercare_visit",
+                summary="aftercare visit due",
+                kind="aftercare_visit_due",
+                scope=employed,
+                every_months="aftercare_visit_every_months",
+            )  # fmt: skip
         )
     if permanent_hire:
         rows += [

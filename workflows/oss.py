@@ -162,8 +162,11 @@ class OssTrajectory(TrajectoryWorkflow):
             )  # fmt: skip
 
     def on_enter_fallback_risk(self) -> None:
-        self.notify("fallback_meeting_needed", COACH,
-                    summary="convene employer, job coach, Wmo consultant and ambulant supervisor")
+        self.notify(
+            "fallback_meeting_needed",
+            COACH,
+            summary="convene employer, job coach, Wmo consultant and ambulant supervisor",
+        )
 
     def on_enter_day_programme(self) -> None:
         summary = "paid work stopped: the municipality keeps responsibility; day programme and a plan back to work"

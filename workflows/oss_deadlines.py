@@ -12,7 +12,9 @@ from statemachines.oss import OssRoute
 
 OPEN_STATES = tuple(str(state.id) for state in OssRoute.states if not state.final)
 """Deadlines that run "while the trajectory runs" (youth evaluations, the 28th birthday) belong to these."""
-LADDER_STATES = tuple(state for state in OPEN_STATES if state not in ("screening", "vso_follow_up", "awaiting_rescreening"))
+LADDER_STATES = tuple(
+    state for state in OPEN_STATES if state not in ("screening", "vso_follow_up", "awaiting_rescreening")
+)
 """The participation ladder is measured while a trajectory runs towards work (not at school nor awaiting re-screening)."""
 
 OSS_DEADLINES = DeadlineTable(

@@ -129,7 +129,9 @@ class PaymentBook:
             else:
                 self.end(key, today)
 
-    def order_once(self, key: str, rule: str, payee: str, period: DateSpan, *, quantity: int = 1, cents: int | None = None) -> None:
+    def order_once(
+        self, key: str, rule: str, payee: str, period: DateSpan, *, quantity: int = 1, cents: int | None = None
+    ) -> None:
         """One order of ``rule`` (a claim, a monthly attendance report, a one-off amount): ``quantity`` times the
         rate in effect on the period's last day, or ``cents`` up to that rate (a claim's cap)."""
         payment_rule = self.rule(rule)
@@ -224,7 +226,9 @@ class PaymentBook:
             self.engine.order_payment(order)
         return True
 
-    def new_order(self, key: str, kind: str, payee: str, period: DateSpan, cents: int, rule: str, *, due: date) -> PaymentOrder:
+    def new_order(
+        self, key: str, kind: str, payee: str, period: DateSpan, cents: int, rule: str, *, due: date
+    ) -> PaymentOrder:
         workflow_id = workflow.info().workflow_id
         return PaymentOrder(
             id=f"{workflow_id}:pay:{key}",
@@ -240,5 +244,3 @@ class PaymentBook:
             rule=rule,
             ordered_at=workflow.now(),
         )
-
-

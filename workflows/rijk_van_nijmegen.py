@@ -53,7 +53,9 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
 
     def new_case(self, start: TrajectoryStart) -> RijkVanNijmegenCase:
         return RijkVanNijmegenCase(
-            coach_id=start.coach_id, provider_id=start.provider_id, diploma_date=start.diploma_date,
+            coach_id=start.coach_id,
+            provider_id=start.provider_id,
+            diploma_date=start.diploma_date,
             route_revision=1 if workflow.patched(SEED_STEPS_PATCH) else 0,
         )
 

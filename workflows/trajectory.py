@@ -148,9 +148,7 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         expected_id = workflow_id_for(self.policy.region, self.start.trajectory_id)
         if workflow.info().workflow_id != expected_id:
             raise ApplicationError(f"workflow ID must be {expected_id!r}", type="InvalidWorkflowId", non_retryable=True)
-        self.visible = {
-            pair.key.name: pair.value for pair in workflow.info().typed_search_attributes.search_attributes
-        }
+        self.visible = {pair.key.name: pair.value for pair in workflow.info().typed_search_attributes.search_attributes}
         self.patches = RunPatches.decide()
         self.money.corrections = self.patches.payment_corrections
         if self.patches.record_facts and workflow.info().continued_run_id is None:
@@ -241,7 +239,9 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         if self.payment_streams:
             self.money.follow(target)
         self.history.append(
-            TransitionRecord(at=workflow.now(), event=name, from_state=source, to_state=target, actor=actor, client=client)
+            TransitionRecord(
+                at=workflow.now(), event=name, from_state=source, to_state=target, actor=actor, client=client
+            )
         )
         if workflow.patched(AUDIT_EVENTS_PATCH):
             self.audit_event(name, source, target, actor, client)

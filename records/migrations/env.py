@@ -16,7 +16,9 @@ def run() -> None:
 
         url = config.get_main_option("sqlalchemy.url")
         if not url:
-            raise RuntimeError("no sqlalchemy.url: run migrations through records.database.open_records or `python -m records`")
+            raise RuntimeError(
+                "no sqlalchemy.url: run migrations through records.database.open_records or `python -m records`"
+            )
         with engine_for(url).begin() as connection:
             migrate(connection)
         return

@@ -179,7 +179,11 @@ async def advice_talk(env, worker):
     second negative advice closing the trajectory after the talk."""
     today = (await env.get_current_time()).date()
     t = await Trajectory.start(
-        env, worker, trajectory_id="replay-advice-talk", coach_id="almere-advisor-2", referral_source="vso_pro_school",
+        env,
+        worker,
+        trajectory_id="replay-advice-talk",
+        coach_id="almere-advisor-2",
+        referral_source="vso_pro_school",
         school_leaving_date=today.replace(year=today.year + 1).isoformat(),
         participant={"has_benefit": True, "age_band": "under_18", "hours_per_week": 16},
     )

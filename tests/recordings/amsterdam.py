@@ -120,8 +120,12 @@ async def follow_up(env, worker):
     await t.send("advice_received", outcome="positive", actor="backend:uwv-gateway")
     today = await t.today()
     await t.send(
-        "employment_started", employer_id="employer-milieuwerk", start_date=today, end_date=add_months(today, 12),
-        employer_days=3, day_activities_days=2,
+        "employment_started",
+        employer_id="employer-milieuwerk",
+        start_date=today,
+        end_date=add_months(today, 12),
+        employer_days=3,
+        day_activities_days=2,
     )
     await t.sleep(timedelta(days=100))
     await t.send("work_split_changed", since=await t.today(), employer_days=5, day_activities_days=0, hours_per_week=32)

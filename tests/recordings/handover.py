@@ -13,7 +13,11 @@ async def handover(env, worker):
     for suffix in ("a", "b"):
         await Trajectory.start(env, worker, trajectory_id=f"replay-handover-{suffix}", coach_id="coach-recorded")
     await Trajectory.start(
-        env, worker, region="oss", trajectory_id="replay-handover-oss", coach_id="coach-recorded",
+        env,
+        worker,
+        region="oss",
+        trajectory_id="replay-handover-oss",
+        coach_id="coach-recorded",
         participant={"has_benefit": True, "age_band": "28_plus", "hours_per_week": 32},  # the starter owns it
     )
     order = HandoverOrder(to_coach="coach-bram", actor="almere-team-lead", handover_id="replay-handover")

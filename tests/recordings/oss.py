@@ -17,13 +17,19 @@ async def main_path(env, worker):
     birthday_28 = add_months(today, 8)
     birth_date = birthday_28.replace(year=birthday_28.year - 28)
     t = await Trajectory.start(
-        env, worker, region="oss", trajectory_id="replay-oss-main-path",
+        env,
+        worker,
+        region="oss",
+        trajectory_id="replay-oss-main-path",
         participant={"has_benefit": True, "birth_date": birth_date.isoformat(), "hours_per_week": 12},
     )
     # the ladder's baseline is required since patch oss-seed-steps (after this history was recorded)
     baseline = {"ladder_step": 3} if (await t.view()).case.get("route_revision") else {}
     await t.send(
-        "screening_completed", capacity=True, reason="developable work capacity", arbeidsdeskundige_id="ad-joris",
+        "screening_completed",
+        capacity=True,
+        reason="developable work capacity",
+        arbeidsdeskundige_id="ad-joris",
         **baseline,
     )
     await t.send("plan_recorded", goals=["travel independently"], work_consultant_id="wc-fenna")
@@ -48,8 +54,12 @@ async def vso_pupil(env, worker):
     """A VSO pupil followed to the end of school, assessed late, then Banenafspraak work and completion."""
     leaving = add_months((await env.get_current_time()).date(), 12)
     t = await Trajectory.start(
-        env, worker, region="oss", trajectory_id="replay-oss-vso-pupil",
-        referral_source="vso_pro_school", school_leaving_date=leaving.isoformat(),
+        env,
+        worker,
+        region="oss",
+        trajectory_id="replay-oss-vso-pupil",
+        referral_source="vso_pro_school",
+        school_leaving_date=leaving.isoformat(),
     )
     await t.sleep(timedelta(days=370))
     await t.send("vso_assessed", outcome="banenafspraak", reason="can work with support")
@@ -65,15 +75,25 @@ async def seed_steps(env, worker):
     screening on; no capacity yet (not closed); the 6-monthly evaluation sends them back to screening; a
     baseline on the ladder and a measurement; sheltered work, and the arbeidsdeskundige's search overdue."""
     t = await Trajectory.start(
-        env, worker, region="oss", trajectory_id="replay-oss-seed-steps",
-        participant={"has_benefit": True, "benefit_source": "municipality", "age_band": "18_to_27",
-                     "hours_per_week": 12},
+        env,
+        worker,
+        region="oss",
+        trajectory_id="replay-oss-seed-steps",
+        participant={
+            "has_benefit": True,
+            "benefit_source": "municipality",
+            "age_band": "18_to_27",
+            "hours_per_week": 12,
+        },
     )
     await t.send("screening_completed", capacity=False, reason="no developable work capacity yet", ladder_step=2)
     await t.sleep(timedelta(days=185))
     await t.send("evaluation_recorded", evaluated_on=await t.today(), rescreen=True)
     await t.send(
-        "screening_completed", capacity=True, reason="developable work capacity", ladder_step=3,
+        "screening_completed",
+        capacity=True,
+        reason="developable work capacity",
+        ladder_step=3,
         arbeidsdeskundige_id="ad-joris",
     )
     await t.send("plan_recorded", goals=["travel independently"], work_consultant_id="wc-fenna")
@@ -94,11 +114,17 @@ async def rescreening(env, worker):
     """Patch ``oss-seed-steps``: an adult with a UWV benefit without capacity is screened again after 24 months
     (an internal event fired by the re-screening deadline); its screening deadline passes and escalates; withdrawn."""
     t = await Trajectory.start(
-        env, worker, region="oss", trajectory_id="replay-oss-rescreening",
+        env,
+        worker,
+        region="oss",
+        trajectory_id="replay-oss-rescreening",
         participant={"has_benefit": True, "benefit_source": "uwv", "age_band": "28_plus", "hours_per_week": 8},
     )
     await t.send(
-        "screening_completed", capacity=False, reason="no developable work capacity", ladder_step=3,
+        "screening_completed",
+        capacity=False,
+        reason="no developable work capacity",
+        ladder_step=3,
         arbeidsdeskundige_id="ad-joris",
     )
     await t.sleep(timedelta(days=735))

@@ -56,7 +56,10 @@ async def school_leaver_retry(env, worker):
     """A school leaver: school-meeting timers, a retried arrangement, then back to the basic arrangement."""
     today = (await env.get_current_time()).date()
     t = await NijmegenTrajectory.begin(
-        env, worker, trajectory_id="replay-nijmegen-school-leaver", referral_source="vso_pro_school",
+        env,
+        worker,
+        trajectory_id="replay-nijmegen-school-leaver",
+        referral_source="vso_pro_school",
         diploma_date=today.replace(year=today.year + 1).isoformat(),
     )
     await t.sleep(timedelta(days=200))
@@ -155,7 +158,10 @@ async def seed_steps(env, worker):
     to sheltered work after a fallback and a negative advice back to the basic arrangement."""
     today = (await env.get_current_time()).date()
     t = await NijmegenTrajectory.begin(
-        env, worker, trajectory_id="replay-nijmegen-seed-steps", referral_source="vso_pro_school",
+        env,
+        worker,
+        trajectory_id="replay-nijmegen-seed-steps",
+        referral_source="vso_pro_school",
         diploma_date=today.replace(year=today.year + 1).isoformat(),
     )
     await t.sleep(timedelta(days=200))
@@ -172,8 +178,12 @@ async def seed_steps(env, worker):
     await t.sleep(timedelta(weeks=11))
     await t.send("advice_received", actor="backend:uwv-gateway", outcome="positive")
     await t.send(
-        "work_step_started", form="trial_placement", employer_id="employer-dela", supervisor_id="supervisor-4",
-        secondment=True, start_date=await t.today(),
+        "work_step_started",
+        form="trial_placement",
+        employer_id="employer-dela",
+        supervisor_id="supervisor-4",
+        secondment=True,
+        start_date=await t.today(),
     )
     await t.send("coach_reassigned", coach_id="consultant-linking-5")
     await t.fall_back()

@@ -40,7 +40,8 @@ async def stand_in_course(env, trajectory_id: str):
         await t.sleep(timedelta(hours=1))
         view = await t.view()
         assert [(n.recipient, n.stand_in_for) for n in view.notifications] == [
-            ("coach-bram", "coach-anna"), ("coach-anna", None)
+            ("coach-bram", "coach-anna"),
+            ("coach-anna", None),
         ], view.notifications
         await t.send("withdrawn", reason="recorded")
         await t.handle.result()

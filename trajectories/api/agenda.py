@@ -41,8 +41,12 @@ class Revoked(BaseModel):
 
 
 def window(
-    start: Annotated[str | None, Query(alias="from", description="First day, YYYY-MM-DD (Europe/Amsterdam); default today.")] = None,
-    end: Annotated[str | None, Query(alias="to", description="Last day, YYYY-MM-DD; at most a year after `from`.")] = None,
+    start: Annotated[
+        str | None, Query(alias="from", description="First day, YYYY-MM-DD (Europe/Amsterdam); default today.")
+    ] = None,
+    end: Annotated[
+        str | None, Query(alias="to", description="Last day, YYYY-MM-DD; at most a year after `from`.")
+    ] = None,
 ) -> AgendaWindow:
     try:
         return AgendaWindow.model_validate({"from": start, "to": end})
@@ -61,7 +65,9 @@ def _plain(error: Any) -> str:
     return message if message.startswith("field ") else f"field '{error['loc'][0]}': {message}"
 
 
-@router.get("/coaches/{coach_id}/agenda", dependencies=[requires("trajectories:read")], summary="A coach's open deadlines")
+@router.get(
+    "/coaches/{coach_id}/agenda", dependencies=[requires("trajectories:read")], summary="A coach's open deadlines"
+)
 def agenda(coach_id: CoachPath, request: Request, chosen: Annotated[AgendaWindow, Depends(window)]) -> Agenda:
     """Every open deadline of the coach's trajectories due in the window (and the escalations the coach is told
     of), earliest first: trajectory, kind, due (UTC) and what to do; ``moved`` says why a date moved."""
@@ -99,7 +105,9 @@ def issue(coach_id: CoachPath, request: Request) -> FeedToken:
 
 
 @router.delete(
-    "/coaches/{coach_id}/feed-tokens", dependencies=[requires("coaches:manage")], summary="Revoke every feed token of the coach"
+    "/coaches/{coach_id}/feed-tokens",
+    dependencies=[requires("coaches:manage")],
+    summary="Revoke every feed token of the coach",
 )
 def revoke(coach_id: CoachPath, request: Request) -> Revoked:
     return Revoked(coach_id=coach_id, revoked=agenda_reading.revoke_feed_tokens(coach_id, request.app.state.audit_url))

@@ -189,7 +189,9 @@ def api_routes(routes: Iterable[Any]) -> Iterator[APIRoute]:
 
 def check_route_scopes(routes: Iterable[Any]) -> None:
     """Deny by default: an API route that declares no scope stops the app from being built."""
-    missing = [f"{sorted(route.methods or ())} {route.path}" for route in api_routes(routes) if route_scope(route) is None]
+    missing = [
+        f"{sorted(route.methods or ())} {route.path}" for route in api_routes(routes) if route_scope(route) is None
+    ]
     if missing:
         raise RuntimeError(
             f"API route(s) without a scope: {'; '.join(missing)}; add dependencies=[requires('<scope>')] "

@@ -35,8 +35,13 @@ class AbsenceList(BaseModel):
     "/coaches/{coach_id}/absences",
     status_code=status.HTTP_201_CREATED,
     summary="Register an absence: from its first to its last day the coach's notifications reach the stand-in",
-    responses={422: {"model": ErrorBody, "description": "InvalidInput: `to` before `from`, the stand-in is the coach, "
-                     "no stand-in and no default, or it overlaps another absence (`from`, `to`)"}},
+    responses={
+        422: {
+            "model": ErrorBody,
+            "description": "InvalidInput: `to` before `from`, the stand-in is the coach, "
+            "no stand-in and no default, or it overlaps another absence (`from`, `to`)",
+        }
+    },
 )
 def add_absence(coach_id: CoachIdPath, absence: AbsenceRequest, request: Request, response: Response) -> Absence:
     """Days in Europe/Amsterdam, ``to`` included. Without ``stand_in``: the region policy's default stand-in
@@ -94,7 +99,9 @@ async def start_handover(
     try:
         handle = await handover.start_handover(client, handover_request, task_queue=request.app.state.task_queue)
     except WorkflowAlreadyStartedError:
-        raise Conflict("HandoverAlreadyStarted", f"a hand-over with id {handover_request.handover_id!r} exists") from None
+        raise Conflict(
+            "HandoverAlreadyStarted", f"a hand-over with id {handover_request.handover_id!r} exists"
+        ) from None
     location = request.url_for("handover_progress", handover_id=handover_request.handover_id).path
     response.headers["Location"] = location
     return HandoverStarted(handover_id=handover_request.handover_id, workflow_id=handle.id, progress=location)

@@ -169,7 +169,9 @@ def body_not_json(content_type: str | None, errors: list[dict[str, Any]]) -> Api
             position = location[1] if len(location) > 1 and isinstance(location[1], int) else None
             reason = str((item.get("ctx") or {}).get("error") or "decode error")
             where = f" at character {position} (counted from 0)" if position is not None else ""
-            return Unprocessable("InvalidJson", f"the request body is not valid JSON: {reason}{where}", fields=["(body)"])
+            return Unprocessable(
+                "InvalidJson", f"the request body is not valid JSON: {reason}{where}", fields=["(body)"]
+            )
     if not _is_json(content_type or "") and any(list(item.get("loc") or [])[:1] == ["body"] for item in errors):
         sent = f"not {content_type!r}" if content_type else "no Content-Type was sent"
         return UnsupportedMediaType(

@@ -30,7 +30,9 @@ class Period(BaseModel):
     """The figures' filter: a region (or all) and a period of dates in Europe/Amsterdam, both ends inclusive."""
 
     region: str | None = Field(default=None, description="One region, or all when left out.")
-    start: date | None = Field(default=None, alias="from", description="First day counted (YYYY-MM-DD); default a year before `to`.")
+    start: date | None = Field(
+        default=None, alias="from", description="First day counted (YYYY-MM-DD); default a year before `to`."
+    )
     end: date | None = Field(default=None, alias="to", description="Last day counted (YYYY-MM-DD); default today.")
 
 
@@ -38,7 +40,11 @@ def checked(period: Period) -> Period:
     """Refuse an unknown region or a period that ends before it starts, naming the field (a missing end or start
     is filled in when the figures are read: ``trajectories.figures.load_figures``)."""
     if period.region is not None and period.region not in REGIONS:
-        raise Unprocessable("InvalidInput", f"field 'region': unknown region {period.region!r}; regions: {', '.join(REGIONS)}", fields=["region"])
+        raise Unprocessable(
+            "InvalidInput",
+            f"field 'region': unknown region {period.region!r}; regions: {', '.join(REGIONS)}",
+            fields=["region"],
+        )
     if period.start and period.end and period.end < period.start:
         raise Unprocessable("InvalidInput", "field 'to': the period ends before it starts", fields=["to"])
     if period.start and period.end and period.end - period.start > figure_reading.MAX_PERIOD:

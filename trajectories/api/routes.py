@@ -170,7 +170,11 @@ async def submit_event(
     dependencies=[requires("trajectories:read")],
 )
 async def view(
-    region: KnownRegion, trajectory_id: TrajectoryIdPath, client: TemporalClient, caller: Authenticated, request: Request
+    region: KnownRegion,
+    trajectory_id: TrajectoryIdPath,
+    client: TemporalClient,
+    caller: Authenticated,
+    request: Request,
 ) -> TrajectoryView:
     """Waits at most the API's wait (default 10 s) for a worker to answer, then 503 ``WorkerUnavailable``."""
     wait = request.app.state.view_timeout
@@ -255,9 +259,7 @@ ProviderIdPath = Annotated[OrganisationId, Path(description="The day-activities 
     summary="Set a provider's commitment for a year (Meewerken-plus); earlier values stay in the history",
     dependencies=[requires("operations")],
 )
-def put_commitment(
-    provider_id: ProviderIdPath, change: CommitmentChange, request: Request
-) -> ProviderCommitments:
+def put_commitment(provider_id: ProviderIdPath, change: CommitmentChange, request: Request) -> ProviderCommitments:
     """For operations: the number of trajectories the provider signs up for in ``year``. Each call is recorded
     (who, when, why); the latest per year is current."""
     return set_commitment(provider_id, change, request.app.state.audit_url)

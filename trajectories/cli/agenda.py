@@ -43,7 +43,9 @@ def agenda_table(out: Console, coach: str, start: date, end: date, items: list[A
         if item.moved:
             notes.append(f"{item.trajectory_id} {item.deadline}: {item.moved}")
             mark = f" *{len(notes)}"
-        table.add_row(due + mark, f"{item.region} {item.trajectory_id}", f"{item.kind.replace('_', ' ')}: {item.summary}")
+        table.add_row(
+            due + mark, f"{item.region} {item.trajectory_id}", f"{item.kind.replace('_', ' ')}: {item.summary}"
+        )
     if not items:
         out.print(f"{title}: nothing due")
         return
@@ -63,7 +65,15 @@ async def agenda_command(args: argparse.Namespace, client: object, out: Console)
     start, end = window.bounds()
     items = await asyncio.to_thread(agenda_reading.read, args.coach, AgendaWindow(start=start, end=end), args.audit_url)
     if args.json:
-        render.print_json(out, {"coach_id": args.coach, "start": str(start), "end": str(end), "items": [i.model_dump(mode="json") for i in items]})
+        render.print_json(
+            out,
+            {
+                "coach_id": args.coach,
+                "start": str(start),
+                "end": str(end),
+                "items": [i.model_dump(mode="json") for i in items],
+            },
+        )
     else:
         agenda_table(out, args.coach, start, end, items)
 

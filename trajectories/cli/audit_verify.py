@@ -22,7 +22,9 @@ async def verify(args: argparse.Namespace, client: Any, out: Console) -> None:
     from trajectories.cli.commands import Failed
 
     if (args.region is None) != (args.trajectory is None):
-        raise Failed(2, ErrorCode.INVALID_INPUT, "--region and --trajectory go together (one trajectory), or neither (all)")
+        raise Failed(
+            2, ErrorCode.INVALID_INPUT, "--region and --trajectory go together (one trajectory), or neither (all)"
+        )
     workflow_id = trajectories_client.workflow_id_for(args.region, args.trajectory) if args.region else None
     report = await asyncio.to_thread(verify_trail, workflow_id, args.audit_url)
     if args.json:
@@ -30,12 +32,18 @@ async def verify(args: argparse.Namespace, client: Any, out: Console) -> None:
     elif report.intact:
         out.print(f"audit trail intact: {report.trajectories} trajectories, {report.rows} rows, every link verified")
     else:
-        table = render._table("Broken audit chains (first broken link of each)", "trajectory", "position", "key", "problem")
+        table = render._table(
+            "Broken audit chains (first broken link of each)", "trajectory", "position", "key", "problem"
+        )
         for found in report.breaks:
             table.add_row(found.workflow_id, str(found.position), found.key, found.problem)
         out.print(table)
     if not report.intact:
-        raise Failed(EXIT_BROKEN, ErrorCode.AUDIT_CHAIN_BROKEN, f"{len(report.breaks)} of {report.trajectories} trajectories' audit chains are broken")
+        raise Failed(
+            EXIT_BROKEN,
+            ErrorCode.AUDIT_CHAIN_BROKEN,
+            f"{len(report.breaks)} of {report.trajectories} trajectories' audit chains are broken",
+        )
 
 
 def register(command, audit_database, as_json) -> None:

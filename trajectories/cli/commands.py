@@ -156,15 +156,21 @@ async def payments_command(args: argparse.Namespace, client: Client | None, out:
 async def handover_start(args: argparse.Namespace, client: Client, out: Console) -> None:
     """Hand every open trajectory of a coach (optionally of one region or state) to another coach."""
     order = handovers.HandoverOrder(
-        **filter_params({"to_coach": args.to, "actor": args.by, "region": args.region, "state": args.state, "handover_id": args.id})
+        **filter_params(
+            {"to_coach": args.to, "actor": args.by, "region": args.region, "state": args.state, "handover_id": args.id}
+        )
     )
     request = handovers.request_for(args.coach, order)
     try:
         handle = await handovers.start_handover(client, request, task_queue=args.task_queue)
     except WorkflowAlreadyStartedError:
-        raise Failed(EXIT_REFUSED, ErrorCode.HANDOVER_ALREADY_STARTED, f"a hand-over with id {request.handover_id!r} exists") from None
+        raise Failed(
+            EXIT_REFUSED, ErrorCode.HANDOVER_ALREADY_STARTED, f"a hand-over with id {request.handover_id!r} exists"
+        ) from None
     if not args.wait:
-        out.print(f"started hand-over {request.handover_id} ({handle.id}); follow it: trajectories handover show {request.handover_id}")
+        out.print(
+            f"started hand-over {request.handover_id} ({handle.id}); follow it: trajectories handover show {request.handover_id}"
+        )
         return
     progress = await handle.result()
     if args.json:
@@ -179,7 +185,9 @@ async def handover_show(args: argparse.Namespace, client: Client, out: Console) 
         progress = await handovers.progress(client, args.handover_id, rpc_timeout=timedelta(seconds=args.timeout))
     except RPCError as error:
         if error.status == RPCStatusCode.NOT_FOUND:
-            raise Failed(EXIT_NOT_FOUND, ErrorCode.HANDOVER_NOT_FOUND, f"no hand-over with id {args.handover_id!r}") from None
+            raise Failed(
+                EXIT_NOT_FOUND, ErrorCode.HANDOVER_NOT_FOUND, f"no hand-over with id {args.handover_id!r}"
+            ) from None
         raise
     if args.json:
         render.print_json(out, progress)
@@ -189,7 +197,9 @@ async def handover_show(args: argparse.Namespace, client: Client, out: Console) 
 
 async def absence_add(args: argparse.Namespace, client: Client | None, out: Console) -> None:
     """Register an absence: from its first to its last day (Europe/Amsterdam) notifications reach the stand-in."""
-    request = AbsenceRequest.model_validate(filter_params({"from": args.first_day, "to": args.last_day, "stand_in": args.stand_in}))
+    request = AbsenceRequest.model_validate(
+        filter_params({"from": args.first_day, "to": args.last_day, "stand_in": args.stand_in})
+    )
     absence = await asyncio.to_thread(roster.add, args.coach, request, url=args.records_url)
     if args.json:
         render.print_json(out, absence)
@@ -225,7 +235,9 @@ async def commitments(args: argparse.Namespace, client: Client | None, out: Cons
         if missing:
             raise Failed(EXIT_INVALID, ErrorCode.INVALID_INPUT, f"setting a commitment needs {', '.join(missing)}")
         try:
-            change = CommitmentChange(year=args.year, trajectories=args.trajectories, actor=args.actor, reason=args.reason)
+            change = CommitmentChange(
+                year=args.year, trajectories=args.trajectories, actor=args.actor, reason=args.reason
+            )
             provider = TypeAdapter(OrganisationId).validate_python(args.provider_id)
         except ValidationError as error:
             raise _invalid(error) from None
@@ -234,8 +246,12 @@ async def commitments(args: argparse.Namespace, client: Client | None, out: Cons
         render.print_json(out, shown.model_dump(mode="json"))
     else:
         render.commitments(out, shown)
-AS_OF_FORMATS = "a date, 2027-01-01 (the start of that day in Europe/Amsterdam), or a date and time with its offset, "\
+
+
+AS_OF_FORMATS = (
+    "a date, 2027-01-01 (the start of that day in Europe/Amsterdam), or a date and time with its offset, "
     "2027-01-01T09:00:00+01:00 or 2027-01-01T08:00:00Z"
+)
 
 
 def _as_of(text: str) -> datetime:
@@ -330,10 +346,14 @@ def parser() -> argparse.ArgumentParser:
     as_json(sub)
 
     def audit_database(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--audit-url", default=None, help="SQLAlchemy URL (default: TRAJECTORIES_RECORDS_URL or var/records.db)")
+        sub.add_argument(
+            "--audit-url", default=None, help="SQLAlchemy URL (default: TRAJECTORIES_RECORDS_URL or var/records.db)"
+        )
         sub.set_defaults(temporal=False)  # reads the audit database only
 
-    sub = command("audit", audit, "a trajectory's audit trail: accepted events and notifications, who, result, origin, time")
+    sub = command(
+        "audit", audit, "a trajectory's audit trail: accepted events and notifications, who, result, origin, time"
+    )
     region(sub)
     sub.add_argument("trajectory_id", metavar="TRAJECTORY_ID")
     audit_database(sub)
@@ -352,7 +372,9 @@ def parser() -> argparse.ArgumentParser:
     steps = absence.add_subparsers(dest="step", required=True, metavar="STEP")
 
     def records_database(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--records-url", default=None, help="SQLAlchemy URL (default: TRAJECTORIES_RECORDS_URL or var/records.db)")
+        sub.add_argument(
+            "--records-url", default=None, help="SQLAlchemy URL (default: TRAJECTORIES_RECORDS_URL or var/records.db)"
+        )
         sub.set_defaults(temporal=False)  # the roster is in the records database only
 
     sub = steps.add_parser("add", help="register an absence", description=absence_add.__doc__)
@@ -394,7 +416,9 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--timeout", type=float, default=10, help="seconds to wait for a worker to answer (default 10)")
     as_json(sub)
 
-    sub = command("undeliverable", undeliverable_command, "notifications that failed after their retries (for operations)")
+    sub = command(
+        "undeliverable", undeliverable_command, "notifications that failed after their retries (for operations)"
+    )
     audit_database(sub)
     as_json(sub)
 
@@ -404,7 +428,9 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--trajectories", type=int, help="set: trajectories the provider signs up for that year")
     sub.add_argument("--actor", help="set: who sets it (your operator id)")
     sub.add_argument("--reason", help="set: why (optional)")
-    sub.add_argument("--records-url", default=None, help="SQLAlchemy URL (default: TRAJECTORIES_RECORDS_URL or var/records.db)")
+    sub.add_argument(
+        "--records-url", default=None, help="SQLAlchemy URL (default: TRAJECTORIES_RECORDS_URL or var/records.db)"
+    )
     sub.set_defaults(temporal=False)
     as_json(sub)
     figures_cli.register(command, audit_database, as_json)
@@ -441,7 +467,9 @@ def _failure(error: Exception) -> Failed | None:
         message += (
             f" (TEMPORAL_ADDRESS: {ClientConfig.load_client_connect_config().get('target_host') or 'localhost:7233'})"
         )
-    return Failed(EXIT_FOR_KIND[problem.kind], problem.error, message, allowed=problem.allowed_events, fields=problem.fields)
+    return Failed(
+        EXIT_FOR_KIND[problem.kind], problem.error, message, allowed=problem.allowed_events, fields=problem.fields
+    )
 
 
 async def _run(args: argparse.Namespace, out: Console) -> None:

@@ -104,11 +104,15 @@ async def figures_command(args: argparse.Namespace, client: Any, out: Console) -
 async def targets_command(args: argparse.Namespace, client: Any, out: Console) -> None:
     """Set a region's placement target for a year, or list the targets set."""
     if args.target is not None:
-        await asyncio.to_thread(figure_reading.set_target, args.region, args.year, args.target, args.set_by, args.audit_url)
+        await asyncio.to_thread(
+            figure_reading.set_target, args.region, args.year, args.target, args.set_by, args.audit_url
+        )
     rows = await asyncio.to_thread(figure_reading.target_history, args.region, args.audit_url)
     table = _table("Placement targets (newest counts)", "Region", "Year", "Target", "Set by", "Set at")
     for row in rows:
-        table.add_row(row["region"], str(row["year"]), str(row["target"]), row["set_by"], f"{row['set_at']:%Y-%m-%d %H:%M}")
+        table.add_row(
+            row["region"], str(row["year"]), str(row["target"]), row["set_by"], f"{row['set_at']:%Y-%m-%d %H:%M}"
+        )
     out.print(table)
 
 
@@ -124,7 +128,9 @@ def register(command: Callable[..., argparse.ArgumentParser], database: Callable
     as_json(sub)
 
     sub = command("targets", targets_command, "set or list placement targets per region and year")
-    sub.add_argument("region", nargs="?", choices=REGION_NAMES, metavar="REGION", help=f"one of {', '.join(REGION_NAMES)}")
+    sub.add_argument(
+        "region", nargs="?", choices=REGION_NAMES, metavar="REGION", help=f"one of {', '.join(REGION_NAMES)}"
+    )
     sub.add_argument("year", nargs="?", type=int, metavar="YEAR")
     sub.add_argument("target", nargs="?", type=int, metavar="TARGET", help="placements aimed for; leave out to list")
     sub.add_argument("--set-by", default="operations", help="who sets it (default: operations)")

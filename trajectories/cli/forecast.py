@@ -26,7 +26,9 @@ async def forecast_command(args: argparse.Namespace, client: Any, out: Console) 
     if args.open_file:
         exported = json.loads(Path(args.open_file).read_text(encoding="utf-8"))
         skipped = [t["workflow_id"] for t in exported["trajectories"] if t.get("continued")]
-        kept = {"trajectories": [t for t in exported["trajectories"] if not t.get("continued") and t["region"] in regions]}
+        kept = {
+            "trajectories": [t for t in exported["trajectories"] if not t.get("continued") and t["region"] in regions]
+        }
         if skipped:
             out.print(f"left out {len(skipped)} trajectories that continued as new (their early events are elsewhere)")
         people = open_people(kept)
@@ -75,15 +77,24 @@ def _positive(text: str) -> int:
 
 
 def register(command: Callable[..., argparse.ArgumentParser]) -> None:
-    sub = command("forecast", forecast_command, "forecast workload, money and outcomes by running the routes in skipped time")
+    sub = command(
+        "forecast", forecast_command, "forecast workload, money and outcomes by running the routes in skipped time"
+    )
     sub.add_argument("--region", action="append", choices=REGION_NAMES, help="a region (repeat for more; default all)")
     sub.add_argument("--months", type=_positive, default=24, help="how far ahead (default 24)")
     sub.add_argument("--cohort", type=_positive, default=100, help="people in the synthetic intake (default 100)")
     sub.add_argument("--per-month", type=_positive, help="instead: this many new people every month")
     sub.add_argument("--seed", type=int, default=1, help="the same seed gives the same report (default 1)")
-    sub.add_argument("--policy", action="append", default=[], metavar="FILE.toml",
-                     help="policy values per region to compare (repeat: side by side); default the policy in force")
-    sub.add_argument("--assumptions", metavar="FILE.toml", help="probabilities and durations (default: ours, see README)")
+    sub.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="FILE.toml",
+        help="policy values per region to compare (repeat: side by side); default the policy in force",
+    )
+    sub.add_argument(
+        "--assumptions", metavar="FILE.toml", help="probabilities and durations (default: ours, see README)"
+    )
     sub.add_argument("--open-file", metavar="FILE", help="today's open trajectories, from `trajectories export`")
     sub.add_argument("--out", default="forecast", metavar="DIR", help="where forecast.json/.csv/.html go")
     sub.set_defaults(temporal=False)  # a server of its own: never the real one

@@ -153,11 +153,28 @@ def audit_trail(console: Console, title: str, rows: list[AuditEntry], *, with_tr
     A table when it fits the terminal; otherwise one block per row whose lines wrap, so that at 80 columns no
     id, actor or detail is cut off or a column dropped (a table that narrow shortened them all).
     """
-    columns = ["at (UTC)", *(["trajectory"] if with_trajectory else []), "kind", "what", "who", "result", "origin", "detail"]
+    columns = [
+        "at (UTC)",
+        *(["trajectory"] if with_trajectory else []),
+        "kind",
+        "what",
+        "who",
+        "result",
+        "origin",
+        "detail",
+    ]
     table = _table(title, *columns)
     for row in rows:
-        cells = [when(row.at), *([row.workflow_id] if with_trajectory else []), row.kind, row.name, row.actor,
-                 row.result, row.origin, row.detail]
+        cells = [
+            when(row.at),
+            *([row.workflow_id] if with_trajectory else []),
+            row.kind,
+            row.name,
+            row.actor,
+            row.result,
+            row.origin,
+            row.detail,
+        ]
         table.add_row(*cells)
     natural = console.measure(table, options=console.options.update(width=10_000)).maximum
     if not rows or natural <= console.width:
@@ -177,8 +194,13 @@ def payment_ledger(console: Console, ledger: Any, *, with_orders: bool = False) 
         table = _table("Payment orders", "due", "payee", "kind", "period", "€")
         for order in ledger.payments:
             period = f"{order.period_start:%Y-%m-%d}…{order.period_end:%m-%d}" if order.period_end else "—"
-            table.add_row(order.due.isoformat() if order.due else "—", order.payee, order.kind, period,
-                          euros(order.amount_cents or 0))
+            table.add_row(
+                order.due.isoformat() if order.due else "—",
+                order.payee,
+                order.kind,
+                period,
+                euros(order.amount_cents or 0),
+            )
         for last in table.columns[-1:]:
             last.justify = "right"
         _show(console, table, empty="Payment orders: none")

@@ -49,7 +49,9 @@ async def keys_command(args: argparse.Namespace, client: Client | None, out: Con
         ]  # fmt: skip
         print(json.dumps({"retention_days": status.retention.days, "keys": rows}, indent=2), flush=True)
         return
-    out.print(f"Payload keys in {status.open_runs} open and {status.closed_runs} closed trajectory runs", highlight=False)
+    out.print(
+        f"Payload keys in {status.open_runs} open and {status.closed_runs} closed trajectory runs", highlight=False
+    )
     out.print(f"(closed runs are kept {status.retention.days} days: the namespace's retention)", highlight=False)
     for use in status.uses:
         role = "configured, encrypts" if use.current else "configured" if use.configured else "NOT CONFIGURED"
@@ -62,10 +64,14 @@ def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     """Register the commands with the CLI's ``command(name, function, help)``."""
     sub = command("clients", clients_command, "manage API clients: `clients add NAME --scope ... --region ...`")
     sub.add_argument("action", choices=["add"], help="add: a new client and its token (printed once)")
-    sub.add_argument("name", metavar="NAME", help="the client's name, recorded in the audit trail (e.g. almere-backend)")
+    sub.add_argument(
+        "name", metavar="NAME", help="the client's name, recorded in the audit trail (e.g. almere-backend)"
+    )
     sub.add_argument("--scope", action="append", required=True, choices=SCOPES, help="repeat for each scope")
     sub.add_argument("--region", action="append", required=True, help=f"a region, or '{ALL_REGIONS}'; repeat for each")
-    sub.add_argument("--file", default=None, help="the clients file (default: TRAJECTORIES_API_CLIENTS or var/api-clients.toml)")
+    sub.add_argument(
+        "--file", default=None, help="the clients file (default: TRAJECTORIES_API_CLIENTS or var/api-clients.toml)"
+    )
     sub.set_defaults(temporal=False)
 
     sub = command("keys", keys_command, "payload keys: `keys status` lists what open trajectories still use")

@@ -146,7 +146,9 @@ def oss(number: int, rng: random.Random, a: RegionAssumptions, months: int) -> P
     if not capacity:
         return Person("oss", start, stages=tuple(d.stages))
     d.wait(21)
-    d.send(on("plan_recorded", "work-consultant-1", goals=["travel independently"], work_consultant_id="work-consultant-1"))
+    d.send(
+        on("plan_recorded", "work-consultant-1", goals=["travel independently"], work_consultant_id="work-consultant-1")
+    )
     step = rng.randint(2, 3)
     for _ in range(months // 3):
         d.wait(91)

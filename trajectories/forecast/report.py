@@ -127,7 +127,11 @@ def policy_report(
     money: Counter[tuple[str, str]] = Counter()
     for order in _records(box, "payments"):
         # When the order is due (the ledger's payment model), else when the workflow made it.
-        day = date.fromisoformat(str(order["due"])[:10]) if order.get("due") else _day(datetime.fromisoformat(order["ordered_at"]))
+        day = (
+            date.fromisoformat(str(order["due"])[:10])
+            if order.get("due")
+            else _day(datetime.fromisoformat(order["ordered_at"]))
+        )
         money[(quarter_of(day), order["kind"])] += _cents(order)
 
     by_trajectory: dict[str, list[OutcomeFact]] = defaultdict(list)

@@ -23,7 +23,11 @@ def _start(trajectory_id: str, provider_id: str, **participant: Any) -> dict[str
 
 
 def _event(event: str, **fields: Any) -> dict[str, Any]:
-    return {"event": event, "actor": CONSULTANT, **{k: v.isoformat() if isinstance(v, date) else v for k, v in fields.items()}}
+    return {
+        "event": event,
+        "actor": CONSULTANT,
+        **{k: v.isoformat() if isinstance(v, date) else v for k, v in fields.items()},
+    }
 
 
 def _decided() -> list[dict[str, Any]]:
@@ -60,8 +64,13 @@ SAMPLES: list[Sample] = [
         _start("sample-ams-transition", "provider-cordaan"),
         lambda today: [
             *_sheltered_ready(today),
-            _event("employment_started", employer_id="employer-milieuwerk", start_date=today,
-                   employer_days=3, day_activities_days=2),
+            _event(
+                "employment_started",
+                employer_id="employer-milieuwerk",
+                start_date=today,
+                employer_days=3,
+                day_activities_days=2,
+            ),
         ],
     ),
     Sample(
@@ -70,8 +79,13 @@ SAMPLES: list[Sample] = [
         lambda today: [
             *_decided(),
             _event("outflow_chosen", outflow="banenafspraak"),
-            _event("employment_started", employer_id="employer-regular-bakery", start_date=today,
-                   employer_days=2, day_activities_days=3),
+            _event(
+                "employment_started",
+                employer_id="employer-regular-bakery",
+                start_date=today,
+                employer_days=2,
+                day_activities_days=3,
+            ),
             _event("fallback_reported", reason="absent for two weeks"),
         ],
     ),

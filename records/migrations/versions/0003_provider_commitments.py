@@ -32,7 +32,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index(
-        "ix_provider_commitments_provider_year", table_name="provider_commitments"
-    )
+    op.drop_index("ix_provider_commitments_provider_year", table_name="provider_commitments")
     op.drop_table("provider_commitments")

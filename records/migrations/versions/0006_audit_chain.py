@@ -32,7 +32,9 @@ def upgrade() -> None:
         seq, previous = heads.get(row["workflow_id"], (0, None))
         digest = row_hash({name: row[name] for name in AUDIT_FIELDS}, seq + 1, previous)
         connection.execute(
-            table.update().where(table.c.id == row["id"]).values(chain_seq=seq + 1, previous_hash=previous, row_hash=digest)
+            table.update()
+            .where(table.c.id == row["id"])
+            .values(chain_seq=seq + 1, previous_hash=previous, row_hash=digest)
         )
         heads[row["workflow_id"]] = (seq + 1, digest)
     with op.batch_alter_table("audit_trail") as batch:
