@@ -150,7 +150,7 @@ class TrajectoryEffects:
         if recipient == Recipient.COACH:
             return self.coach_id
         if recipient == Recipient.EMPLOYER:
-            return str(getattr(self.case, "employer_id", None) or "unknown-employer")
+            return self.case.employer_id or "unknown-employer"
         if (
             recipient == Recipient.TEAM_LEAD
             and self.escalation_by_policy
@@ -241,7 +241,7 @@ class TrajectoryEffects:
 
     def pay(self: Engine, kind: str, amount: Any, *, period_start: date) -> None:
         """Queue a payment order to the current employer (runs from before ``payment-streams``)."""
-        payee = str(getattr(self.case, "employer_id", None) or "unknown-employer")
+        payee = self.case.employer_id or "unknown-employer"
         order = PaymentOrder(
             id=self.next_id("p"), kind=kind, region=self.policy.region, trajectory_id=self.start.trajectory_id,
             payee=payee, amount=amount, period_start=period_start, ordered_at=workflow.now(),

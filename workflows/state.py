@@ -18,9 +18,8 @@ from temporalio import workflow
 from workflows.deadlines import DeadlineBook
 
 with workflow.unsafe.imports_passed_through():
-    from pydantic import BaseModel
-
     from domain.calendar import WorkingDays
+    from domain.case import TrajectoryCase
     from domain.continuation import TrajectorySnapshot
     from domain.payments import PaymentStream
     from domain.records import NotificationRecord, PaymentRecord, TransitionRecord
@@ -30,7 +29,7 @@ with workflow.unsafe.imports_passed_through():
 class TrajectoryState:
     """The live state of one trajectory; mutated by the engine, the route's hooks and the books."""
 
-    case: BaseModel
+    case: TrajectoryCase
     deadlines: DeadlineBook
     history: list[TransitionRecord] = field(default_factory=list)
     notifications: list[NotificationRecord] = field(default_factory=list)
@@ -40,7 +39,7 @@ class TrajectoryState:
 
     @classmethod
     def resume(
-        cls, snapshot: TrajectorySnapshot, case_class: type[BaseModel], calendar: WorkingDays | None
+        cls, snapshot: TrajectorySnapshot, case_class: type[TrajectoryCase], calendar: WorkingDays | None
     ) -> TrajectoryState:
         """The state a continued run starts from: what the previous run carried."""
         return cls(

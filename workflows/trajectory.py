@@ -29,8 +29,9 @@ from workflows.state import StateField, TrajectoryState
 from workflows.visibility import TrajectoryVisibility
 
 with workflow.unsafe.imports_passed_through():
-    from pydantic import BaseModel, ValidationError
+    from pydantic import ValidationError
 
+    from domain.case import TrajectoryCase
     from domain.continuation import TrajectoryContinuation, TrajectoryInput
     from domain.events import EventBase, EventCatalog, EventContext, EventRejected
     from domain.facts import REFERRED
@@ -48,7 +49,7 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
     """Base of the region workflows; not registered itself."""
 
     route_class: ClassVar[type[Route]]
-    case_class: ClassVar[type[BaseModel]]
+    case_class: ClassVar[type[TrajectoryCase]]
     events: ClassVar[EventCatalog]
     policy: RegionPolicy  # the region's, on the class; each run's own (test overrides applied) on the instance
 
@@ -89,7 +90,7 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
     def run_started(self) -> None:
         """Called once a run knows which patches it runs under (e.g. to switch on a newer validation)."""
 
-    def new_case(self, start: TrajectoryStart) -> BaseModel:
+    def new_case(self, start: TrajectoryStart) -> TrajectoryCase:
         """The route's case model at the start of a trajectory."""
         raise NotImplementedError
 
@@ -325,7 +326,7 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
 
     @property
     def coach_id(self) -> str:
-        return str(getattr(self.case, "coach_id", self.start.coach_id))
+        return self.case.coach_id
 
     @property
     def match_attempts(self) -> int:
