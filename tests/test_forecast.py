@@ -18,7 +18,7 @@ from tests.scenario import Trajectory
 from trajectories.forecast.assumptions import Assumptions, Range, RegionAssumptions
 from trajectories.forecast.intake import cohort
 from trajectories.forecast.report import write
-from trajectories.forecast.run import Policy, forecast, open_people
+from trajectories.forecast.run import Policy, forecast
 
 CERTAIN = RegionAssumptions(
     days_to_first_step=Range(low=3, high=3), advice_positive=1.0, days_to_advice=Range(low=28, high=28),
@@ -57,14 +57,14 @@ async def test_a_certain_cohort_gets_exactly_the_fees_and_deadlines_of_the_route
     assert {(s.state, s.people) for s in report.states if s.month_end == last_month} == {("employed", 2)}
 
 
-async def test_one_seed_gives_one_report_and_two_policies_run_side_by_side(tmp_path: Path) -> None:
+async def test_one_seed_one_report_in_any_number_of_processes_two_policies_side_by_side(tmp_path: Path) -> None:
     four_weeks, eight_weeks = tmp_path / "four-weeks.toml", tmp_path / "eight-weeks.toml"
     four_weeks.write_text('[almere]\ntrial_length = "P28D"\n')
     eight_weeks.write_text('[almere]\ntrial_length = "P56D"\n')
     policies = [Policy.from_file(four_weeks), Policy.from_file(eight_weeks)]
     options = dict(regions=["almere", "oss"], months=6, cohort=6, per_month=None, seed=3, assumptions=Assumptions())
     first = await forecast(policies=policies, **options)
-    again = await forecast(policies=policies, **options)
+    again = await forecast(policies=policies, shares=2, **options)  # the people dealt over two processes
     assert first.model_dump() == again.model_dump()
     assert [r.events_refused for r in first.reports] == [[], []]  # the intake sends what each route accepts
     assert [r.policy for r in first.reports] == ["four-weeks", "eight-weeks"]
@@ -131,9 +131,8 @@ async def test_open_trajectories_are_exported_and_run_again(
     (item,) = mine
     assert item["start"]["trajectory_id"] == t.handle.id.removeprefix("trajectory-almere-")
     assert [e["event"] for e in item["events"]] == ["observation_started", "observation_completed"]
-    people = open_people({"trajectories": [item]})
     result = await forecast(regions=["almere"], months=2, cohort=0, per_month=None, seed=1, policies=[],
-                            assumptions=Assumptions(), open_trajectories=people)  # fmt: skip
+                            assumptions=Assumptions(), open_trajectories=[item])  # fmt: skip
     (report,) = result.reports
     assert (result.open_trajectories, report.events_accepted, report.events_refused) == (1, 2, [])
     assert {(s.state, s.people) for s in report.states} == {("awaiting_advice", 1)}

@@ -11,8 +11,9 @@ every fact, ledger line and audit row comes from a real trajectory.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from domain.figures import AMSTERDAM_TZ
@@ -116,48 +117,81 @@ async def run_cohort(
     outbox: Path,
     months: int,
     progress: Callable[[int, int], None] | None = None,
+    began: datetime | None = None,
 ) -> CohortRun:
     """Run ``people`` for ``months`` of virtual time on ``environment``; facts, ledger and audit rows go to
-    ``records_url``, notifications to ``outbox``."""
+    ``records_url``, notifications to ``outbox``. ``began``: the virtual moment the run starts (default: the
+    next office hour on the server's clock); runs given the same moment see the same calendar."""
     from worker import build_worker  # the one place that wires the worker; imported late (it imports workflows)
 
     client = environment.client
     task_queue = f"cohort-{uuid.uuid4().hex[:8]}"
     run = CohortRun()
-    moments = timeline(people)
-    began = office_hours(await environment.get_current_time())
-    await environment.sleep(began - await environment.get_current_time())
+    now = await environment.get_current_time()
+    began = began or office_hours(now)
+    if began < now:
+        raise ValueError(f"the run cannot begin at {began:%Y-%m-%d %H:%M} UTC: the server's clock is past it")
+    await environment.sleep(began - now)
     run.began = began
     horizon = began + timedelta(days=round(months * 365.25 / 12))
     run.first_day = began.astimezone(AMSTERDAM_TZ).date()
+    moments = [moment for moment in timeline(people) if began + moment[0] <= horizon]  # nothing after the period
     cache = max(config.workflow_cache_size(), len(people) + CACHE_SPARE)
     async with build_worker(client, task_queue, outbox=outbox, audit=records_url, max_cached_workflows=cache):
-        moments = [moment for moment in moments if began + moment[0] <= horizon]  # nothing after the period
-        for done, (offset, _, person, stage) in enumerate(moments, start=1):
+        done = 0
+        for offset, together in itertools.groupby(moments, key=lambda moment: moment[0]):
             now = await environment.get_current_time()
             if began + offset > now:
                 await environment.sleep(began + offset - now)
             today = (await environment.get_current_time()).astimezone(AMSTERDAM_TZ).date()
-            trajectory_id = person.start["trajectory_id"]
-            if stage is None:
-                await start_trajectory(client, person.region, person.start, task_queue=task_queue)
-                run.started += 1
-            else:
-                for event in stage.events(today):
-                    try:
-                        await submit_event(client, person.region, trajectory_id, event)
-                        run.accepted += 1
-                    except (WorkflowUpdateFailedError, TrajectoryClosed) as refused:
-                        cause = getattr(refused, "cause", None) or refused
-                        run.refused.append(f"{person.region}/{trajectory_id} {event.get('event')}: {cause}")
+            chains: dict[int, list[tuple[Person, Stage | None]]] = {}
+            for _, index, person, stage in together:
+                chains.setdefault(index, []).append((person, stage))
+            await _gather_bounded(_send(client, task_queue, run, chain, today) for chain in chains.values())
+            done += sum(len(chain) for chain in chains.values())
             if progress is not None:
                 progress(done, len(moments))
         now = await environment.get_current_time()
         if horizon > now:
             await environment.sleep(horizon - now)
-        await settle(environment, [p for p in people])
+        await settle(environment, people)
     run.last_day = (await environment.get_current_time()).astimezone(AMSTERDAM_TZ).date()
     return run
+
+
+AT_ONCE = 16
+"""People met at one moment whose starts and events are sent at once (each is a round trip to the server and a
+task for the worker). A person's own starts and events go in order; virtual time stands still until the sleep
+to the next moment, so every one sees the same "now" as when they were sent one by one."""
+
+
+async def _gather_bounded(calls: Iterable[Awaitable[None]]) -> None:
+    limit = asyncio.Semaphore(AT_ONCE)
+
+    async def one(call: Awaitable[None]) -> None:
+        async with limit:
+            await call
+
+    await asyncio.gather(*(one(call) for call in calls))
+
+
+async def _send(
+    client: Client, task_queue: str, run: CohortRun, chain: list[tuple[Person, Stage | None]], today: date
+) -> None:
+    """One person's start and stages at one moment, in order (a refused event is noted, the next one sent)."""
+    for person, stage in chain:
+        trajectory_id = person.start["trajectory_id"]
+        if stage is None:
+            await start_trajectory(client, person.region, person.start, task_queue=task_queue)
+            run.started += 1
+            continue
+        for event in stage.events(today):
+            try:
+                await submit_event(client, person.region, trajectory_id, event)
+                run.accepted += 1
+            except (WorkflowUpdateFailedError, TrajectoryClosed) as refused:
+                cause = getattr(refused, "cause", None) or refused
+                run.refused.append(f"{person.region}/{trajectory_id} {event.get('event')}: {cause}")
 
 
 async def settle(environment: WorkflowEnvironment, people: Sequence[Person], attempts: int = 300) -> None:

@@ -16,7 +16,7 @@ from trajectories.cli.figures import euro
 from trajectories.forecast import assumptions as forecast_assumptions
 from trajectories.forecast.export import open_trajectories, write_private
 from trajectories.forecast.report import Forecast, write
-from trajectories.forecast.run import Policy, forecast, open_people
+from trajectories.forecast.run import Policy, forecast
 
 
 async def forecast_command(args: argparse.Namespace, client: Any, out: Console) -> None:
@@ -31,7 +31,7 @@ async def forecast_command(args: argparse.Namespace, client: Any, out: Console) 
         }
         if skipped:
             out.print(f"left out {len(skipped)} trajectories that continued as new (their early events are elsewhere)")
-        people = open_people(kept)
+        people = kept["trajectories"]
     policies = [Policy.from_file(Path(p)) for p in args.policy] or []
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=out, transient=not out.is_terminal) as progress:  # fmt: skip
@@ -45,7 +45,7 @@ async def forecast_command(args: argparse.Namespace, client: Any, out: Console) 
         result = await forecast(
             regions=regions, months=args.months, cohort=args.cohort, per_month=args.per_month, seed=args.seed,
             policies=policies, assumptions=forecast_assumptions.load(Path(args.assumptions) if args.assumptions else None),
-            open_trajectories=people, progress=advance,
+            open_trajectories=people, progress=advance, shares=args.processes,
         )  # fmt: skip
     written = write(result, Path(args.out))
     summary(out, result)
@@ -76,6 +76,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
 def register(command: Callable[..., argparse.ArgumentParser]) -> None:
     sub = command(
         "forecast", forecast_command, "forecast workload, money and outcomes by running the routes in skipped time"
@@ -97,6 +104,8 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
     )
     sub.add_argument("--open-file", metavar="FILE", help="today's open trajectories, from `trajectories export`")
     sub.add_argument("--out", default="forecast", metavar="DIR", help="where forecast.json/.csv/.html go")
+    sub.add_argument("--processes", type=_at_least_one, metavar="N",
+                     help="processes to deal the people over (default: one per core, 50 people or more each)")  # fmt: skip
     sub.set_defaults(temporal=False)  # a server of its own: never the real one
 
     sub = command("export", export_command, "export today's open trajectories for a forecast (owner-only file)")

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -115,17 +116,18 @@ def month_ends(first: date, last: date) -> list[date]:
 
 
 def policy_report(
-    policy: str, *, outbox: Path, facts: list[OutcomeFact], first_day: date, last_day: date, accepted: int,
-    refused: list[str], people: int,
+    policy: str, *, outboxes: Sequence[Path], facts: list[OutcomeFact], first_day: date, last_day: date,
+    accepted: int, refused: list[str], people: int,
 ) -> PolicyReport:  # fmt: skip
-    box = Outbox(outbox)
+    """One policy's report from its run's outboxes (one per share of its people) and outcome facts."""
+    boxes = [Outbox(outbox) for outbox in outboxes]
     workload: Counter[tuple[str, str]] = Counter()
     kinds: Counter[str] = Counter()
-    for message in _records(box, "notifications"):
+    for message in (message for box in boxes for message in _records(box, "notifications")):
         workload[(message["recipient"], _week(_day(datetime.fromisoformat(message["created_at"]))))] += 1
         kinds[message["kind"]] += 1
     money: Counter[tuple[str, str]] = Counter()
-    for order in _records(box, "payments"):
+    for order in (order for box in boxes for order in _records(box, "payments")):
         # When the order is due (the ledger's payment model), else when the workflow made it.
         day = (
             date.fromisoformat(str(order["due"])[:10])
