@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.agenda import AgendaActivities
@@ -57,6 +57,7 @@ def build_worker(
     channel: NotificationChannel | None = None,
     audit: AuditLog | str | None = None,
     max_cached_workflows: int | None = None,
+    sandboxed: bool = True,
 ) -> Worker:
     """Build the worker for ``client`` on ``task_queue``: every route's workflow and every activity.
 
@@ -64,7 +65,9 @@ def build_worker(
     records database (audit trail, ...) from ``TRAJECTORIES_RECORDS_URL`` unless ``audit`` (a log or a URL) is given. The worker uses the
     client's data converter, so it refuses a client without the payload codec: no worker may ever write personal
     data to Temporal in plain text (``service.connection.connect`` adds it). ``max_cached_workflows``: the cache
-    (default ``TRAJECTORIES_WORKFLOW_CACHE``); a forecast keeps its whole cohort, so none replays its history."""
+    (default ``TRAJECTORIES_WORKFLOW_CACHE``); a forecast keeps its whole cohort, so none replays its history.
+    ``sandboxed=False``: the same workflow code without the sandbox's per-task isolation (a fifth of a task's CPU),
+    for a forecast's throwaway test server only; the service and the tests run sandboxed."""
     if not encryption.is_encrypting(client.data_converter):
         raise ValueError(
             "build_worker needs a client whose data converter encrypts payloads (service.connection.connect)"
@@ -104,7 +107,7 @@ def build_worker(
             caseload.list_caseload,
             caseload.reassign,
         ],
-        workflow_runner=workflow_runner(),
+        workflow_runner=workflow_runner() if sandboxed else UnsandboxedWorkflowRunner(),
         max_cached_workflows=max_cached_workflows or config.workflow_cache_size(),
         max_concurrent_workflow_tasks=config.workflow_task_slots(),
     )

@@ -63,8 +63,8 @@ async def test_one_seed_one_report_in_any_number_of_processes_two_policies_side_
     eight_weeks.write_text('[almere]\ntrial_length = "P56D"\n')
     policies = [Policy.from_file(four_weeks), Policy.from_file(eight_weeks)]
     options = dict(regions=["almere", "oss"], months=6, cohort=6, per_month=None, seed=3, assumptions=Assumptions())
-    first = await forecast(policies=policies, **options)
-    again = await forecast(policies=policies, shares=2, **options)  # the people dealt over two processes
+    first = await forecast(policies=policies, shares=1, sandboxed=True, **options)  # as the service runs them
+    again = await forecast(policies=policies, shares=2, **options)  # dealt over two processes, unsandboxed
     assert first.model_dump() == again.model_dump()
     assert [r.events_refused for r in first.reports] == [[], []]  # the intake sends what each route accepts
     assert [r.policy for r in first.reports] == ["four-weeks", "eight-weeks"]

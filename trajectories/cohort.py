@@ -118,10 +118,12 @@ async def run_cohort(
     months: int,
     progress: Callable[[int, int], None] | None = None,
     began: datetime | None = None,
+    sandboxed: bool = True,
 ) -> CohortRun:
     """Run ``people`` for ``months`` of virtual time on ``environment``; facts, ledger and audit rows go to
     ``records_url``, notifications to ``outbox``. ``began``: the virtual moment the run starts (default: the
-    next office hour on the server's clock); runs given the same moment see the same calendar."""
+    next office hour on the server's clock); runs given the same moment see the same calendar. ``sandboxed``: as
+    :func:`worker.build_worker`."""
     from worker import build_worker  # the one place that wires the worker; imported late (it imports workflows)
 
     client = environment.client
@@ -137,7 +139,10 @@ async def run_cohort(
     run.first_day = began.astimezone(AMSTERDAM_TZ).date()
     moments = [moment for moment in timeline(people) if began + moment[0] <= horizon]  # nothing after the period
     cache = max(config.workflow_cache_size(), len(people) + CACHE_SPARE)
-    async with build_worker(client, task_queue, outbox=outbox, audit=records_url, max_cached_workflows=cache):
+    worker = build_worker(
+        client, task_queue, outbox=outbox, audit=records_url, max_cached_workflows=cache, sandboxed=sandboxed
+    )
+    async with worker:
         done = 0
         for offset, together in itertools.groupby(moments, key=lambda moment: moment[0]):
             now = await environment.get_current_time()

@@ -45,7 +45,7 @@ async def forecast_command(args: argparse.Namespace, client: Any, out: Console) 
         result = await forecast(
             regions=regions, months=args.months, cohort=args.cohort, per_month=args.per_month, seed=args.seed,
             policies=policies, assumptions=forecast_assumptions.load(Path(args.assumptions) if args.assumptions else None),
-            open_trajectories=people, progress=advance, shares=args.processes,
+            open_trajectories=people, progress=advance, shares=args.processes, sandboxed=args.sandboxed,
         )  # fmt: skip
     written = write(result, Path(args.out))
     summary(out, result)
@@ -106,6 +106,8 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
     sub.add_argument("--out", default="forecast", metavar="DIR", help="where forecast.json/.csv/.html go")
     sub.add_argument("--processes", type=_at_least_one, metavar="N",
                      help="processes to deal the people over (default: one per core, 50 people or more each)")  # fmt: skip
+    sub.add_argument("--sandboxed", action="store_true",
+                     help="run the workflows in Temporal's sandbox, as the service does (slower; same report)")  # fmt: skip
     sub.set_defaults(temporal=False)  # a server of its own: never the real one
 
     sub = command("export", export_command, "export today's open trajectories for a forecast (owner-only file)")

@@ -44,6 +44,7 @@ class ShareSpec(BaseModel):
     overrides: dict[str, dict[str, Any]]
     share: int
     shares: int
+    sandboxed: bool
     began: datetime
     scratch: Path
 
@@ -96,7 +97,7 @@ async def run_share(spec: ShareSpec, progress: Callable[[int, int], None] | None
         try:
             run = await run_cohort(
                 environment, people_of(spec), records_url=spec.records_url, outbox=spec.outbox, months=spec.months,
-                progress=progress, began=spec.began,
+                progress=progress, began=spec.began, sandboxed=spec.sandboxed,
             )  # fmt: skip
         finally:
             await environment.shutdown()
