@@ -14,6 +14,7 @@ import pytest
 from domain.dates import add_months
 from domain.policy import ALMERE
 from tests.cli_runner import point_at, run
+from tests.receivers import smtp_server
 from tests.scenario import Trajectory
 from trajectories.forecast.assumptions import Assumptions, Range, RegionAssumptions
 from trajectories.forecast.intake import cohort
@@ -76,15 +77,24 @@ async def test_one_seed_one_report_in_any_number_of_processes_two_policies_side_
     assert "function bars(" in html and "/*FORECAST*/" not in html and '"policy":"eight-weeks"' in html
 
 
-async def test_the_command_never_touches_the_real_server_or_records(tmp_path: Path, capsys, monkeypatch) -> None:
+async def test_the_command_never_touches_the_real_server_records_or_channel(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
     real = tmp_path / "real-records.db"
     monkeypatch.setenv("TRAJECTORIES_RECORDS_URL", f"sqlite:///{real}")
     monkeypatch.setenv("TEMPORAL_ADDRESS", "127.0.0.1:9")  # nothing listens there: a connection would fail
     monkeypatch.setenv("COLUMNS", "80")
-    done = await run(capsys, "forecast", "--region", "amsterdam", "--months", "3", "--cohort", "3",
-                     "--out", str(tmp_path / "out"))  # fmt: skip
+    with smtp_server() as (inbox, port):  # the channel configured for real people: made-up ones never use it
+        monkeypatch.setenv("TRAJECTORIES_NOTIFY_CHANNEL", "smtp")
+        monkeypatch.setenv("TRAJECTORIES_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("TRAJECTORIES_SMTP_PORT", str(port))
+        done = await run(capsys, "forecast", "--region", "amsterdam", "--months", "3", "--cohort", "3",
+                         "--out", str(tmp_path / "out"))  # fmt: skip
     assert done.code == 0, done.err
     assert not real.exists()
+    assert inbox.messages == []
+    notified = json.loads((tmp_path / "out" / "forecast.json").read_text())["reports"][0]["notified"]
+    assert notified  # the route did notify (its coaches were asked for the wage value): into the run's outbox
     assert (tmp_path / "out" / "forecast.html").exists()
     assert "in-force: 3 people" in done.out
     assert all(len(line) <= 80 for line in done.out.splitlines())

@@ -24,6 +24,8 @@ from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
+from activities.notifications import OutboxChannel
+from activities.outbox import Outbox
 from domain.figures import AMSTERDAM_TZ
 from service import config, encryption
 from trajectories import search_attributes
@@ -121,7 +123,8 @@ async def run_cohort(
     sandboxed: bool = True,
 ) -> CohortRun:
     """Run ``people`` for ``months`` of virtual time on ``environment``; facts, ledger and audit rows go to
-    ``records_url``, notifications to ``outbox``. ``began``: the virtual moment the run starts (default: the
+    ``records_url``, notifications to ``outbox`` (only there, whatever channel the environment configures: made-up
+    people's deadlines must never mail or call anyone). ``began``: the virtual moment the run starts (default: the
     next office hour on the server's clock); runs given the same moment see the same calendar. ``sandboxed``: as
     :func:`worker.build_worker`."""
     from worker import build_worker  # the one place that wires the worker; imported late (it imports workflows)
@@ -140,8 +143,9 @@ async def run_cohort(
     moments = [moment for moment in timeline(people) if began + moment[0] <= horizon]  # nothing after the period
     cache = max(config.workflow_cache_size(), len(people) + CACHE_SPARE)
     worker = build_worker(
-        client, task_queue, outbox=outbox, audit=records_url, max_cached_workflows=cache, sandboxed=sandboxed
-    )
+        client, task_queue, outbox=outbox, channel=OutboxChannel(Outbox(outbox)), audit=records_url,
+        max_cached_workflows=cache, sandboxed=sandboxed,
+    )  # fmt: skip
     async with worker:
         done = 0
         for offset, together in itertools.groupby(moments, key=lambda moment: moment[0]):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -135,9 +136,13 @@ async def run_in_process(spec: ShareSpec, progress: Callable[[int, int], None] |
                 result = ShareResult.model_validate(message["result"])
         code = await process.wait()
     finally:
-        if process.returncode is None:  # cancelled (or failed) half-way: no orphan servers or workers
-            process.kill()
-            await process.wait()
+        if process.returncode is None:  # cancelled (or failed) half-way: it shuts its test server down, then exits
+            process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), STOP_SECONDS)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
     if code != 0 or result is None:
         tail = log_path.read_text(encoding="utf-8", errors="replace")[-4000:]
         raise RuntimeError(f"forecast share {spec.share + 1} of {spec.shares} failed (exit code {code}):\n{tail}")
@@ -148,6 +153,11 @@ MARKER = b"forecast-share: "
 """Starts the lines a share writes for its parent (progress, then the result); the SDK's core logs to stdout."""
 
 
+STOP_SECONDS = 10
+"""How long a share told to stop (SIGTERM) has to shut its test server down before it is killed: a killed share
+leaves its server running."""
+
+
 def main() -> None:
     spec = ShareSpec.model_validate_json(sys.stdin.readline())
 
@@ -155,7 +165,16 @@ def main() -> None:
         sys.stdout.write(MARKER.decode() + json.dumps(message) + "\n")
         sys.stdout.flush()
 
-    result = asyncio.run(run_share(spec, progress=lambda done, total: report({"progress": [done, total]})))
+    async def share() -> ShareResult:
+        task = asyncio.current_task()
+        assert task is not None
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)  # finally blocks run: no orphans
+        return await run_share(spec, progress=lambda done, total: report({"progress": [done, total]}))
+
+    try:
+        result = asyncio.run(share())
+    except asyncio.CancelledError:
+        sys.exit(1)
     report({"result": result.model_dump(mode="json")})
 
 
