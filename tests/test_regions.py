@@ -161,6 +161,23 @@ def test_docs_page_shows_the_current_deadline_table(region: Region):
         assert f"| `{rule.name}`: {rule.summary} |" in page, rule.name
 
 
+@ALL
+def test_every_payment_stream_row_names_real_events_states_rules_and_fields(region: Region):
+    """A stream row's names are read in a running trajectory: a typo would fail its workflow task."""
+    workflow = load(region.workflow)
+    states = {str(state.id) for state in workflow.route_class.states}
+    events = set(workflow.route_class._events_order())
+    for stream in workflow.deadline_table.streams:
+        where = f"{region.name} stream {stream.key!r}"
+        assert stream.on_event in events and set(stream.runs_in) <= states, where
+        assert stream.rule in workflow.policy.payment_rules, f"{where}: no payment rule {stream.rule!r}"
+        assert stream.when is None or hasattr(workflow, stream.when), f"{where}: no flag {stream.when!r}"
+        for source in stream.sources():
+            kind, _, name = source.partition(".")
+            model = workflow.events.models[stream.on_event] if kind == "payload" else workflow.case_class
+            assert kind in ("payload", "case") and name in model.model_fields, f"{where}: {source} names nothing"
+
+
 def test_a_changed_length_makes_the_deadline_table_stale():
     page = (ROOT / "docs" / "amsterdam.md").read_text(encoding="utf-8")
     shown = "2 weeks (`fallback_decision_within`)"

@@ -11,7 +11,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from domain.deadline_rules import DeadlineRule
+from domain.deadline_rules import DeadlineRule, StreamRule
 from domain.regions import REGIONS, Region, load
 
 RECIPIENTS = {
@@ -76,6 +76,17 @@ def row(rule: DeadlineRule, policy: Any) -> list[str]:
     return [f"`{rule.name}`: {rule.summary}", armed, due, then, escalation, ends]
 
 
+def stream_row(stream: StreamRule) -> list[str]:
+    """The cells of one payment-stream row: stream, started on, pays, from/to, with, runs in."""
+    started = f"`{stream.on_event}`" + (f", while `{stream.when}`" if stream.when else "")
+    span = f"`{stream.anchor}`" + (f" to `{stream.end}`" if stream.end else "")
+    facts = ", ".join(f"{name} = `{source}`" for name, source in stream.facts) or "—"
+    if stream.needs:
+        facts += f" (none without {_codes(stream.needs)})"
+    pays = f"rule `{stream.rule}` to `{stream.payee}`"
+    return [f"`{stream.key}`", started, pays, span, facts, _codes(stream.runs_in)]
+
+
 def table(region: Region) -> str:
     workflow, policy = load(region.workflow), load(region.policy)
     lines = [
@@ -83,6 +94,15 @@ def table(region: Region) -> str:
         "|---|---|---|---|---|---|",
         *("| " + " | ".join(row(rule, policy)) + " |" for rule in workflow.deadline_table),
     ]
+    if workflow.deadline_table.streams:
+        lines += [
+            "",
+            "Payment streams the table starts (runs with payment streams; others are started by hooks):",
+            "",
+            "| stream | started on | pays | from | with | runs in |",
+            "|---|---|---|---|---|---|",
+            *("| " + " | ".join(stream_row(stream)) + " |" for stream in workflow.deadline_table.streams),
+        ]
     return "\n".join(lines) + "\n"
 
 
