@@ -179,4 +179,7 @@ def run(root: Path, *arguments: str) -> None:
     """Run a tool of the repository at ``root`` with this Python (the repository's own modules come first)."""
     done = subprocess.run([sys.executable, *arguments], cwd=root, capture_output=True, text=True)
     if done.returncode != 0:
-        raise NewRegionError(f"`python {' '.join(arguments)}` failed in {root}:\n{done.stderr.strip()[-2000:]}")
+        raise NewRegionError(
+            f"`python {' '.join(arguments)}` failed in {root} (the region's files are written: fix the cause and run "
+            f"it again):\n{done.stderr.strip()[-2000:]}"
+        )
