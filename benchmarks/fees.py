@@ -6,7 +6,7 @@ trajectory's history (the same timers firing at the same moments, the same payme
 writes when they fire). The workers run in this process with the production cache, so with more open than the
 cache holds most of them are replayed from their history first.
 
-How the moment is reached, the same way on both sides: virtual time is skipped to two minutes before the fee
+How the moment is reached, the same way on both sides: virtual time is skipped to ten minutes before the fee
 (through the monthly wage-cost subsidies before it, which the workers pay on the way), the workers are let go
 quiet, virtual time is skipped again to a few seconds before the fee, and from there the server's clock runs
 at the speed of real time (time skipping is locked between sleeps), as a production server's does. The figure
@@ -35,7 +35,7 @@ from benchmarks.scale import start_all, terminate_all
 from benchmarks.servers import TimeSkippingServer, time_skipping_server
 from service import config
 
-BEFORE = timedelta(minutes=2)
+BEFORE = timedelta(minutes=10)
 """Skipped to this long before the fee first; the workers finish what fell due on the way."""
 LEAD = timedelta(seconds=5)
 """Then to this long before the fee; the rest passes in real time."""
