@@ -79,8 +79,8 @@ async def paid(kind: str, before: dict[str, float], count: int, pids: list[int])
     while time.perf_counter() - began < PATIENCE:
         await asyncio.sleep(0.25)
         new = {name: at for name, at in orders(kind).items() if name not in before}
-        if len(new) >= count:
-            await settled(pids, quiet=0.02, interval=0.25)
+        if len(new) >= count:  # each trajectory has ordered (some may order more: quiet workers say when done)
+            await settled(pids, quiet=0.02, interval=0.25, timeout=PATIENCE - (time.perf_counter() - began))
             return {name: at for name, at in orders(kind).items() if name not in before}
     return {name: at for name, at in orders(kind).items() if name not in before}
 
