@@ -62,7 +62,7 @@ def orders(kind: str) -> dict[str, float]:
 async def arrive(env: TimeSkippingServer, moment: datetime, pids: list[int]) -> float:
     """Skip to just before ``moment`` with the work before it done; returns ``moment`` as a ``time.time()``."""
     await env.sleep(moment - BEFORE - await env.get_current_time())
-    await settled(pids)  # the local activities (invisible to the test server) of what fell due on the way
+    await settled(pids, timeout=BEFORE.total_seconds())  # the local activities (invisible to the test server)
     now = await env.get_current_time()
     if moment - now > LEAD:
         await env.sleep(moment - now - LEAD)
