@@ -39,8 +39,11 @@ BEFORE = timedelta(minutes=10)
 """Skipped to this long before the fee first; the workers finish what fell due on the way."""
 LEAD = timedelta(seconds=5)
 """Then to this long before the fee; the rest passes in real time."""
-PATIENCE = 1800.0
-"""Real seconds to wait for every fee to be paid before the figure is given up (a note says so)."""
+
+
+def patience(count: int) -> float:
+    """Real seconds to wait for ``count`` fees to be paid before the figure is given up (a note says so)."""
+    return 120.0 + count
 
 
 def outbox(kind: str) -> Path:
@@ -75,12 +78,12 @@ async def arrive(env: TimeSkippingServer, moment: datetime, pids: list[int]) -> 
 
 async def paid(kind: str, before: dict[str, float], count: int, pids: list[int]) -> dict[str, float]:
     """Until at least one new payment order per trajectory is in the outbox and the workers are quiet."""
-    began = time.perf_counter()
-    while time.perf_counter() - began < PATIENCE:
+    began, limit = time.perf_counter(), patience(count)
+    while time.perf_counter() - began < limit:
         await asyncio.sleep(0.25)
         new = {name: at for name, at in orders(kind).items() if name not in before}
         if len(new) >= count:  # each trajectory has ordered (some may order more: quiet workers say when done)
-            await settled(pids, quiet=0.02, interval=0.25, timeout=PATIENCE - (time.perf_counter() - began))
+            await settled(pids, quiet=0.02, interval=0.25, timeout=limit - (time.perf_counter() - began))
             return {name: at for name, at in orders(kind).items() if name not in before}
     return {name: at for name, at in orders(kind).items() if name not in before}
 
@@ -125,7 +128,7 @@ async def quarterly_fees(*, count: int, parallel: int) -> tuple[list[Row], dict[
                 plan = plan_from_history(events)
             await terminate_all(handles, parallel)
         if len(new) < count:
-            notes.append(f"(h) only {len(new)} {kind} payment orders for {count} fees after {PATIENCE:.0f} s.")
+            notes.append(f"(h) only {len(new)} {kind} payment orders for {count} fees after {patience(count):.0f} s.")
         raw[kind] = {
             "seconds": seconds, "orders": len(new), "fees_per_second": count / seconds if seconds > 0 else None,
             "cpu_ms_per_fee": {name: cpu.ms_per(name, count) for name in ("worker", "server")},
