@@ -72,6 +72,12 @@ AGENDA_PATCH = "agenda"
 """The trajectory's open deadlines go to the agenda in the records database (``domain.agenda``): a snapshot in
 the task's one projection write whenever they (or the coach) changed. Needs :data:`PROJECTION_PATCH`."""
 
+ENCRYPTED_STARTS_PATCH = "encrypted-starts"
+"""A run whose input arrived in plain text (not through the encryption codec: a client without the payload key
+started it directly on Temporal) ends at once as ``StartNotEncrypted``, before it builds its state, publishes a
+search attribute or writes to the records database. Asked only for such a run, so encrypted starts record no
+marker; runs from before (histories recorded before encryption have plain inputs) go on as they did."""
+
 
 @dataclass(frozen=True)
 class RunPatches:

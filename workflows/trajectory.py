@@ -19,10 +19,16 @@ from temporalio.common import RawValue
 from temporalio.exceptions import ApplicationError
 
 from workflows.arming import TrajectoryDeadlines
-from workflows.contract import EVENT_EXPIRED, EVENT_NOT_ENCRYPTED, TRAJECTORY_CLOSED, workflow_id_for
+from workflows.contract import (
+    EVENT_EXPIRED,
+    EVENT_NOT_ENCRYPTED,
+    START_NOT_ENCRYPTED,
+    TRAJECTORY_CLOSED,
+    workflow_id_for,
+)
 from workflows.deadlines import DeadlineBook
 from workflows.effects import Effect, TrajectoryEffects
-from workflows.patches import AUDIT_EVENTS_PATCH, RunPatches
+from workflows.patches import AUDIT_EVENTS_PATCH, ENCRYPTED_STARTS_PATCH, RunPatches
 from workflows.payments import PaymentBook
 from workflows.projection import TrajectoryProjection
 from workflows.state import StateField, TrajectoryState
@@ -60,7 +66,16 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
     notifications = StateField()
     payments = StateField()
 
-    def __init__(self, input: TrajectoryInput) -> None:
+    def __init__(self, raw: RawValue) -> None:
+        # Taken raw (region workflows' ``@workflow.init`` and ``@workflow.run`` too) so that the run sees
+        # whether its input arrived encrypted, as the Update validator does for events.
+        self.refusal = self.start_refusal(raw)
+        self.input: TrajectoryInput | None = None
+        """The decoded start or continuation; ``None`` when the start is refused (nothing else is built)."""
+        if self.refusal is not None:
+            return
+        input: TrajectoryInput = workflow.payload_converter().from_payload(raw.payload, TrajectoryInput)  # type: ignore[call-overload]
+        self.input = input
         # The region's policy, unless this worker process runs with test overrides (``domain.policy``).
         self.policy = effective_policy(type(self).policy)
         if isinstance(input, TrajectoryContinuation):
@@ -78,6 +93,29 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         # The workflow listens from construction on, so hooks of the initial activation (and of eventless
         # transitions it takes) arm their deadlines too.
         self.route = self.route_class(self.case, self.policy, listeners=[self])
+
+    @staticmethod
+    def start_refusal(input: RawValue) -> ApplicationError | None:
+        """Why this run refuses its input, if it does: it arrived in plain text, so a client without the payload
+        key started it directly on Temporal (which holds that input; the run adds nothing to it). Deterministic:
+        the mark (``domain.submission.was_encrypted``) comes from decoding the payload in history."""
+        if was_encrypted(input.payload) or not workflow.patched(ENCRYPTED_STARTS_PATCH):
+            return None
+        return ApplicationError(
+            "the start was not encrypted with a payload key this worker knows: the trajectory was not started "
+            "(use a client with the trajectories' data converter)",
+            {"reason": "not_encrypted", "allowed_events": [], "fields": []},
+            type=START_NOT_ENCRYPTED,
+            non_retryable=True,
+        )
+
+    def accept_start(self) -> TrajectoryInput:
+        """The run's input; each region's ``@workflow.run`` asks this first, so a refused start ends the run
+        before any activity, projection, search attribute or notification (see :meth:`start_refusal`)."""
+        if self.refusal is not None:
+            raise self.refusal
+        assert self.input is not None
+        return self.input
 
     def working_days(self) -> Any:
         """The calendar deadlines fall due on: the policy's working days, once this run has the region's patch
@@ -110,6 +148,8 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
 
     @submit_event.validator
     def check_event(self, payload: RawValue) -> None:
+        if self.refusal is not None:  # a refused start, ending
+            raise self.refusal
         if not was_encrypted(payload.payload):
             raise ApplicationError(
                 "the event was not encrypted with a payload key this worker knows: it was not applied (use a "
@@ -137,6 +177,8 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
 
     @workflow.query(name="view")
     def current_view(self) -> TrajectoryView:
+        if self.refusal is not None:
+            raise self.refusal
         return self.view()
 
     @property
