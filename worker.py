@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import Interceptor, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.agenda import AgendaActivities
@@ -56,13 +57,15 @@ def build_worker(
     outbox: Path | str | None = None,
     channel: NotificationChannel | None = None,
     audit: AuditLog | str | None = None,
+    interceptors: Sequence[Interceptor] = (),
 ) -> Worker:
     """Build the worker for ``client`` on ``task_queue``: every route's workflow and every activity.
 
     The notification channel comes from ``TRAJECTORIES_NOTIFY_CHANNEL`` unless ``channel`` is given; the
     records database (audit trail, ...) from ``TRAJECTORIES_RECORDS_URL`` unless ``audit`` (a log or a URL) is given. The worker uses the
     client's data converter, so it refuses a client without the payload codec: no worker may ever write personal
-    data to Temporal in plain text (``service.connection.connect`` adds it)."""
+    data to Temporal in plain text (``service.connection.connect`` adds it). ``interceptors``: for tests (e.g. to
+    hold a workflow task while a racing call reaches the server)."""
     if not encryption.is_encrypting(client.data_converter):
         raise ValueError(
             "build_worker needs a client whose data converter encrypts payloads (service.connection.connect)"
@@ -101,6 +104,7 @@ def build_worker(
             caseload.reassign,
         ],
         workflow_runner=workflow_runner(),
+        interceptors=interceptors,
         max_cached_workflows=config.workflow_cache_size(),
         max_concurrent_workflow_tasks=config.workflow_task_slots(),
     )

@@ -27,6 +27,9 @@ class TrajectorySnapshot(BaseModel):
     sequence: int
     streams: dict[str, PaymentStream] = {}
     """Running payment streams (absent in snapshots from before ``payment-streams``)."""
+    update_ids: list[str] = []
+    """The Update IDs of the last events the trajectory accepted, newest last: a retried event (the same
+    Idempotency-Key) that reaches a later run is answered, not applied again (absent in older snapshots)."""
 
 
 class TrajectoryContinuation(BaseModel):

@@ -78,6 +78,11 @@ started it directly on Temporal) ends at once as ``StartNotEncrypted``, before i
 search attribute or writes to the records database. Asked only for such a run, so encrypted starts record no
 marker; runs from before (histories recorded before encryption have plain inputs) go on as they did."""
 
+ONCE_ACROSS_RUNS_PATCH = "events-once-across-runs"
+"""An event whose Update ID an earlier run accepted (carried in the snapshot: Temporal deduplicates Update IDs
+within a run only) is answered with the view instead of being applied again: a backend that retries with its
+Idempotency-Key after the trajectory continued as new applies the event once. Asked only for such a repeat."""
+
 
 @dataclass(frozen=True)
 class RunPatches:

@@ -28,7 +28,7 @@ from workflows.contract import (
 )
 from workflows.deadlines import DeadlineBook
 from workflows.effects import Effect, TrajectoryEffects
-from workflows.patches import AUDIT_EVENTS_PATCH, ENCRYPTED_STARTS_PATCH, RunPatches
+from workflows.patches import AUDIT_EVENTS_PATCH, ENCRYPTED_STARTS_PATCH, ONCE_ACROSS_RUNS_PATCH, RunPatches
 from workflows.payments import PaymentBook
 from workflows.projection import TrajectoryProjection
 from workflows.state import StateField, TrajectoryState
@@ -49,6 +49,10 @@ with workflow.unsafe.imports_passed_through():
     from statemachines.route import Route
 
 __all__ = ["TrajectoryInput", "TrajectoryWorkflow"]
+
+REMEMBERED_UPDATES = 200
+"""How many of the latest accepted Update IDs a trajectory carries across continue-as-new (a run holds a few
+dozen events; a retry comes within minutes)."""
 
 
 class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProjection, TrajectoryVisibility):
@@ -143,8 +147,12 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         which refuses a non-object as ``EventInvalid`` (a ``dict`` hint would let the data converter refuse
         it with a bare pydantic message). The API adds a ``submission`` field (who submitted it and until
         when, :class:`Submission`); callers of the Update without it record no client."""
+        if self.accepted_before() and workflow.patched(ONCE_ACROSS_RUNS_PATCH):
+            return self.view()  # a retry of an event an earlier run applied: its answer, not a second time
         event, submission = self.unwrap(payload)
-        return self.accept_event(event, submission)
+        view = self.accept_event(event, submission)
+        self.remember_update()
+        return view
 
     @submit_event.validator
     def check_event(self, payload: RawValue) -> None:
@@ -158,6 +166,8 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
                 type=EVENT_NOT_ENCRYPTED,
                 non_retryable=True,
             )
+        if self.accepted_before():
+            return
         try:
             event, submission = self.unwrap(payload)
         except ValidationError as error:
@@ -165,6 +175,17 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
                 EventRejected("invalid", f"invalid submission: {error.errors()[0]['msg']}", fields=[SUBMISSION_FIELD])
             ) from None
         self.validate_event(event, submission)
+
+    def accepted_before(self) -> bool:
+        """This Update's ID is one the trajectory accepted (in an earlier run: Temporal answers a repeat within a run
+        itself)."""
+        info = workflow.current_update_info()
+        return info is not None and info.id in self.state.update_ids
+
+    def remember_update(self) -> None:
+        info = workflow.current_update_info()
+        if info is not None:
+            self.state.update_ids = [*self.state.update_ids, info.id][-REMEMBERED_UPDATES:]
 
     @staticmethod
     def unwrap(payload: RawValue) -> tuple[Any, Submission | None]:

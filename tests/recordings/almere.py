@@ -43,9 +43,14 @@ async def three_failed_trials(env, worker):
     return t.handle
 
 
-async def permanent_until_continued(env, worker, trajectory_id: str) -> tuple[Trajectory, str]:
-    """A permanent trajectory kept for years until it continues as new; returns it and the first run's id."""
-    t = await Trajectory.start(env, worker, trajectory_id=trajectory_id)
+async def permanent_until_continued(env, worker, trajectory: str | Trajectory) -> tuple[Trajectory, str]:
+    """A permanent trajectory (a new one with this id, or one just referred) kept for years until it continues as
+    new; returns it and the first run's id."""
+    t = (
+        trajectory
+        if isinstance(trajectory, Trajectory)
+        else await Trajectory.start(env, worker, trajectory_id=trajectory)
+    )
     await t.to_employed()
     await t.send("permanent_contract_signed", start_date=await t.today())
     first_run = (await t.handle.describe()).run_id

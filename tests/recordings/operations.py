@@ -15,8 +15,9 @@ from temporalio.client import WorkflowFailureError
 from activities.outbox import Outbox
 from domain.messages import NotificationMessage
 from tests.recordings import recording
+from tests.recordings.almere import permanent_until_continued
 from tests.recordings.rijk_van_nijmegen import remind_providers
-from tests.scenario import OTHER_COACH, Trajectory, start_in_plain_text
+from tests.scenario import COACH, OTHER_COACH, Trajectory, start_in_plain_text
 from worker import build_worker
 
 
@@ -124,3 +125,18 @@ async def start_not_encrypted(env, worker):
         with contextlib.suppress(WorkflowFailureError):  # the run failed, as it should
             await env.client.get_workflow_handle(handle.id).result()
     return handle
+
+
+@recording("almere-event-once-across-runs")
+async def event_once_across_runs(env, worker):
+    """An event retried with its Update ID after the run that applied it continued as new: answered with the view,
+    not applied again (``events-once-across-runs``)."""
+    t = await Trajectory.start(env, worker, trajectory_id="replay-once-across-runs")
+    retried = {"event": "coach_reassigned", "actor": "backend:hr", "coach_id": OTHER_COACH}
+    await t.handle.execute_update("submit_event", retried, id="backend.replay-once")
+    t, _ = await permanent_until_continued(env, worker, t)
+    latest = t.client.get_workflow_handle(t.handle.id)
+    await latest.execute_update("submit_event", retried, id="backend.replay-once")
+    await latest.execute_update("submit_event", {"event": "employment_ended", "actor": COACH, "reason": "moved away"})
+    await latest.result()
+    return latest
