@@ -57,6 +57,7 @@ def build_worker(
     outbox: Path | str | None = None,
     channel: NotificationChannel | None = None,
     audit: AuditLog | str | None = None,
+    max_cached_workflows: int | None = None,
     interceptors: Sequence[Interceptor] = (),
 ) -> Worker:
     """Build the worker for ``client`` on ``task_queue``: every route's workflow and every activity.
@@ -64,8 +65,9 @@ def build_worker(
     The notification channel comes from ``TRAJECTORIES_NOTIFY_CHANNEL`` unless ``channel`` is given; the
     records database (audit trail, ...) from ``TRAJECTORIES_RECORDS_URL`` unless ``audit`` (a log or a URL) is given. The worker uses the
     client's data converter, so it refuses a client without the payload codec: no worker may ever write personal
-    data to Temporal in plain text (``service.connection.connect`` adds it). ``interceptors``: for tests (e.g. to
-    hold a workflow task while a racing call reaches the server)."""
+    data to Temporal in plain text (``service.connection.connect`` adds it). ``max_cached_workflows``: the cache
+    (default ``TRAJECTORIES_WORKFLOW_CACHE``); a forecast keeps its whole cohort, so none replays its history.
+    ``interceptors``: for tests (e.g. to hold a workflow task while a racing call reaches the server)."""
     if not encryption.is_encrypting(client.data_converter):
         raise ValueError(
             "build_worker needs a client whose data converter encrypts payloads (service.connection.connect)"
@@ -105,7 +107,7 @@ def build_worker(
         ],
         workflow_runner=workflow_runner(),
         interceptors=interceptors,
-        max_cached_workflows=config.workflow_cache_size(),
+        max_cached_workflows=max_cached_workflows or config.workflow_cache_size(),
         max_concurrent_workflow_tasks=config.workflow_task_slots(),
     )
 

@@ -30,7 +30,18 @@ from benchmarks.report import (
     write,
 )
 
-SECTIONS = ("history", "skipped", "fees", "roundtrip", "throughput", "evicted", "workers", "scale", "forecast")
+SECTIONS = (
+    "machines",
+    "history",
+    "skipped",
+    "fees",
+    "roundtrip",
+    "throughput",
+    "evicted",
+    "workers",
+    "scale",
+    "forecast",
+)
 RESULTS = Path(__file__).resolve().parent / "results"
 SIZES: dict[str, dict[str, int]] = {
     # name: (full, --quick, --tiny)
@@ -45,6 +56,7 @@ SIZES: dict[str, dict[str, int]] = {
     "fees": {"full": 2_000, "quick": 300, "tiny": 4},
     "forecast_people": {"full": 1_000, "quick": 50, "tiny": 5},
     "parallel": {"full": 50, "quick": 50, "tiny": 4},
+    "machine_builds": {"full": 500, "quick": 100, "tiny": 5},
 }
 TINY_CACHE = 3
 """``--tiny``'s worker cache: so few open trajectories still overflow it (evictions are exercised, not measured)."""
@@ -66,6 +78,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--evicted-open", type=int, help="(g) open trajectories behind the evicted ones (default 2,000)"
     )
     parser.add_argument("--fees", type=int, help="(h) quarterly fees due at one moment (default 2,000)")
+    parser.add_argument("--machine-builds", type=int, help="route machines built per region and way (default 500)")
     parser.add_argument("--forecast-people", type=int, help="people in the forecast figure (default 1,000)")
     parser.add_argument("--cache", type=int, help="worker cache size for both sides (default TRAJECTORIES_WORKFLOW_CACHE "
                         "or the production 250)")  # fmt: skip
@@ -101,7 +114,7 @@ def use_state_dir(args: argparse.Namespace) -> Path:
 
 
 async def run(args: argparse.Namespace) -> tuple[list[Row], dict[str, Any]]:
-    from benchmarks import evicted, fees, forecast, history, live, scale
+    from benchmarks import evicted, fees, forecast, history, live, machines, scale
     from benchmarks.drive import Pair, ProcessPair
     from benchmarks.servers import dev_server, time_skipping_server
 
@@ -115,6 +128,9 @@ async def run(args: argparse.Namespace) -> tuple[list[Row], dict[str, Any]]:
         print(table(result[0]) + "\n", flush=True)
 
     sections = args.sections
+    if "machines" in sections:
+        began = time.perf_counter()
+        done("machines", machines.machine_construction(repeat=args.machine_builds), began)
     if "history" in sections:
         async with time_skipping_server() as env, Pair(env.client) as pair:
             began = time.perf_counter()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +79,11 @@ class BarePlan:
     """Keep running after the last timer and Update (a trajectory that is still open)."""
     io: bool = True
     """Activities do their fsynced write (the fair twin); ``False``: the no-I/O twin."""
+    timer_epoch: datetime | None = None
+    """When set, the timer fires at the very moments the trajectory's did (``timer_epoch`` is the moment its start
+    stands for, plus each timer step's ``fired_at``), not a duration after the Update that armed it: a
+    trajectory's deadlines are dates, so many trajectories driven over some real seconds still fall due at one
+    moment, and so must their twins (the fees figure)."""
 
 
 class BareRow(BaseModel):
@@ -193,7 +198,15 @@ class BareLifecycle:
         if planned.cancel_timer and self.timer is not None and not self.timer.done():
             self.timer.cancel()
         if planned.timer_after is not None:
-            self.timer = asyncio.create_task(self._timer(planned.timer_after))
+            self.timer = asyncio.create_task(self._timer(self._after(planned.timer_after)))
+
+    def _after(self, planned: float) -> float:
+        """Seconds until the next timer fires: as planned, or at the trajectory's moment (``timer_epoch``)."""
+        epoch, index = self.plan.timer_epoch, self.timers_done
+        fired_at = self.plan.timers[index].fired_at if index < len(self.plan.timers) else None
+        if epoch is None or fired_at is None:
+            return planned
+        return (epoch + timedelta(seconds=fired_at) - workflow.now()).total_seconds()
 
     async def _timer(self, after: float) -> None:
         try:

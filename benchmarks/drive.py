@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client, WorkflowHandle
-from temporalio.testing import WorkflowEnvironment
 
 from benchmarks.bare import BareLifecycle, BarePlan, bare_worker
 from benchmarks.lifecycles import Employed, Lifecycle, Send, Step, Wait, start_input
+from benchmarks.servers import TimeSkippingServer
 from benchmarks.worker_process import WorkerProcess
 from service import config
 from trajectories.client import start_trajectory
@@ -33,7 +33,7 @@ class Clock:
 class SkippedClock(Clock):
     """The time-skipping server's virtual clock, read once after each wait (not before every event)."""
 
-    def __init__(self, env: WorkflowEnvironment):
+    def __init__(self, env: TimeSkippingServer):
         self.env = env
         self.known: date | None = None
 

@@ -12,20 +12,18 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from temporalio.testing import WorkflowEnvironment
-
 from benchmarks.bare import BarePlan, plan_from_history
 from benchmarks.drive import Pair, SkippedClock, drive
 from benchmarks.figures import HistoryFigures, history, within
 from benchmarks.lifecycles import ALMERE, LIFECYCLES, STEADY_YEAR, Lifecycle
 from benchmarks.measure import Cpu, me, test_server_pid
 from benchmarks.report import Row, cpu_rows, progress
-from benchmarks.servers import time_skipping_server
+from benchmarks.servers import TimeSkippingServer, time_skipping_server
 
 YEAR = timedelta(days=365)
 
 
-async def finished(env: WorkflowEnvironment, handle: Any) -> None:
+async def finished(env: TimeSkippingServer, handle: Any) -> None:
     """Await the result without skipping time: while the last event's local activities run, the test server
     sees no pending work of its own and would otherwise skip years ahead (to the execution timeout)."""
     with env.auto_time_skipping_disabled():
@@ -36,7 +34,7 @@ def _cpu() -> Cpu:
     return Cpu({"worker": me(), "server": test_server_pid()})
 
 
-async def lifecycle_histories(env: WorkflowEnvironment, pair: Pair) -> tuple[list[Row], dict[str, Any]]:
+async def lifecycle_histories(env: TimeSkippingServer, pair: Pair) -> tuple[list[Row], dict[str, Any]]:
     """(a) Every region's main path to its end, against its twin with the same timers, activities, Updates."""
     clock = SkippedClock(env)
     rows: list[Row] = []
@@ -73,7 +71,7 @@ async def lifecycle_histories(env: WorkflowEnvironment, pair: Pair) -> tuple[lis
     return rows, raw
 
 
-async def steady_year(env: WorkflowEnvironment, pair: Pair) -> tuple[list[Row], dict[str, Any]]:
+async def steady_year(env: TimeSkippingServer, pair: Pair) -> tuple[list[Row], dict[str, Any]]:
     """(d) The events one year of permanent employment adds (quarterly fees, six-monthly aftercare visits)."""
     clock = SkippedClock(env)
     cpu = {"trajectory": _cpu(), "bare": _cpu()}
@@ -95,7 +93,7 @@ async def steady_year(env: WorkflowEnvironment, pair: Pair) -> tuple[list[Row], 
     return rows, {"trajectory": mine.as_dict(), "bare": base.as_dict(), "cpu_ms_per_year": per}
 
 
-async def _year(env: WorkflowEnvironment, handle: Any, lifecycle: Lifecycle, clock: SkippedClock, cpu: Cpu):
+async def _year(env: TimeSkippingServer, handle: Any, lifecycle: Lifecycle, clock: SkippedClock, cpu: Cpu):
     await drive([handle], lifecycle.steps, clock)
     await env.sleep(timedelta(days=1))  # what the last event set off has settled
     begin = (await env.get_current_time()).replace(tzinfo=None)

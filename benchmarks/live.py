@@ -199,7 +199,14 @@ async def _plans(pair: ProcessPair) -> dict[str, BarePlan]:
 
 
 async def _drive_lifecycles(
-    pair: ProcessPair, server: DevServer, kind: str, plans: dict[str, BarePlan], *, lifecycles: int, parallel: int
+    pair: ProcessPair,
+    server: DevServer,
+    kind: str,
+    plans: dict[str, BarePlan],
+    *,
+    lifecycles: int,
+    parallel: int,
+    what: str = "(c) throughput",
 ) -> dict[str, Any]:
     """``lifecycles`` of every region (in turn) driven concurrently to employment, ``parallel`` at a time; the
     wall time runs until the last Update is answered, the CPU until the workers are quiet again."""
@@ -219,7 +226,7 @@ async def _drive_lifecycles(
                 await send(handle, step, datetime.now(UTC).date())
 
     await settled(pids)
-    progress(f"(c) throughput: {lifecycles} lifecycles, {kind}, {len(pids)} worker(s)")
+    progress(f"{what}: {lifecycles} lifecycles, {kind}, {len(pids)} worker(s)")
     with cpu.measuring():
         began = time.perf_counter()
         await asyncio.gather(*(one(regions[i % len(regions)]) for i in range(lifecycles)))
@@ -275,6 +282,7 @@ async def workers(
     gains here; the busy-cores row says whether the machine was the limit. Leaves ``pair`` with two workers a side."""
     raw: dict[str, Any] = {"lifecycles": lifecycles, "parallel": parallel, "cpus": psutil.cpu_count()}
     employment = await plans.to_employment()
+    warm = 2 * len(LIFECYCLES)  # each region's first runs in a fresh worker import its modules: not measured
     for count in (1, 2):
         if count == 2:
             await pair.add_workers(1)
@@ -282,8 +290,17 @@ async def workers(
             if count == 1 and one_worker is not None:
                 result = one_worker[kind]
             else:
+                await _drive_lifecycles(
+                    pair, server, kind, employment, lifecycles=warm, parallel=warm, what="(i) warming up"
+                )
                 result = await _drive_lifecycles(
-                    pair, server, kind, employment, lifecycles=lifecycles, parallel=parallel
+                    pair,
+                    server,
+                    kind,
+                    employment,
+                    lifecycles=lifecycles,
+                    parallel=parallel,
+                    what=f"(i) {count} worker(s)",
                 )
             raw.setdefault(kind, {})[count] = result
     mine, twin = raw["trajectory"], raw["twin"]

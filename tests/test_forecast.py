@@ -66,6 +66,7 @@ async def test_one_seed_gives_one_report_and_two_policies_run_side_by_side(tmp_p
     first = await forecast(policies=policies, **options)
     again = await forecast(policies=policies, **options)
     assert first.model_dump() == again.model_dump()
+    assert [r.events_refused for r in first.reports] == [[], []]  # the intake sends what each route accepts
     assert [r.policy for r in first.reports] == ["four-weeks", "eight-weeks"]
     paths = write(first, tmp_path / "out")
     assert sorted(p.name for p in paths) == ["forecast.csv", "forecast.html", "forecast.json"]

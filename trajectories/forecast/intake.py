@@ -139,8 +139,9 @@ def oss(number: int, rng: random.Random, a: RegionAssumptions, months: int) -> P
     d = Draw(rng, a)
     d.wait(a.days_to_first_step)
     capacity = d.chance(0.7)
+    step = rng.randint(2, 3)  # the baseline on the participation ladder (required since the route's revision 1)
     d.send(on("screening_completed", "wmo-consultant-1", capacity=capacity, reason="screened together",
-              arbeidsdeskundige_id="arbeidsdeskundige-1"))  # fmt: skip
+              arbeidsdeskundige_id="arbeidsdeskundige-1", ladder_step=step))  # fmt: skip
     start = _start(number, "wmo-consultant-1", "provider-ibn")
     start["participant"] = {**start["participant"], "hours_per_week": 12}
     if not capacity:
@@ -149,7 +150,6 @@ def oss(number: int, rng: random.Random, a: RegionAssumptions, months: int) -> P
     d.send(
         on("plan_recorded", "work-consultant-1", goals=["travel independently"], work_consultant_id="work-consultant-1")
     )
-    step = rng.randint(2, 3)
     for _ in range(months // 3):
         d.wait(91)
         step = min(6, step + d.chance(0.4))
