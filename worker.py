@@ -85,7 +85,7 @@ def build_worker(
     payments = PaymentActivities(box)
     audit_activities = AuditActivities(audit_log)
     caseload = CaseloadActivities(client)
-    projection = ProjectionActivities(audit_log.records)
+    projection = ProjectionActivities(audit_log.records, outbox=box)
     agenda = AgendaActivities(audit_log.records)
     return Worker(
         client,
@@ -99,6 +99,8 @@ def build_worker(
             notifications.alert_undeliverable,
             audit_activities.record_event,
             projection.project,
+            projection.order_and_project,
+            projection.order_and_try_project,
             agenda.week_ahead,
             uwv.request_sheltered_work_advice,
             payments.order_payment,

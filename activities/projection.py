@@ -2,17 +2,27 @@
 
 Each part of a ``domain.projection.Projection`` has a writer registered here with :func:`part_writer`; every
 writer inserts or ignores on its items' stable ids, so a retried activity writes nothing twice.
+
+Since patch ``one-write-per-task`` a task's payment orders travel in the same write: ``order_and_project`` (a
+regular activity, after an Update's reply) and ``order_and_try_project`` (a local activity, on a task no one
+waits for, such as a fee's deadline: one marker event) first hand every order of the ledger part to the payments
+system, keyed on its id, then write the rows. The local one does not wait for a records database that is down:
+it says so (``stored`` false) and the workflow leaves the rows to ``order_and_project``; the orders are out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 from temporalio import activity
 
+from activities.outbox import Outbox
+from activities.payments import put_order
 from domain.agenda import AgendaSnapshot
 from domain.projection import Projection, ProjectionSummary
 from records import Records, open_records
@@ -20,6 +30,8 @@ from records import agenda as agenda_rows
 from records import audit as audit_rows
 from records import facts as fact_rows
 from records import payments as payment_rows
+
+log = logging.getLogger(__name__)
 
 PartWriter = Callable[[Connection, Projection, Any], int]
 """``(connection, projection, part's value) -> rows newly written``."""
@@ -72,11 +84,46 @@ def write_projection(records: Records, projection: Projection) -> ProjectionSumm
     return ProjectionSummary(key=projection.key, written=written)
 
 
+def order_and_write(records: Records, outbox: Outbox, projection: Projection, *, wait: bool) -> ProjectionSummary:
+    """Hand the ledger part's orders to the payments system, then write every part. ``wait``: a records database
+    that fails raises (the activity is retried); otherwise the summary says the rows were not stored."""
+    ordered = sum(put_order(outbox, order) for order in projection.payments)
+    try:
+        summary = write_projection(records, projection)
+    except SQLAlchemyError as error:
+        if wait:
+            raise
+        log.warning(
+            "records database unavailable; %s left to the retried write: %s", projection.key, type(error).__name__
+        )
+        return ProjectionSummary(key=projection.key, ordered=ordered, stored=False, error=type(error).__name__)
+    return summary.model_copy(update={"ordered": ordered})
+
+
 class ProjectionActivities:
-    def __init__(self, records: Records | str):
+    def __init__(self, records: Records | str, outbox: Outbox | None = None):
         self.records = records if isinstance(records, Records) else open_records(records)
+        self.outbox = outbox
+        """Where payment orders go (``order_and_project``); ``project`` alone needs none."""
 
     @activity.defn
     async def project(self, projection: Projection) -> ProjectionSummary:
         """Write one workflow task's rows (audit, ...) in one transaction; a retry writes nothing twice."""
         return await asyncio.to_thread(write_projection, self.records, projection)
+
+    @activity.defn
+    async def order_and_project(self, projection: Projection) -> ProjectionSummary:
+        """Order the task's payments and write its rows; retried (by Temporal) until the database takes them."""
+        return await asyncio.to_thread(order_and_write, self.records, self.payments_outbox, projection, wait=True)
+
+    @activity.defn
+    async def order_and_try_project(self, projection: Projection) -> ProjectionSummary:
+        """As ``order_and_project``, as a local activity: a records database that fails is reported (``stored``
+        false), not retried here, so the workflow task is never held by an outage."""
+        return await asyncio.to_thread(order_and_write, self.records, self.payments_outbox, projection, wait=False)
+
+    @property
+    def payments_outbox(self) -> Outbox:
+        if self.outbox is None:
+            raise RuntimeError("ProjectionActivities was built without an outbox: payment orders have nowhere to go")
+        return self.outbox

@@ -54,9 +54,31 @@ class Projection(BaseModel):
     def empty(self) -> bool:
         return not self.parts()
 
+    def then(self, later: Projection | None) -> Projection:
+        """This projection followed by ``later``'s rows (a write that has to be redone, with what came since):
+        list parts in order, a single-valued part (the agenda snapshot) the later one's when it has one."""
+        if later is None:
+            return self
+        merged = self.model_copy(deep=True)
+        for name, value in later.parts().items():
+            if isinstance(value, list):
+                getattr(merged, name).extend(value)
+            else:
+                setattr(merged, name, value)
+        return merged
+
 
 class ProjectionSummary(BaseModel):
-    """What a ``project`` call wrote: rows per part that were new (a retry reports zeros)."""
+    """What a ``project`` call wrote: rows per part that were new (a retry reports zeros).
+
+    The task writes (``order_and_project``, ``order_and_try_project``, patch ``one-write-per-task``) also hand
+    the projection's payment orders to the payments system: ``ordered`` of them were new there. ``stored`` is
+    false when the records database did not take the rows (only the local ``order_and_try_project`` says so
+    instead of failing, with the database's ``error``): the workflow then writes them with ``order_and_project``,
+    which Temporal retries until the database is back."""
 
     key: str
     written: dict[str, int] = Field(default_factory=dict)
+    ordered: int = 0
+    stored: bool = True
+    error: str | None = None

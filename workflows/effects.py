@@ -128,6 +128,15 @@ async def deliver_projected(
         return Sent(error=error, entry=entry)
 
 
+def payment_record(order: PaymentOrder) -> PaymentRecord:
+    """The view's record of an order the payments system has."""
+    return PaymentRecord(
+        id=order.id, kind=order.kind, payee=order.payee, amount=order.amount, period_start=order.period_start,
+        at=order.ordered_at, amount_cents=order.amount_cents, period_end=order.period_end, due=order.due,
+        rule=order.rule,
+    )  # fmt: skip
+
+
 @dataclass
 class Effect:
     """A side effect queued by a transition or a deadline, run by the main loop."""
@@ -255,19 +264,21 @@ class TrajectoryEffects:
         )
 
     def order_payment(self: Engine, order: PaymentOrder) -> None:
-        """Queue a payment order made by the payment book; it is in the view once the payments system has it."""
-        record = PaymentRecord(
-            id=order.id, kind=order.kind, payee=order.payee, amount=order.amount, period_start=order.period_start,
-            at=order.ordered_at, amount_cents=order.amount_cents, period_end=order.period_end, due=order.due,
-            rule=order.rule,
-        )  # fmt: skip
-        summary = f"{order.kind} {order.amount} to {order.payee}"
+        """Queue a payment order made by the payment book; it is in the view once the payments system has it.
+
+        Since ``one-write-per-task`` the ledger row is the order: the task's one write hands it to the payments
+        system (``workflows.projection``), so nothing is queued here."""
         if workflow.patched(PROJECTION_PATCH):
             self.project("payments", order)  # the ledger row, in this workflow task's one projection write
-        self.queue(
-            lambda: self.short_activity(PaymentActivities.order_payment, order, summary),
-            lambda: self.payments.append(record),
-        )
+        if self.patches.task_writes:
+            return
+        record = payment_record(order)
+        self.queue(lambda: self.order_alone(order), lambda: self.payments.append(record))
+
+    def order_alone(self: Engine, order: PaymentOrder) -> Any:
+        """Hand one order to the payments system by its own (local) activity."""
+        summary = f"{order.kind} {order.amount} to {order.payee}"
+        return self.short_activity(PaymentActivities.order_payment, order, summary)
 
     def request_uwv_advice(self: Engine, kind: str = "sheltered_work_advice") -> None:
         """File a request with UWV: the sheltered-work advice, or (``reexamination``) a re-examination."""

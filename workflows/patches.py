@@ -72,6 +72,19 @@ AGENDA_PATCH = "agenda"
 """The trajectory's open deadlines go to the agenda in the records database (``domain.agenda``): a snapshot in
 the task's one projection write whenever they (or the coach) changed. Needs :data:`PROJECTION_PATCH`."""
 
+TASK_WRITES_PATCH = "one-write-per-task"
+"""A workflow task's payment orders travel in its one projection write, and a task no one waits for writes it
+as a LOCAL activity: a fee's or a visit's deadline used to cost a regular ``project`` activity (three events and
+a further workflow task, six events) beside a local activity per order; a steady employed year went from about
+200 events to under 90 (see BENCHMARKS.md). In detail: the task's notifications and other effects run first, so
+their audit rows join the write; then ``order_and_try_project`` (local) hands the orders to the payments system
+and writes the rows, in the same workflow task as the timer that woke it. A task with an accepted event writes
+with the regular ``order_and_project`` after the Update's reply, as before, now with its orders (the reply no
+longer waits for them). A records database that is down delays the rows, never the orders: the local write
+says so and leaves the rows to the retried regular one; while a write is in flight, orders go out by
+``order_payment`` and the rows wait. Needs :data:`PROJECTION_PATCH` and :data:`LOCAL_EFFECTS_PATCH`; runs
+that started before keep one activity per order and the per-task ``project`` to their end."""
+
 ENCRYPTED_STARTS_PATCH = "encrypted-starts"
 """A run whose input arrived in plain text (not through the encryption codec: a client without the payload key
 started it directly on Temporal) ends at once as ``StartNotEncrypted``, before it builds its state, publishes a
@@ -96,6 +109,7 @@ class RunPatches:
     payment_streams: bool = False
     payment_corrections: bool = False
     projected_deliveries: bool = False
+    task_writes: bool = False
 
     @classmethod
     def decide(cls) -> RunPatches:
@@ -107,8 +121,9 @@ class RunPatches:
         payment_streams = workflow.patched(PAYMENT_STREAMS_PATCH)
         payment_corrections = payment_streams and workflow.patched(PAYMENT_CORRECTIONS_PATCH)
         projected_deliveries = projection and workflow.patched(PROJECTED_DELIVERIES_PATCH)
+        task_writes = projection and local_effects and workflow.patched(TASK_WRITES_PATCH)
         return cls(
             local_effects=local_effects, publish_kind=publish_kind, projection=projection, record_facts=record_facts,
             record_agenda=record_agenda, payment_streams=payment_streams, payment_corrections=payment_corrections,
-            projected_deliveries=projected_deliveries,
+            projected_deliveries=projected_deliveries, task_writes=task_writes,
         )  # fmt: skip

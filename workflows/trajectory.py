@@ -221,7 +221,11 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         while True:
             self.publish()
             self.project_agenda()
-            self.flush_projection()
+            if self.patches.task_writes:
+                if await self.settle_task():  # effects, then the task's one write (workflows.projection)
+                    continue
+            else:
+                self.flush_projection()
             if self.effects:
                 batch, self.effects = self.effects, []
                 await asyncio.gather(*(self.execute(effect) for effect in batch))

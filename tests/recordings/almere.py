@@ -105,7 +105,18 @@ async def payments(env, worker):
     """Since ``payment-streams``: travel costs in the trial, the wage value before the contract, quarterly fees and
     monthly wage-cost subsidy, the unrenewed contract's end (fees stop, the coach decides), a late renewal, and
     the end of employment with its last pro-rata orders."""
-    t = await Trajectory.start(env, worker, trajectory_id="replay-payments")
+    return await paid(env, worker, "replay-payments")
+
+
+@recording("almere-one-write-per-task")
+async def one_write_per_task(env, worker):
+    """The payments path since ``one-write-per-task``: each deadline's orders, ledger and audit rows in one local
+    write; an accepted event's orders in its regular write after the reply."""
+    return await paid(env, worker, "replay-one-write-per-task")
+
+
+async def paid(env, worker, trajectory_id: str):
+    t = await Trajectory.start(env, worker, trajectory_id=trajectory_id)
     await t.to_trial()
     started = await t.today()
     await t.sleep(timedelta(weeks=6))

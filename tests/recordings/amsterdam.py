@@ -59,7 +59,18 @@ async def fallback(env, worker):
 async def payments(env, worker):
     """Since ``payment-streams``: the internship company paid per month, supervision for a 32-hour contract, job
     coaching once, the wage-cost subsidy, a fallback to another workplace and the end in work (last pro-rata)."""
-    t = await start(env, worker, trajectory_id="replay-ams-payments")
+    return await paid(env, worker, "replay-ams-payments")
+
+
+@recording("amsterdam-one-write-per-task")
+async def one_write_per_task(env, worker):
+    """The payments path since ``one-write-per-task``: each deadline's orders, ledger and audit rows in one local
+    write; an accepted event's orders in its regular write after the reply."""
+    return await paid(env, worker, "replay-ams-one-write")
+
+
+async def paid(env, worker, trajectory_id: str):
+    t = await start(env, worker, trajectory_id=trajectory_id)
     await decide(t)
     await start_internship(t, months=2)
     await t.sleep(timedelta(days=70))

@@ -138,7 +138,18 @@ async def rescreening(env, worker):
 async def payments(env, worker):
     """Since ``payment-streams``: sheltered work pays the employer a quarterly supervision fee and a monthly
     wage-cost subsidy until the employment ends (last pro-rata orders), then the day programme."""
-    t = await Trajectory.start(env, worker, region="oss", trajectory_id="replay-oss-payments")
+    return await paid(env, worker, "replay-oss-payments")
+
+
+@recording("oss-one-write-per-task")
+async def one_write_per_task(env, worker):
+    """The payments path since ``one-write-per-task``: each deadline's orders, ledger and audit rows in one local
+    write; an accepted event's orders in its regular write after the reply."""
+    return await paid(env, worker, "replay-oss-one-write")
+
+
+async def paid(env, worker, trajectory_id: str):
+    t = await Trajectory.start(env, worker, region="oss", trajectory_id=trajectory_id)
     await t.send("screening_completed", capacity=True, reason="wants to work", arbeidsdeskundige_id="ad-oss-1",
                  ladder_step=3)  # fmt: skip
     await t.send("plan_recorded", goals=["travel independently"], work_consultant_id="wc-oss-2")

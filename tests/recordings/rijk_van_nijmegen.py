@@ -105,7 +105,18 @@ async def provider_meeting(env, worker):
 async def payments(env, worker):
     """Since ``payment-streams``: monthly attendance of the basic arrangement paid per half-day, the development
     arrangement paid monthly pro rata, a pause that pays nothing, a retry paid anew, the evaluation that ends it."""
-    t = await NijmegenTrajectory.begin(env, worker, trajectory_id="replay-nijmegen-payments")
+    return await paid(env, worker, "replay-nijmegen-payments")
+
+
+@recording("rijk-van-nijmegen-one-write-per-task")
+async def one_write_per_task(env, worker):
+    """The payments path since ``one-write-per-task``: each deadline's orders, ledger and audit rows in one local
+    write; an accepted event's orders in its regular write after the reply."""
+    return await paid(env, worker, "replay-nijmegen-one-write")
+
+
+async def paid(env, worker, trajectory_id: str):
+    t = await NijmegenTrajectory.begin(env, worker, trajectory_id=trajectory_id)
     await t.send("indication_requested", provider_id=PROVIDER)
     await t.case_meeting("basic_plus_wage_value")
     await t.submit_plan()
