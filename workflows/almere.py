@@ -51,7 +51,7 @@ class AlmereTrajectory(TrajectoryWorkflow):
 
     @workflow.run
     async def run(self, input: TrajectoryInput) -> TrajectoryView:
-        steps = workflow.patched(ALMERE_STEPS_PATCH)
+        steps = self.patched(ALMERE_STEPS_PATCH)
         self.route.seed_steps = self.escalation_by_policy = steps
         if steps and isinstance(input, TrajectoryStart):
             self.arm_school_leaver_meeting(input)

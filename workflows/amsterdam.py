@@ -58,7 +58,7 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
 
     @workflow.run
     async def run(self, input: TrajectoryInput) -> TrajectoryView:
-        self.route.seed_steps = workflow.patched(AMSTERDAM_STEPS_PATCH)
+        self.route.seed_steps = self.patched(AMSTERDAM_STEPS_PATCH)
         if isinstance(input, TrajectoryStart):
             self.start_check_ins()
         return await self.run_trajectory()
