@@ -77,14 +77,15 @@ TASK_WRITES_PATCH = "one-write-per-task"
 """A workflow task's payment orders travel in its one projection write, and a task no one waits for writes it
 as a LOCAL activity: a fee's or a visit's deadline used to cost a regular ``project`` activity (three events and
 a further workflow task, six events) beside a local activity per order; a steady employed year in Almere went
-from 202 events to 85 (``tests/test_task_writes.py``). In detail: the task's notifications and other effects run first, so
-their audit rows join the write; then ``order_and_try_project`` (local) hands the orders to the payments system
-and writes the rows, in the same workflow task as the timer that woke it. A task with an accepted event writes
-with the regular ``order_and_project`` after the Update's reply, as before, now with its orders (the reply no
-longer waits for them). A records database that is down delays the rows, never the orders: the local write
-says so and leaves the rows to the retried regular one; while a write is in flight, orders go out by
-``order_payment`` and the rows wait. Needs :data:`PROJECTION_PATCH` and :data:`LOCAL_EFFECTS_PATCH`; runs
-that started before keep one activity per order and the per-task ``project`` to their end."""
+from 202 events to 85 (``tests/test_task_writes.py``). In detail: the task's notifications and other effects
+run first, so their audit rows join the write; then ``order_and_try_project`` (local) hands the orders to the
+payments system and writes the rows, in the same workflow task as the timer that woke it. A task with an
+accepted event writes with the regular ``order_and_project`` after the Update's reply, as before, now with its
+orders (the reply no longer waits for them). A records database that is down delays the rows, never the
+orders: the local write says so and leaves the rows to the retried regular one; while a write is in flight,
+orders go out by ``order_payment`` and the rows wait. Needs :data:`PROJECTION_PATCH` and
+:data:`LOCAL_EFFECTS_PATCH`; runs that started before keep one activity per order and the per-task ``project``
+to their end."""
 
 CARRIED_PATCHES_PATCH = "carried-patches"
 """A run that continues as new hands the patches it had to the next run, which takes them without asking
