@@ -19,7 +19,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.handover import CaseloadQuery, Reassignment, ReassignOutcome, TrajectoryRef
-from domain.records import TrajectoryView
+from domain.records import EventAccepted, TrajectoryView
 from domain.submission import SUBMISSION_FIELD, Submission
 from workflows import WORKFLOWS
 from workflows.contract import COACH_ID, REGION, TRAJECTORY_STATE
@@ -118,7 +118,7 @@ class CaseloadActivities:
         if order.client is not None:  # as the API sends it: the client is recorded beside the claimed actor
             event = {**event, SUBMISSION_FIELD: Submission(client=order.client).model_dump(mode="json")}
         try:
-            await handle.execute_update("submit_event", event, id=order.update_id, result_type=TrajectoryView)
+            await handle.execute_update("submit_event", event, id=order.update_id, result_type=EventAccepted)
         except WorkflowUpdateFailedError as error:
             cause = error.cause
             if isinstance(cause, ApplicationError) and cause.type in REFUSALS:

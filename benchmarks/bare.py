@@ -80,10 +80,10 @@ class BarePlan:
     io: bool = True
     """Activities do their fsynced write (the fair twin); ``False``: the no-I/O twin."""
     timer_epoch: datetime | None = None
-    """When set, the timer fires at the very moments the trajectory's did (``timer_epoch`` is the moment its start
-    stands for, plus each timer step's ``fired_at``), not a duration after the Update that armed it: a
-    trajectory's deadlines are dates, so many trajectories driven over some real seconds still fall due at one
-    moment, and so must their twins (the fees figure)."""
+    """When set, the timers after the last Update fire at the very moments the trajectory's did (``timer_epoch``
+    is the moment its start stands for, plus each timer step's ``fired_at``), not a duration after the step that
+    armed them: a trajectory's deadlines are dates, so many trajectories driven over some real seconds still fall
+    due at one moment, and so must their twins (the fees figure)."""
 
 
 class BareRow(BaseModel):
@@ -201,10 +201,13 @@ class BareLifecycle:
             self.timer = asyncio.create_task(self._timer(self._after(planned.timer_after)))
 
     def _after(self, planned: float) -> float:
-        """Seconds until the next timer fires: as planned, or at the trajectory's moment (``timer_epoch``)."""
+        """Seconds until the next timer fires: as planned, or, once every planned Update is done, at the
+        trajectory's moment (``timer_epoch``). Not before: while Updates still come, a timer aimed at a moment
+        that the drive's real seconds have already passed would fire at once, where the trajectory's was
+        re-armed by the Update, and the twin's timers would count one ahead of the trajectory's from there."""
         epoch, index = self.plan.timer_epoch, self.timers_done
         fired_at = self.plan.timers[index].fired_at if index < len(self.plan.timers) else None
-        if epoch is None or fired_at is None:
+        if epoch is None or fired_at is None or self.updates_done < len(self.plan.updates):
             return planned
         return (epoch + timedelta(seconds=fired_at) - workflow.now()).total_seconds()
 

@@ -174,8 +174,24 @@ class DueDeadline(BaseModel):
     moved: str | None = None
 
 
+class EventAccepted(BaseModel):
+    """What the ``submit_event`` Update returns: the event it applied and where that left the trajectory.
+
+    Not the whole view: an Update's result is stored in the workflow's history, and the view (the transitions,
+    notifications and payments so far, the case) grows with every event, so each event recorded the trajectory
+    again (issue 14). The ``view`` Query returns it; the HTTP API and the client helpers answer with it."""
+
+    region: str
+    trajectory_id: str
+    event: str
+    state: str
+    closed: bool
+    allowed_events: list[str]
+    deadlines: dict[str, datetime]
+
+
 class TrajectoryView(BaseModel):
-    """What the ``view`` Query and the ``submit_event`` Update return."""
+    """What the ``view`` Query returns (and the HTTP API after an event)."""
 
     region: str
     trajectory_id: str

@@ -14,7 +14,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from domain.records import TrajectoryView
+from domain.records import EventAccepted, TrajectoryView
 from trajectories.client import start_trajectory
 
 
@@ -149,7 +149,10 @@ class Trajectory:
 
     async def send(self, event: str, actor: str = COACH, **fields: Any) -> TrajectoryView:
         payload = {"event": event, "actor": actor, **{k: _json(v) for k, v in fields.items()}}
-        self.last_view = await self.handle.execute_update("submit_event", payload, result_type=TrajectoryView)
+        accepted = await self.handle.execute_update("submit_event", payload, result_type=EventAccepted)
+        self.last_view = await self.view()
+        assert (accepted.event, accepted.state, accepted.closed) == (event, self.last_view.state, self.last_view.closed)
+        assert accepted.allowed_events == self.last_view.allowed_events
         return self.last_view
 
     async def view(self) -> TrajectoryView:

@@ -13,7 +13,6 @@ from temporalio.exceptions import ApplicationError
 
 from domain.amsterdam import AMSTERDAM
 from domain.dates import add_months, start_of_day
-from domain.records import TrajectoryView
 from tests.amsterdam_steps import (
     ALL_PARTIES,
     SPECIALIST,
@@ -346,7 +345,7 @@ async def test_samples_reach_their_state(env, worker, index):
     overrides = {**sample.start, "trajectory_id": f"{sample.start['trajectory_id']}-{uuid.uuid4().hex[:6]}"}
     t = await start(env, worker, **overrides)
     for event in sample.events(await t.today()):
-        await t.handle.execute_update("submit_event", event, result_type=TrajectoryView)
+        await t.handle.execute_update("submit_event", event)
     view = await t.view()
     assert not view.closed and len(view.history) == len(sample.events(await t.today()))
 

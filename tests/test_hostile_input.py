@@ -121,12 +121,12 @@ async def submit(t: Trajectory, payload: Any, before: TrajectoryView | None = No
     ``before``: the view just before, if the caller has it."""
     before = before or await view_of(t)
     try:
-        view = await t.handle.execute_update("submit_event", payload, result_type=TrajectoryView)
+        await t.handle.execute_update("submit_event", payload)
     except WorkflowUpdateFailedError as failure:
         assert_clear_refusal(failure.cause, before, payload)
         return None
     assert isinstance(payload, dict) and payload["event"] in before.allowed_events
-    return view
+    return await view_of(t)
 
 
 # --- starts ---------------------------------------------------------------------------------------------

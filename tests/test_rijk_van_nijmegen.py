@@ -436,6 +436,7 @@ async def test_samples_start_and_reach_their_states(env, worker):
         today = (await env.get_current_time()).date()
         view = await handle.query("view", result_type=TrajectoryView)
         for event in sample.events(today):
-            view = await handle.execute_update("submit_event", event, result_type=TrajectoryView)
+            await handle.execute_update("submit_event", event)
+            view = await handle.query("view", result_type=TrajectoryView)
         states.append(view.state)
     assert states == ["awaiting_case_meeting", "development", "paused", "one_leg_in_each", "fallback", "school_meeting"]

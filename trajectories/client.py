@@ -15,7 +15,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain.records import TrajectoryView
+from domain.records import EventAccepted, TrajectoryView
 from domain.start import TrajectoryStart
 from domain.submission import SUBMISSION_FIELD, Submission
 from service import config
@@ -87,15 +87,17 @@ async def submit_event(
     submission: Submission | None = None,
     update_id: str | None = None,
 ) -> TrajectoryView:
-    """Send one domain event; raises ``WorkflowUpdateFailedError`` with the reason if it is rejected,
-    :class:`TrajectoryClosed` if the trajectory has ended, ``RPCError`` NOT_FOUND if it never existed.
-    ``submission``: the caller and expiry the API adds; ``update_id``: the Update ID (an idempotency key: a
-    retried call with the same id gets the first call's answer and applies the event once)."""
+    """Send one domain event and return the view after it; raises ``WorkflowUpdateFailedError`` with the reason
+    if it is rejected, :class:`TrajectoryClosed` if the trajectory has ended, ``RPCError`` NOT_FOUND if it never
+    existed. ``submission``: the caller and expiry the API adds; ``update_id``: the Update ID (an idempotency key:
+    a retried call with the same id applies the event once). The Update answers with :class:`EventAccepted`, not
+    the view (its result is stored in the history); the view is the ``view`` Query's."""
     handle = handle_for(client, region, trajectory_id)
     if submission is not None:
         event = {**event, SUBMISSION_FIELD: submission.model_dump(mode="json")}
     try:
-        return await handle.execute_update("submit_event", event, id=update_id, result_type=TrajectoryView)
+        await handle.execute_update("submit_event", event, id=update_id, result_type=EventAccepted)
+        return await handle.query("view", result_type=TrajectoryView)
     except WorkflowUpdateFailedError as error:
         cause = error.cause
         if isinstance(cause, ApplicationError) and cause.type == TRAJECTORY_CLOSED:  # closed, still finishing

@@ -37,7 +37,16 @@ with workflow.unsafe.imports_passed_through():
     from domain.facts import REFERRED
     from domain.payments import local_date
     from domain.policy import WORKING_DAYS_PATCH, RegionPolicy, effective_policy
-    from domain.records import Notify, Pay, PayStream, PaySupervisionFee, SendEvent, TrajectoryView, TransitionRecord
+    from domain.records import (
+        EventAccepted,
+        Notify,
+        Pay,
+        PayStream,
+        PaySupervisionFee,
+        SendEvent,
+        TrajectoryView,
+        TransitionRecord,
+    )
     from domain.start import TrajectoryStart
     from domain.submission import SUBMISSION_FIELD, Submission, was_encrypted
     from statemachines.route import Route
@@ -104,8 +113,9 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
     # ``@workflow.run`` must be declared on each region's class, which is the ``@workflow.defn``. ----
 
     @workflow.update
-    def submit_event(self, payload: RawValue) -> TrajectoryView:
-        """Apply a domain event ``{"event": ..., ..., "actor": ...}`` and return the view.
+    def submit_event(self, payload: RawValue) -> EventAccepted:
+        """Apply a domain event ``{"event": ..., ..., "actor": ...}``; returns what it applied and the state,
+        allowed events and deadlines it left (the whole view is the ``view`` Query's: see :class:`EventAccepted`).
 
         Taken raw so that the validator sees whether it arrived encrypted, and so that any JSON reaches it,
         which refuses a non-object as ``EventInvalid`` (a ``dict`` hint would let the data converter refuse
@@ -232,7 +242,7 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         except EventRejected as rejected:
             raise self.rejection(rejected) from None
 
-    def accept_event(self, payload: Any, submission: Submission | None = None) -> TrajectoryView:
+    def accept_event(self, payload: Any, submission: Submission | None = None) -> EventAccepted:
         """Update handler: drive the machine with the event; deadlines and effects follow from its hooks."""
         try:
             event = self.parse(payload)
@@ -240,7 +250,15 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
             raise self.rejection(rejected) from None
         self.apply(event.name, event, event.actor, client=submission.client if submission else None)
         self.publish()  # state, coach and attempts are searchable at once, even when no timer changes
-        return self.view()
+        return EventAccepted(
+            region=self.policy.region,
+            trajectory_id=self.start.trajectory_id,
+            event=event.name,
+            state=self.route.state_id,
+            closed=self.route.closed,
+            allowed_events=self.allowed_events(),
+            deadlines=self.deadlines.as_dict(),
+        )
 
     def apply(self, name: str, payload: EventBase | None, actor: str, client: str | None = None) -> None:
         """Send ``name`` to the machine, arm and clear what its table says, drop deadlines of the states left, and

@@ -27,7 +27,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateR
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain.records import TrajectoryView
+from domain.records import EventAccepted, TrajectoryView
 from domain.submission import SUBMISSION_FIELD, Submission
 from trajectories import client as trajectories_client
 from trajectories.api.errors import Unavailable, Unprocessable
@@ -117,13 +117,15 @@ async def submit_within(
 
 
 async def settled(client: Client, workflow_id: str, identifier: str) -> TrajectoryView | None:
-    """The Update's view if it was applied after all; None if it was not and, being expired, never will be."""
-    handle = client.get_workflow_handle(workflow_id).get_update_handle(identifier, result_type=TrajectoryView)
+    """The view if the Update was applied after all; None if it was not and, being expired, never will be."""
+    workflow = client.get_workflow_handle(workflow_id)
+    handle = workflow.get_update_handle(identifier, result_type=EventAccepted)
     give_up = asyncio.get_running_loop().time() + TASK_TIMEOUT.total_seconds() + 2
     while True:
         try:
             async with asyncio.timeout(1.5):
-                return await handle.result(rpc_timeout=timedelta(seconds=1))
+                await handle.result(rpc_timeout=timedelta(seconds=1))
+            return await workflow.query("view", result_type=TrajectoryView)
         except WorkflowUpdateFailedError as error:
             if is_expired(error):
                 return None
