@@ -62,4 +62,5 @@ async def test_a_continued_run_takes_the_patches_it_had_without_asking_again(env
     assert timedelta(0) <= fee.at - due < timedelta(seconds=1)
     assert due == working_due(start_of_day(fee.period_end + timedelta(days=1)), "payment:supervision_fee")
     woken = [e for e in next_run if due <= at(e) < due + timedelta(seconds=1)]
-    assert local_activities(woken) == ["order_and_try_project"]
+    written = local_activities(woken)  # a visit due at the same moment is delivered first
+    assert written[-1:] == ["order_and_try_project"] and set(written[:-1]) <= {"deliver_only"}
