@@ -99,20 +99,57 @@ class DeadlineRule:
 
 
 @dataclass(frozen=True)
+class StreamRule:
+    """A payment stream a route starts when its machine takes an event (a row of its table): "on ``on_event``,
+    start stream ``key`` of payment rule ``rule`` paying ``payee`` from ``anchor`` (to ``end``) while in
+    ``runs_in``". Values are named where they come from: ``payload.<field>`` (the event) or ``case.<field>``.
+
+    Started by the engine after the transition's hooks, in runs with payment streams (patch ``payment-streams``).
+    What a row cannot say stays a hook calling ``self.money.start(...)``: an amount scaled by a computation
+    (Amsterdam's supervision for the contract hours), a key or an end computed from the case (Rijk van
+    Nijmegen's arrangements, Amsterdam's internship months)."""
+
+    key: str
+    rule: str
+    """The policy's payment rule (``RegionPolicy.payment_rules``)."""
+    on_event: str
+    payee: str
+    anchor: str
+    runs_in: tuple[str, ...]
+    end: str | None = None
+    facts: tuple[tuple[str, str], ...] = ()
+    """``(stream field, source)``: what the rule's amount depends on (contract hours, wage value)."""
+    when: str | None = None
+    """A flag of the region's workflow: the stream starts only while it is true (a paid work track)."""
+    needs: tuple[str, ...] = ()
+    """Sources that must be known (not ``None``), else no stream (no wage value: no wage-cost subsidy)."""
+
+    def sources(self) -> list[str]:
+        """Every ``payload.…``/``case.…`` source the row reads."""
+        return [self.payee, self.anchor, *([self.end] if self.end else []), *(s for _, s in self.facts), *self.needs]
+
+
+@dataclass(frozen=True)
 class DeadlineTable:
-    """A route's deadlines, by name, with the lookups the engine needs."""
+    """A route's deadlines, by name, with the lookups the engine needs; and the payment streams its events start."""
 
     rules: tuple[DeadlineRule, ...]
+    streams: tuple[StreamRule, ...] = ()
     by_name: dict[str, DeadlineRule] = field(init=False, repr=False)
 
-    def __init__(self, rules: Iterable[DeadlineRule]) -> None:
+    def __init__(self, rules: Iterable[DeadlineRule], streams: Iterable[StreamRule] = ()) -> None:
         rules = tuple(rules)
         names = [r.name for r in rules]
         duplicated = {n for n in names if names.count(n) > 1}
         if duplicated:
             raise ValueError(f"deadlines named twice: {sorted(duplicated)}")
         object.__setattr__(self, "rules", rules)
+        object.__setattr__(self, "streams", tuple(streams))
         object.__setattr__(self, "by_name", {r.name: r for r in rules})
+
+    def starting(self, event: str) -> list[StreamRule]:
+        """Payment streams the engine starts when the machine takes ``event``, in the table's order."""
+        return [s for s in self.streams if s.on_event == event]
 
     def __getitem__(self, name: str) -> DeadlineRule:
         return self.by_name[name]

@@ -3,7 +3,8 @@
 Every consumer reads this table: the workflows package (which workflow the worker registers per region), the
 machines (``statemachines.ROUTES``), the API and CLI (which region names they accept), the samples the run
 command starts, the diagram tool (which docs page and SVG belong to a region) and the tests every region must
-pass (``tests/test_regions.py``). Adding a region is adding a row here (and the modules the row names).
+pass (``tests/test_regions.py``). Adding a region is adding a row here (and the modules the row names):
+``trajectories new-region NAME`` writes both (``trajectories/new_region.py``).
 
 Pure data, cheap to import (no region module is imported here, no I/O): workflows import it through the
 sandbox. A part is named by reference (``"package.module:attribute"``); :func:`load` imports it when a
@@ -99,6 +100,7 @@ REGIONS: dict[str, Region] = {
             "rijk-van-nijmegen", "Rijk van Nijmegen", "RijkVanNijmegenTrajectory", "RijkVanNijmegenRoute",
             "RIJK_VAN_NIJMEGEN_EVENTS", "domain.rijk_van_nijmegen:RIJK_VAN_NIJMEGEN",
         ),
+        # `trajectories new-region NAME` adds its region's row above this line.
     )
 }  # fmt: skip
 """Region name → its parts, in the order regions are listed everywhere (API, CLI, docs)."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
@@ -14,17 +16,33 @@ from trajectories.client import start_trajectory
 from workflows.contract import COACH_ID, MATCH_ATTEMPTS, NEXT_DEADLINE, REGION, TRAJECTORY_STATE
 
 
-async def history_length(t: Trajectory) -> int:
-    return len((await t.handle.fetch_history()).events)
+async def history_events(t: Trajectory) -> list[Any]:
+    return list((await t.handle.fetch_history()).events)
+
+
+WORKFLOW_TASK_EVENTS = {
+    EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+}
 
 
 async def rejected(t: Trajectory, event: str, **fields) -> ApplicationError:
-    """Send an event that must be refused; on the dev server, check history did not change at all."""
+    """Send an event that must be refused; on the dev server, check that nothing of it entered history.
+
+    The server drops the workflow task that ran a rejecting validator, unless the last task's command events
+    exceed its ``DiscardSpeculativeWorkflowTaskMaximumEventsCount`` (a run's first task, with its patch markers
+    and a local write, does): then it keeps that task's three workflow-task events, which carry nothing of the
+    refused event. So: no other event may appear, and none of the Update's (admitted, accepted, completed)."""
     await t.settle()  # the effects of earlier events (notifications, audit rows) have run
-    before = await history_length(t)
+    before = await history_events(t)
     with pytest.raises(WorkflowUpdateFailedError) as failure:
         await t.send(event, **fields)
-    assert await history_length(t) == before, "a rejected event leaves no trace in history"
+    after = await history_events(t)
+    assert after[: len(before)] == before
+    added = [item.event_type for item in after[len(before) :]]
+    assert set(added) <= WORKFLOW_TASK_EVENTS, f"a rejected event leaves no trace in history: {added}"
+    assert len(added) in (0, 3), added
     cause = failure.value.cause
     assert isinstance(cause, ApplicationError)
     return cause

@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from domain.policy import RegionPolicy
 from domain.regions import REGION_NAMES, REGIONS, Region, load, policies
 from statemachines import ROUTES
 from statemachines.route import Route
+from trajectories import deadline_docs
 from trajectories.diagrams import svg_is_current
 from trajectories.forecast.assumptions import Assumptions
 from trajectories.forecast.intake import INTAKE
@@ -145,6 +147,46 @@ def test_docs_page_and_diagram_exist(region: Region):
     marker = f"<!-- diagram:{region.name} -->"
     documents = [ROOT / "README.md", ROOT / region.docs_page]
     assert any(marker in path.read_text(encoding="utf-8") for path in documents), f"no Mermaid block {marker}"
+
+
+@ALL
+def test_docs_page_shows_the_current_deadline_table(region: Region):
+    """The page shows the rows the engine reads, generated from the table like the diagram from the machine."""
+    page = (ROOT / region.docs_page).read_text(encoding="utf-8")
+    assert f"<!-- deadlines:{region.name} -->" in page, f"{region.docs_page} has no deadline-table block"
+    assert deadline_docs.render(page) == page, (
+        f"{region.docs_page}'s deadline table is stale: python -m trajectories.diagrams"
+    )
+    for rule in load(region.workflow).deadline_table:
+        assert f"| `{rule.name}`: {rule.summary} |" in page, rule.name
+
+
+@ALL
+def test_every_payment_stream_row_names_real_events_states_rules_and_fields(region: Region):
+    """A stream row's names are read in a running trajectory: a typo would fail its workflow task."""
+    workflow = load(region.workflow)
+    states = {str(state.id) for state in workflow.route_class.states}
+    events = set(workflow.route_class._events_order())
+    for stream in workflow.deadline_table.streams:
+        where = f"{region.name} stream {stream.key!r}"
+        assert stream.on_event in events and set(stream.runs_in) <= states, where
+        assert stream.rule in workflow.policy.payment_rules, f"{where}: no payment rule {stream.rule!r}"
+        assert stream.when is None or hasattr(workflow, stream.when), f"{where}: no flag {stream.when!r}"
+        for source in stream.sources():
+            kind, _, name = source.partition(".")
+            model = workflow.events.models[stream.on_event] if kind == "payload" else workflow.case_class
+            assert kind in ("payload", "case") and name in model.model_fields, f"{where}: {source} names nothing"
+
+
+def test_a_changed_length_makes_the_deadline_table_stale():
+    page = (ROOT / "docs" / "amsterdam.md").read_text(encoding="utf-8")
+    shown = "2 weeks (`fallback_decision_within`)"
+    assert shown in page
+    before, _, after = page.rpartition(shown)  # the generated row (the hand-written timers come first)
+    assert deadline_docs.render(f"{before}3 weeks (`fallback_decision_within`){after}") == page
+    assert [deadline_docs.length(timedelta(**t)) for t in ({"weeks": 1}, {"days": 10}, {"hours": 36}, {"seconds": 90})] == [
+        "1 week", "10 days", "36 hours", "90 seconds",
+    ]  # fmt: skip
 
 
 @ALL

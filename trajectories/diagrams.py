@@ -1,7 +1,8 @@
 """Keep the route diagrams true to the code: ``python -m trajectories.diagrams [--check]``.
 
 Rewrites every block between ``<!-- diagram:<region> -->`` and ``<!-- /diagram:<region> -->`` in README.md and
-docs/*.md, and every stale SVG diagram a region names in the registry (``domain/regions.py``); ``--check``
+docs/*.md, every ``<!-- deadlines:<region> -->`` block (the route's deadline table, ``trajectories.deadline_docs``)
+and every stale SVG diagram a region names in the registry (``domain/regions.py``); ``--check``
 writes nothing and exits 1 when one is stale. The text comes from ``statemachines.diagram`` (pure); this tool
 does the files and runs Graphviz ``dot`` to draw an SVG (Debian: ``apt-get install graphviz``), which only
 regenerating needs.
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from domain.regions import REGIONS
 from statemachines.diagram import dot, is_current, mark, render
+from trajectories import deadline_docs
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -54,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     stale = []
     for document in documents():
         current = document.read_text(encoding="utf-8")
-        fresh = render(current)
+        fresh = deadline_docs.render(render(current))
         if fresh != current:
             stale.append(document.name)
             if not args.check:

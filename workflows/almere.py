@@ -153,14 +153,7 @@ class AlmereTrajectory(TrajectoryWorkflow):
             self.employment.start(payload.start_date, payload.end_date)
             return
         self.employment.start(payload.start_date, payload.end_date, paid=False)
-        self.expire_contract_after(payload.end_date)
-        employer, paid = str(self.case.employer_id), ("employed", "permanent")
-        self.money.start("supervision_fee", "supervision_fee", employer, payload.start_date, runs_in=paid,
-                         end=payload.end_date)  # fmt: skip
-        self.money.start(
-            "wage_cost_subsidy", "wage_cost_subsidy", employer, payload.start_date, runs_in=paid,
-            end=payload.end_date, hours_per_week=payload.hours_per_week, wage_value_percent=self.case.wage_value_percent,
-        )  # fmt: skip
+        self.expire_contract_after(payload.end_date)  # the fees and the wage-cost subsidy: the table's streams
 
     def expire_contract_after(self, end: date) -> None:
         """The day after an unrenewed contract's last day the trajectory leaves ``employed`` (fees stop) and the

@@ -6,7 +6,7 @@ deadlines of employment (fees, aftercare, contract renewal) are the shared sched
 
 from __future__ import annotations
 
-from domain.deadline_rules import UWV_ADVICE, DeadlineRule, DeadlineTable, Escalate
+from domain.deadline_rules import UWV_ADVICE, DeadlineRule, DeadlineTable, Escalate, StreamRule
 from domain.records import Recipient
 from workflows.employment import employment_rules
 
@@ -62,5 +62,13 @@ ALMERE_DEADLINES = DeadlineTable(
                      met_by=("reexamination_decided",),
                      escalate=Escalate(after="uwv_escalation_after", summary="UWV re-examination still missing")),
         *employment_rules(),
-    ]
+    ],
+    streams=[
+        # From the contract's start to its end while in work (since ``payment-streams``; a renewal moves the end).
+        StreamRule(key="supervision_fee", rule="supervision_fee", on_event="contract_signed", payee="case.employer_id",
+                   anchor="payload.start_date", end="payload.end_date", runs_in=IN_WORK),
+        StreamRule(key="wage_cost_subsidy", rule="wage_cost_subsidy", on_event="contract_signed",
+                   payee="case.employer_id", anchor="payload.start_date", end="payload.end_date", runs_in=IN_WORK,
+                   facts=(("hours_per_week", "payload.hours_per_week"), ("wage_value_percent", "case.wage_value_percent"))),
+    ],
 )  # fmt: skip

@@ -9,13 +9,13 @@ computed text, ``scope=`` for runs from before a patch); the deadline book compu
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.dates import add_months
-    from domain.deadline_rules import DeadlineRule, DeadlineTable
+    from domain.deadline_rules import DeadlineRule, DeadlineTable, StreamRule
     from domain.records import Escalation, Notify, SendEvent
 
 if TYPE_CHECKING:
@@ -66,9 +66,9 @@ class TrajectoryDeadlines:
     def applies(self: Engine, rule: DeadlineRule) -> bool:
         return rule.when is None or bool(getattr(self, rule.when))
 
-    def follow_table(self: Engine, event: str, entered: str | None) -> None:
+    def follow_table(self: Engine, event: str, entered: str | None, payload: Any = None) -> None:
         """After the machine took ``event`` (into ``entered``, a state it was not in): clear the rows the event
-        meets, arm the rows it triggers and those of the state entered.
+        meets, arm the rows it triggers and those of the state entered, and start the payment streams it starts.
 
         Called by the engine once the transition's hooks ran, rather than as python-statemachine's generic
         ``on_transition``/``on_enter_state`` callbacks: those would be bound for every state and transition each
@@ -77,3 +77,23 @@ class TrajectoryDeadlines:
         self.clear(*table.met_by(event))
         for rule in [*table.taking(event), *(table.entering(entered) if entered else [])]:
             self.arm(rule, scope=None if rule.scope or not entered else (entered,))
+        if self.payment_streams:
+            for stream in table.starting(event):
+                self.start_stream(stream, payload)
+
+    def start_stream(self: Engine, stream: StreamRule, payload: Any) -> None:
+        """Start the payment stream a row declares, with the values it names (unless its flag or a value it needs
+        is missing). A stream is data of the payment book: starting one issues no command by itself."""
+        if not (stream.when is None or getattr(self, stream.when)):
+            return
+
+        def value(source: str) -> Any:
+            where, _, name = source.partition(".")
+            return getattr(payload if where == "payload" else self.case, name)
+
+        if any(value(source) is None for source in stream.needs):
+            return
+        self.money.start(
+            stream.key, stream.rule, str(value(stream.payee)), value(stream.anchor), runs_in=stream.runs_in,
+            end=value(stream.end) if stream.end else None, **{name: value(source) for name, source in stream.facts},
+        )  # fmt: skip

@@ -148,18 +148,11 @@ class OssTrajectory(TrajectoryWorkflow):
         self.notify("rescreening_due", COACH, summary="screen again for developable work capacity")
         self.arm_screening()
 
-    def after_work_started(self, payload: Any) -> None:
+    @property
+    def paid_work_track(self) -> bool:
         """On the sheltered track the employer gets the supervision fee and, with hours and wage value, the wage-cost
-        subsidy (seed 001), while in work: ended by the end of employment or of the trajectory."""
-        if not self.payment_streams or self.case.work_track not in self.policy.paid_work_tracks:
-            return
-        employer, paid = str(payload.employer_id), ("employed", "fallback_risk")
-        self.money.start("supervision_fee", "supervision_fee", employer, payload.start_date, runs_in=paid)
-        if payload.hours_per_week and payload.wage_value_percent is not None:
-            self.money.start(
-                "wage_cost_subsidy", "wage_cost_subsidy", employer, payload.start_date, runs_in=paid,
-                hours_per_week=payload.hours_per_week, wage_value_percent=payload.wage_value_percent,
-            )  # fmt: skip
+        subsidy (seed 001), while in work: the table's payment streams (``workflows.oss_deadlines``)."""
+        return self.case.work_track in self.policy.paid_work_tracks
 
     def on_enter_fallback_risk(self) -> None:
         self.notify(

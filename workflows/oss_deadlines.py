@@ -7,7 +7,7 @@ team lead. Rows without an interval are armed by a hook of ``workflows.oss`` wit
 
 from __future__ import annotations
 
-from domain.deadline_rules import UWV_ADVICE, DeadlineRule, DeadlineTable, Escalate
+from domain.deadline_rules import UWV_ADVICE, DeadlineRule, DeadlineTable, Escalate, StreamRule
 from statemachines.oss import OssRoute
 
 OPEN_STATES = tuple(str(state.id) for state in OssRoute.states if not state.final)
@@ -16,6 +16,9 @@ LADDER_STATES = tuple(
     state for state in OPEN_STATES if state not in ("screening", "vso_follow_up", "awaiting_rescreening")
 )
 """The participation ladder is measured while a trajectory runs towards work (not at school nor awaiting re-screening)."""
+PAID = ("employed", "fallback_risk")
+"""Employer payments run while in work, through a threatened fallback; ended by the end of employment or of the
+trajectory."""
 
 OSS_DEADLINES = DeadlineTable(
     [
@@ -51,5 +54,16 @@ OSS_DEADLINES = DeadlineTable(
                      on_enter=("fallback_risk",), after="fallback_meeting_within",
                      escalate=Escalate(after="fallback_meeting_escalation_after",
                                        summary="fallback meeting still not held")),
-    ]
+    ],
+    streams=[
+        # On the sheltered track (``paid_work_track``) the employer gets the supervision fee and, with contract hours
+        # and a wage value, the wage-cost subsidy (seed 001).
+        StreamRule(key="supervision_fee", rule="supervision_fee", on_event="work_started", payee="payload.employer_id",
+                   anchor="payload.start_date", runs_in=PAID, when="paid_work_track"),
+        StreamRule(key="wage_cost_subsidy", rule="wage_cost_subsidy", on_event="work_started",
+                   payee="payload.employer_id", anchor="payload.start_date", runs_in=PAID, when="paid_work_track",
+                   facts=(("hours_per_week", "payload.hours_per_week"),
+                          ("wage_value_percent", "payload.wage_value_percent")),
+                   needs=("payload.hours_per_week", "payload.wage_value_percent")),
+    ],
 )  # fmt: skip

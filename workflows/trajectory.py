@@ -266,7 +266,7 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         source = self.route.state_id
         self.route.send(name, payload=payload)
         target = self.route.state_id
-        self.follow_table(name, entered=target if target != source else None)
+        self.follow_table(name, entered=target if target != source else None, payload=payload)
         self.deadlines.keep_in_scope(target)
         if self.payment_streams:
             self.money.follow(target)

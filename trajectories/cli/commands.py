@@ -36,6 +36,7 @@ from trajectories.cli import agenda as agenda_cli
 from trajectories.cli import audit_verify, render, security
 from trajectories.cli import figures as figures_cli
 from trajectories.cli import forecast as forecast_cli
+from trajectories.cli import new_region as new_region_cli
 from trajectories.cli.inputs import InputError, read_json
 from trajectories.commitments import CommitmentChange, read_commitments, set_commitment
 from trajectories.listing import TrajectoryFilter, filter_params, list_trajectories
@@ -437,6 +438,7 @@ def parser() -> argparse.ArgumentParser:
     audit_verify.register(command, audit_database, as_json)
     agenda_cli.register(command, audit_database, as_json)
     forecast_cli.register(command)
+    new_region_cli.register(command)
     security.add_commands(command)
     return top
 
