@@ -37,6 +37,10 @@ class TrajectoryContinuation(BaseModel):
 
     start: TrajectoryStart
     snapshot: TrajectorySnapshot
+    patched: list[str] | None = None
+    """The patches the trajectory had when it continued (``workflows.patches.PatchMemory``): the continued run
+    takes them without asking, so without recording their markers again. ``None``: from before
+    ``carried-patches``, the run asks every patch."""
 
 
 TrajectoryInput = TrajectoryStart | TrajectoryContinuation

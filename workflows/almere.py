@@ -54,7 +54,7 @@ class AlmereTrajectory(TrajectoryWorkflow):
     @workflow.run
     async def run(self, input: RawValue) -> TrajectoryView:
         start = self.accept_start()  # a start that arrived in plain text ends here
-        steps = workflow.patched(ALMERE_STEPS_PATCH)
+        steps = self.patched(ALMERE_STEPS_PATCH)
         self.route.seed_steps = self.escalation_by_policy = steps
         if steps and isinstance(start, TrajectoryStart):
             self.arm_school_leaver_meeting(start)

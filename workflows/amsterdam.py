@@ -61,7 +61,7 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
     @workflow.run
     async def run(self, input: RawValue) -> TrajectoryView:
         start = self.accept_start()  # a start that arrived in plain text ends here
-        self.route.seed_steps = workflow.patched(AMSTERDAM_STEPS_PATCH)
+        self.route.seed_steps = self.patched(AMSTERDAM_STEPS_PATCH)
         if isinstance(start, TrajectoryStart):
             self.start_check_ins()
         return await self.run_trajectory()

@@ -28,7 +28,13 @@ from workflows.contract import (
 )
 from workflows.deadlines import DeadlineBook
 from workflows.effects import Effect, TrajectoryEffects
-from workflows.patches import AUDIT_EVENTS_PATCH, ENCRYPTED_STARTS_PATCH, ONCE_ACROSS_RUNS_PATCH, RunPatches
+from workflows.patches import (
+    AUDIT_EVENTS_PATCH,
+    ENCRYPTED_STARTS_PATCH,
+    ONCE_ACROSS_RUNS_PATCH,
+    PatchMemory,
+    RunPatches,
+)
 from workflows.payments import PaymentBook
 from workflows.projection import TrajectoryProjection
 from workflows.state import StateField, TrajectoryState
@@ -91,6 +97,7 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         self.input = input
         # The region's policy, unless this worker process runs with test overrides (``domain.policy``).
         self.policy = effective_policy(type(self).policy)
+        self.patch_memory = PatchMemory.of(input.patched if isinstance(input, TrajectoryContinuation) else None)
         if isinstance(input, TrajectoryContinuation):
             self.start = input.start
             self.state = TrajectoryState.resume(input.snapshot, self.case_class, self.working_days())
@@ -133,8 +140,13 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
     def working_days(self) -> Any:
         """The calendar deadlines fall due on: the policy's working days, once this run has the region's patch
         for them (Almere's since ``working-days``, the other routes' since ``working-days-every-route``)."""
-        on_working_days = workflow.patched(WORKING_DAYS_PATCH) and workflow.patched(self.policy.working_days_patch)
+        on_working_days = self.patched(WORKING_DAYS_PATCH) and self.patched(self.policy.working_days_patch)
         return self.policy.working_days if on_working_days else None
+
+    def patched(self, name: str) -> bool:
+        """Whether this run has patch ``name``: asked once per run, unless the run it continued from carried it
+        (``workflows.patches.PatchMemory``). Region workflows ask their own patches through it too."""
+        return self.patch_memory.patched(name)
 
     # --- what region workflows provide -------------------------------------------------------------
 
@@ -225,7 +237,7 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         if workflow.info().workflow_id != expected_id:
             raise ApplicationError(f"workflow ID must be {expected_id!r}", type="InvalidWorkflowId", non_retryable=True)
         self.visible = {pair.key.name: pair.value for pair in workflow.info().typed_search_attributes.search_attributes}
-        self.patches = RunPatches.decide()
+        self.patches = RunPatches.decide(self.patched)
         self.money.corrections = self.patches.payment_corrections
         if self.patches.record_facts and workflow.info().continued_run_id is None:
             self.project_fact(REFERRED, None, None)
@@ -250,7 +262,10 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
             if self.continue_as_new_due():
                 await workflow.wait_condition(self.settled)
                 if not self.effects and self.projection is None:
-                    workflow.continue_as_new(TrajectoryContinuation(start=self.start, snapshot=self.state.snapshot()))
+                    continuation = TrajectoryContinuation(
+                        start=self.start, snapshot=self.state.snapshot(), patched=self.patch_memory.to_carry()
+                    )
+                    workflow.continue_as_new(continuation)
                 continue
             await self.wait_for_next_deadline()
 
@@ -335,7 +350,7 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
                 at=workflow.now(), event=name, from_state=source, to_state=target, actor=actor, client=client
             )
         )
-        if workflow.patched(AUDIT_EVENTS_PATCH):
+        if self.patched(AUDIT_EVENTS_PATCH):
             self.audit_event(name, source, target, actor, client)
         if self.patches.record_facts:
             self.project_fact(name, payload, source)
