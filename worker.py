@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 from temporalio.client import Client
-from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+from temporalio.worker import Interceptor, UnsandboxedWorkflowRunner, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.agenda import AgendaActivities
@@ -57,6 +58,7 @@ def build_worker(
     channel: NotificationChannel | None = None,
     audit: AuditLog | str | None = None,
     max_cached_workflows: int | None = None,
+    interceptors: Sequence[Interceptor] = (),
     sandboxed: bool = True,
 ) -> Worker:
     """Build the worker for ``client`` on ``task_queue``: every route's workflow and every activity.
@@ -66,6 +68,7 @@ def build_worker(
     client's data converter, so it refuses a client without the payload codec: no worker may ever write personal
     data to Temporal in plain text (``service.connection.connect`` adds it). ``max_cached_workflows``: the cache
     (default ``TRAJECTORIES_WORKFLOW_CACHE``); a forecast keeps its whole cohort, so none replays its history.
+    ``interceptors``: for tests (e.g. to hold a workflow task while a racing call reaches the server).
     ``sandboxed=False``: the same workflow code without the sandbox's per-task isolation (a fifth of a task's CPU),
     for a forecast's throwaway test server only; the service and the tests run sandboxed."""
     if not encryption.is_encrypting(client.data_converter):
@@ -108,6 +111,7 @@ def build_worker(
             caseload.reassign,
         ],
         workflow_runner=workflow_runner() if sandboxed else UnsandboxedWorkflowRunner(),
+        interceptors=interceptors,
         max_cached_workflows=max_cached_workflows or config.workflow_cache_size(),
         max_concurrent_workflow_tasks=config.workflow_task_slots(),
     )

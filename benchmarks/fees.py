@@ -46,15 +46,18 @@ def patience(count: int) -> float:
     return 120.0 + count
 
 
-def outbox(kind: str) -> Path:
-    return config.outbox_dir() / "payments" if kind == "trajectory" else bare_root() / "outbox" / "bare-order_payment"
+def outbox(kind: str) -> list[Path]:
+    """Where the orders land: the trajectory's payments folder; the twin's copies of the trajectory's activity
+    that orders a fee (``order_and_try_project`` since patch ``one-write-per-task``, ``order_payment`` before)."""
+    if kind == "trajectory":
+        return [config.outbox_dir() / "payments"]
+    return [bare_root() / "outbox" / f"bare-{name}" for name in ("order_payment", "order_and_try_project")]
 
 
 def orders(kind: str) -> dict[str, float]:
     """The payment orders written so far, with the time each was written."""
-    folder = outbox(kind)
     found: dict[str, float] = {}
-    for path in folder.glob("*.json") if folder.exists() else []:
+    for path in [path for folder in outbox(kind) if folder.exists() for path in folder.glob("*.json")]:
         try:
             found[path.name] = path.stat().st_mtime
         except FileNotFoundError:  # being replaced by its writer

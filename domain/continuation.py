@@ -27,6 +27,9 @@ class TrajectorySnapshot(BaseModel):
     sequence: int
     streams: dict[str, PaymentStream] = {}
     """Running payment streams (absent in snapshots from before ``payment-streams``)."""
+    update_ids: list[str] = []
+    """The Update IDs of the last events the trajectory accepted, newest last: a retried event (the same
+    Idempotency-Key) that reaches a later run is answered, not applied again (absent in older snapshots)."""
 
 
 class TrajectoryContinuation(BaseModel):
@@ -34,6 +37,10 @@ class TrajectoryContinuation(BaseModel):
 
     start: TrajectoryStart
     snapshot: TrajectorySnapshot
+    patched: list[str] | None = None
+    """The patches the trajectory had when it continued (``workflows.patches.PatchMemory``): the continued run
+    takes them without asking, so without recording their markers again. ``None``: from before
+    ``carried-patches``, the run asks every patch."""
 
 
 TrajectoryInput = TrajectoryStart | TrajectoryContinuation

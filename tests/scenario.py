@@ -60,6 +60,22 @@ def start_input(trajectory_id: str | None = None, **overrides: Any) -> dict[str,
     return payload
 
 
+async def start_in_plain_text(
+    client: Client, task_queue: str, trajectory_id: str | None = None, **overrides: Any
+) -> WorkflowHandle[Any, Any]:
+    """What a client without the payload key can do: start Almere's trajectory straight on Temporal, its input
+    in plain text (``overrides`` as in :func:`start_input`). The handle reads through that plain client."""
+    from temporalio.contrib.pydantic import pydantic_data_converter
+
+    from workflows.contract import workflow_id_for
+
+    plain = Client(client.service_client, namespace=client.namespace, data_converter=pydantic_data_converter)
+    start = start_input(trajectory_id, **overrides)
+    return await plain.start_workflow(
+        "AlmereTrajectory", start, id=workflow_id_for("almere", start["trajectory_id"]), task_queue=task_queue
+    )
+
+
 STARTED: list[WorkflowHandle[Any, Any]] = []
 """Handles started by tests; terminated when their worker stops, so time skipping never waits on them."""
 

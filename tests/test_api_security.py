@@ -94,6 +94,11 @@ async def test_ledger_figures_and_hand_overs_need_their_scope_and_stay_in_the_cl
     assert ledger.status_code == 200, ledger.text
     [read] = [row for row in read_trail("payments:almere") if row.client == "almere-finance"]
     assert (read.kind, read.name, read.result) == ("read", "payments", "read")
+    for path in ("/figures?region=almere", "/figures.csv?region=almere"):
+        assert (await http.get(path, headers=finance)).status_code == 200, path
+    reads = [(row.kind, row.name, row.actor, row.result) for row in read_trail("figures:almere")
+             if row.client == "almere-finance"]  # fmt: skip
+    assert reads == [("read", "figures", "almere-finance", "read"), ("read", "figures.csv", "almere-finance", "read")]
 
     coach = f"coach-{uuid.uuid4().hex[:8]}"
     order = {"to_coach": OTHER_COACH, "actor": "team-lead-almere"}

@@ -198,3 +198,72 @@ async def test_a_running_trajectory_survives_key_rotation(dev_env, tmp_path):
     with pytest.raises(Exception, match="PayloadDecryptionError"):  # the old key may not be dropped yet
         await Replayer(workflows=list(WORKFLOWS.values()), data_converter=encryption.data_converter([NEW]),
                        workflow_runner=workflow_runner()).replay_workflow(history)  # fmt: skip
+
+
+async def test_a_start_in_plain_text_is_refused_and_nothing_of_it_is_stored(env, tmp_path):
+    """Issue 19, encrypted only: a client without the payload key starts a trajectory straight on Temporal. The run
+    ends in its first workflow task as ``StartNotEncrypted`` (patch ``encrypted-starts``): no activity, timer or
+    search attribute of its own, no row in the records database, nothing of the input in visibility. Temporal
+    keeps the input the client sent (read here, the control that the reads see plain text); a start through
+    the codec on the same worker writes its rows."""
+    import sqlalchemy as sa
+    from temporalio.api.enums.v1 import EventType
+    from temporalio.client import WorkflowFailureError
+    from temporalio.exceptions import ApplicationError
+
+    from records.database import open_records
+    from records.schema import metadata
+    from tests.scenario import settle, start_in_plain_text
+    from trajectories.client import describe
+    from workflows.contract import START_NOT_ENCRYPTED
+
+    url = f"sqlite:///{tmp_path}/records.db"
+    birth_date = "1961-08-23"
+    participant = {"has_benefit": True, "birth_date": birth_date, "hours_per_week": 20}
+    async with build_worker(env.client, f"plain-{uuid.uuid4()}", outbox=tmp_path / "outbox", audit=url) as worker:
+        plain = await start_in_plain_text(env.client, worker.task_queue, participant=participant)
+        with pytest.raises(WorkflowFailureError) as failed:
+            await env.client.get_workflow_handle(plain.id).result()
+        control = await start_trajectory(env.client, "almere", start_input(), task_queue=worker.task_queue)
+        await control.query("view")
+        await settle(control)
+        await control.terminate("control read")
+    refusal = failed.value.cause
+    assert isinstance(refusal, ApplicationError) and refusal.type == START_NOT_ENCRYPTED
+    assert refusal.details == ({"reason": "not_encrypted", "allowed_events": [], "fields": []},)
+
+    events = (await plain.fetch_history()).events
+    assert [event.event_type for event in events] == [
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+        EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+        EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+        EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+        EventType.EVENT_TYPE_MARKER_RECORDED,  # the patch
+        EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,  # TemporalChangeVersion: the patch's name
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+    ]
+    assert events[-1].event_time == events[3].event_time  # at once: the first workflow task's completion fails it
+    history = b"".join(event.SerializeToString() for event in events)
+    assert history.count(birth_date.encode()) == 1  # the start Temporal holds; nothing the run added repeats it
+    assert events[-1].workflow_execution_failed_event_attributes.failure.message == "Encoded failure"
+
+    visibility = await describe(env.client, plain.id)
+    indexed = visibility.workflow_execution_info.search_attributes.indexed_fields
+    assert set(indexed) == {"TemporalChangeVersion"} and b"encrypted-starts" in indexed["TemporalChangeVersion"].data
+    assert not visibility.workflow_execution_info.memo.fields
+    raw = visibility.SerializeToString()
+    assert birth_date.encode() not in raw and b"ref-7f3a9c" not in raw
+
+    records = open_records(url)
+    with records.read() as connection:
+        tables = [table for table in metadata.sorted_tables if "workflow_id" in table.c]
+
+        def rows(workflow_id: str) -> int:
+            return sum(
+                connection.scalar(sa.select(sa.func.count()).where(table.c.workflow_id == workflow_id)) or 0
+                for table in tables
+            )
+
+        assert rows(plain.id) == 0
+        assert rows(control.id) > 0
+    records.dispose()

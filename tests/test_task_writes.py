@@ -185,7 +185,8 @@ async def test_orders_fall_due_on_time_while_the_records_database_is_down(env, w
         assert box.has("payments", payment.id), "ordered while the database is down"
         assert payment.id not in ledger(), "its row waits for the database"
         during = [e for e in await history_of(t) if due <= at(e) < due + timedelta(minutes=1)]
-        assert local_activities(during) == (["order_payment"] if accepted_during_outage else ["order_and_try_project"])
+        written = [name for name in local_activities(during) if name != "deliver_only"]  # a deadline due as well
+        assert written == (["order_payment"] if accepted_during_outage else ["order_and_try_project"])
         down = False
         await t.sleep(timedelta(minutes=10))  # the retried write backs off up to five minutes
         await t.settle()

@@ -8,11 +8,19 @@ from pathlib import Path
 
 import pytest
 
-HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
-
 
 def events(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["history"]["events"]
+
+
+def refused_start(path: Path) -> bool:
+    """A start another client sent in plain text, refused in its first task: neither its summary nor its (absent)
+    timers and activities are this project's."""
+    failed = events(path)[-1].get("workflowExecutionFailedEventAttributes", {})
+    return failed.get("failure", {}).get("applicationFailureInfo", {}).get("type") == "StartNotEncrypted"
+
+
+HISTORIES = [path for path in sorted((Path(__file__).parent / "histories").glob("*.json")) if not refused_start(path)]
 
 
 def local_activity(event: dict) -> bool:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import uuid
 from datetime import timedelta
 from typing import Any
 
 from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import WorkflowExecutionStatus
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest, DescribeWorkflowExecutionResponse
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
@@ -22,6 +25,11 @@ from service import config
 from service.connection import connect as connect  # re-exported: the front-ends' one import
 from workflows import WORKFLOWS
 from workflows.contract import TRAJECTORY_CLOSED, initial_search_attributes, workflow_id_for
+
+logger = logging.getLogger(__name__)
+
+CONTINUED_RUN_ATTEMPTS = 3
+"""Tries of one event while the trajectory keeps continuing as new under it (once is rare)."""
 
 IDEMPOTENCY_MEMO = "idempotency-key"
 """The memo field (encrypted like every payload) that holds the hash of a start's idempotency key."""
@@ -90,27 +98,38 @@ async def submit_event(
     """Send one domain event and return the view after it; raises ``WorkflowUpdateFailedError`` with the reason
     if it is rejected, :class:`TrajectoryClosed` if the trajectory has ended, ``RPCError`` NOT_FOUND if it never
     existed. ``submission``: the caller and expiry the API adds; ``update_id``: the Update ID (an idempotency key:
-    a retried call with the same id applies the event once). The Update answers with :class:`EventAccepted`, not
-    the view (its result is stored in the history); the view is the ``view`` Query's."""
+    a retried call with the same id applies the event once, also after the trajectory continued as new: it
+    remembers the ids it accepted). Without one, a random id is chosen here, so that the call's own retry on a
+    continued run (below) cannot apply the event twice either. The Update answers with :class:`EventAccepted`,
+    not the view (its result is stored in the history); the view is the ``view`` Query's."""
     handle = handle_for(client, region, trajectory_id)
     if submission is not None:
         event = {**event, SUBMISSION_FIELD: submission.model_dump(mode="json")}
-    try:
-        await handle.execute_update("submit_event", event, id=update_id, result_type=EventAccepted)
-        return await handle.query("view", result_type=TrajectoryView)
-    except WorkflowUpdateFailedError as error:
-        cause = error.cause
-        if isinstance(cause, ApplicationError) and cause.type == TRAJECTORY_CLOSED:  # closed, still finishing
-            raise TrajectoryClosed(f"trajectory {trajectory_id} of {region} is closed: it accepts no events") from None
-        raise
-    except RPCError as error:
-        if error.status != RPCStatusCode.NOT_FOUND:
+    update_id = update_id or uuid.uuid4().hex
+    closed = TrajectoryClosed(f"trajectory {trajectory_id} of {region} is closed: it accepts no events")
+    for attempt in range(1, CONTINUED_RUN_ATTEMPTS + 1):
+        try:
+            await handle.execute_update("submit_event", event, id=update_id, result_type=EventAccepted)
+            return await handle.query("view", result_type=TrajectoryView)
+        except WorkflowUpdateFailedError as error:
+            cause = error.cause
+            if isinstance(cause, ApplicationError) and cause.type == TRAJECTORY_CLOSED:  # closed, still finishing
+                raise closed from None
             raise
-        # Temporal says NOT_FOUND for a closed workflow (and for an Update that raced its closing) too: this
-        # raises if it never existed. The raw call decodes no search attributes (the test server's Datetime
-        # values break the SDK's describe()).
-        await describe(client, handle.id)
-        raise TrajectoryClosed(f"trajectory {trajectory_id} of {region} is closed: it accepts no events") from None
+        except RPCError as error:
+            if error.status != RPCStatusCode.NOT_FOUND:
+                raise
+            # Temporal says NOT_FOUND for a closed workflow, and for an Update that raced the run's end: when that
+            # run continued as new, the trajectory's latest run is open and takes the Update (the same id). This
+            # raises if it never existed. The raw call decodes no search attributes (the test server's Datetime
+            # values break the SDK's describe()).
+            latest = await describe(client, handle.id)
+            if latest.workflow_execution_info.status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING:
+                raise closed from None
+            if attempt == CONTINUED_RUN_ATTEMPTS:
+                raise
+            logger.info("an event for %s met a run that continued as new; sent to its latest run", handle.id)
+    raise AssertionError("unreachable")
 
 
 async def describe(client: Client, workflow_id: str) -> DescribeWorkflowExecutionResponse:

@@ -6,10 +6,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
+from temporalio.common import RawValue
 
 from workflows.almere_deadlines import ALMERE_DEADLINES
 from workflows.employment import EmploymentSchedule
-from workflows.trajectory import TrajectoryInput, TrajectoryWorkflow
+from workflows.trajectory import TrajectoryWorkflow
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
@@ -45,17 +46,19 @@ class AlmereTrajectory(TrajectoryWorkflow):
     deadline_table = DEADLINES
 
     @workflow.init
-    def __init__(self, input: TrajectoryInput) -> None:
+    def __init__(self, input: RawValue) -> None:
         super().__init__(input)
-        self.employment = EmploymentSchedule(self)
+        if self.refusal is None:
+            self.employment = EmploymentSchedule(self)
 
     @workflow.run
-    async def run(self, input: TrajectoryInput) -> TrajectoryView:
-        steps = workflow.patched(ALMERE_STEPS_PATCH)
+    async def run(self, input: RawValue) -> TrajectoryView:
+        start = self.accept_start()  # a start that arrived in plain text ends here
+        steps = self.patched(ALMERE_STEPS_PATCH)
         self.route.seed_steps = self.escalation_by_policy = steps
-        if steps and isinstance(input, TrajectoryStart):
-            self.arm_school_leaver_meeting(input)
-            self.recheck_hours(input.participant.hours_per_week)
+        if steps and isinstance(start, TrajectoryStart):
+            self.arm_school_leaver_meeting(start)
+            self.recheck_hours(start.participant.hours_per_week)
         return await self.run_trajectory()
 
     def run_started(self) -> None:

@@ -7,10 +7,11 @@ from fractions import Fraction
 from typing import Any
 
 from temporalio import workflow
+from temporalio.common import RawValue
 
 from workflows.amsterdam_deadlines import AMSTERDAM_DEADLINES, IN_WORK, OPEN_STATES
 from workflows.employment import EmploymentSchedule
-from workflows.trajectory import TrajectoryInput, TrajectoryWorkflow
+from workflows.trajectory import TrajectoryWorkflow
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
@@ -52,14 +53,16 @@ class AmsterdamTrajectory(TrajectoryWorkflow):
     deadline_table = DEADLINES
 
     @workflow.init
-    def __init__(self, input: TrajectoryInput) -> None:
+    def __init__(self, input: RawValue) -> None:
         super().__init__(input)
-        self.employment = EmploymentSchedule(self, employed=IN_WORK)
+        if self.refusal is None:
+            self.employment = EmploymentSchedule(self, employed=IN_WORK)
 
     @workflow.run
-    async def run(self, input: TrajectoryInput) -> TrajectoryView:
-        self.route.seed_steps = workflow.patched(AMSTERDAM_STEPS_PATCH)
-        if isinstance(input, TrajectoryStart):
+    async def run(self, input: RawValue) -> TrajectoryView:
+        start = self.accept_start()  # a start that arrived in plain text ends here
+        self.route.seed_steps = self.patched(AMSTERDAM_STEPS_PATCH)
+        if isinstance(start, TrajectoryStart):
             self.start_check_ins()
         return await self.run_trajectory()
 

@@ -29,6 +29,9 @@ TRAJECTORY_CLOSED = "TrajectoryClosed"
 """The validator's error type for an event sent to a closed trajectory that has not completed yet."""
 EVENT_NOT_ENCRYPTED = "EventNotEncrypted"
 """The validator's error type for an event that arrived in plain text (not through the encryption codec)."""
+START_NOT_ENCRYPTED = "StartNotEncrypted"
+"""The failure a trajectory ends with at once when its start input arrived in plain text (patch
+``encrypted-starts``): a client without the payload key reached Temporal directly."""
 EVENT_EXPIRED = "EventExpired"
 """The validator's error type for an event a worker took after its ``Submission`` expired."""
 

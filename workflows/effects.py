@@ -205,7 +205,7 @@ class TrajectoryEffects:
         """Send ``message``; since ``notification-undeliverable``, after ``policy.notification_attempts`` failed
         tries it is recorded undeliverable and reported to operations instead of being retried for ever."""
         summary = f"notify {message.recipient}: {message.kind}"
-        if not workflow.patched(UNDELIVERABLE_PATCH):
+        if not self.patched(UNDELIVERABLE_PATCH):
             await self.short_activity(NotificationActivities.send_notification, message, summary)
             self.notifications.append(record)
             return
@@ -214,7 +214,7 @@ class TrajectoryEffects:
         if self.patches.projected_deliveries:
             sent = await deliver_projected(message, summary, report, retry_policy=retry, local=local)
         else:
-            stand_ins = workflow.patched(STAND_INS_PATCH)
+            stand_ins = self.patched(STAND_INS_PATCH)
             sent = await send_or_report(message, summary, report, retry_policy=retry, stand_ins=stand_ins, local=local)
         if sent.error is not None:
             record = record.model_copy(update={"status": "undeliverable", "error": sent.error})
@@ -235,11 +235,11 @@ class TrajectoryEffects:
             origin=f"update {update.name} {update.id}" if update else actor, at=workflow.now(),
             detail=f"{source} -> {target}",
         )  # fmt: skip
-        if workflow.patched(PROJECTION_PATCH):
+        if self.patched(PROJECTION_PATCH):
             self.project("audit", entry)
             return
         summary = f"audit {name} by {actor}"
-        after_reply = workflow.patched(AUDIT_AFTER_REPLY_PATCH)
+        after_reply = self.patched(AUDIT_AFTER_REPLY_PATCH)
         self.queue(
             lambda: (
                 activity(AuditActivities.record_event, entry, summary)
@@ -268,7 +268,7 @@ class TrajectoryEffects:
 
         Since ``one-write-per-task`` the ledger row is the order: the task's one write hands it to the payments
         system (``workflows.projection``), so nothing is queued here."""
-        if workflow.patched(PROJECTION_PATCH):
+        if self.patched(PROJECTION_PATCH):
             self.project("payments", order)  # the ledger row, in this workflow task's one projection write
         if self.patches.task_writes:
             return

@@ -6,10 +6,11 @@ from datetime import date
 from typing import Any
 
 from temporalio import workflow
+from temporalio.common import RawValue
 from temporalio.exceptions import ApplicationError
 
 from workflows.oss_deadlines import LADDER_STATES, OSS_DEADLINES
-from workflows.trajectory import TrajectoryInput, TrajectoryWorkflow
+from workflows.trajectory import TrajectoryWorkflow
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
@@ -46,13 +47,15 @@ class OssTrajectory(TrajectoryWorkflow):
     deadline_table = DEADLINES
 
     @workflow.init
-    def __init__(self, input: TrajectoryInput) -> None:
+    def __init__(self, input: RawValue) -> None:
         super().__init__(input)
-        self.owner_before = self.coach_id
+        if self.refusal is None:
+            self.owner_before = self.coach_id
 
     @workflow.run
-    async def run(self, input: TrajectoryInput) -> TrajectoryView:
-        if isinstance(input, TrajectoryStart):
+    async def run(self, input: RawValue) -> TrajectoryView:
+        start = self.accept_start()  # a start that arrived in plain text ends here
+        if isinstance(start, TrajectoryStart):
             self.open_trajectory()
         return await self.run_trajectory()
 

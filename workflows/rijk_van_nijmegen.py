@@ -7,9 +7,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from temporalio import workflow
+from temporalio.common import RawValue
 
 from workflows.rijk_van_nijmegen_deadlines import RIJK_VAN_NIJMEGEN_DEADLINES
-from workflows.trajectory import TrajectoryInput, TrajectoryWorkflow
+from workflows.trajectory import TrajectoryWorkflow
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
@@ -42,11 +43,12 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
     deadline_table = DEADLINES
 
     @workflow.init
-    def __init__(self, input: TrajectoryInput) -> None:
+    def __init__(self, input: RawValue) -> None:
         super().__init__(input)
 
     @workflow.run
-    async def run(self, input: TrajectoryInput) -> TrajectoryView:
+    async def run(self, input: RawValue) -> TrajectoryView:
+        self.accept_start()  # a start that arrived in plain text ends here
         return await self.run_trajectory()
 
     # submit_event (Update, with its validator) and view (Query) are the contract's, from TrajectoryWorkflow.

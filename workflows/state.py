@@ -36,6 +36,7 @@ class TrajectoryState:
     payments: list[PaymentRecord] = field(default_factory=list)
     sequence: int = 0
     streams: dict[str, PaymentStream] = field(default_factory=dict)
+    update_ids: list[str] = field(default_factory=list)
 
     @classmethod
     def resume(
@@ -46,6 +47,7 @@ class TrajectoryState:
             case=case_class.model_validate(snapshot.case), deadlines=DeadlineBook(snapshot.deadlines, calendar),
             history=list(snapshot.history), notifications=list(snapshot.notifications),
             payments=list(snapshot.payments), sequence=snapshot.sequence, streams=dict(snapshot.streams),
+            update_ids=list(snapshot.update_ids),
         )  # fmt: skip
 
     def snapshot(self) -> TrajectorySnapshot:
@@ -53,6 +55,7 @@ class TrajectoryState:
         return TrajectorySnapshot(
             case=self.case.model_dump(mode="json"), deadlines=self.deadlines.open, history=self.history,
             notifications=self.notifications, payments=self.payments, sequence=self.sequence, streams=self.streams,
+            update_ids=self.update_ids,
         )  # fmt: skip
 
     def next_sequence(self) -> int:
@@ -109,6 +112,7 @@ class Engine(Protocol):
     def payment_streams(self) -> bool: ...
 
     def project(self, part: str, item: Any) -> None: ...
+    def patched(self, name: str) -> bool: ...
     def flush_projection(self) -> None: ...
     def projection_due(self) -> bool: ...
     def order_alone(self, order: Any) -> Any: ...

@@ -19,10 +19,22 @@ from temporalio.common import RawValue
 from temporalio.exceptions import ApplicationError
 
 from workflows.arming import TrajectoryDeadlines
-from workflows.contract import EVENT_EXPIRED, EVENT_NOT_ENCRYPTED, TRAJECTORY_CLOSED, workflow_id_for
+from workflows.contract import (
+    EVENT_EXPIRED,
+    EVENT_NOT_ENCRYPTED,
+    START_NOT_ENCRYPTED,
+    TRAJECTORY_CLOSED,
+    workflow_id_for,
+)
 from workflows.deadlines import DeadlineBook
 from workflows.effects import Effect, TrajectoryEffects
-from workflows.patches import AUDIT_EVENTS_PATCH, RunPatches
+from workflows.patches import (
+    AUDIT_EVENTS_PATCH,
+    ENCRYPTED_STARTS_PATCH,
+    ONCE_ACROSS_RUNS_PATCH,
+    PatchMemory,
+    RunPatches,
+)
 from workflows.payments import PaymentBook
 from workflows.projection import TrajectoryProjection
 from workflows.state import StateField, TrajectoryState
@@ -53,6 +65,10 @@ with workflow.unsafe.imports_passed_through():
 
 __all__ = ["TrajectoryInput", "TrajectoryWorkflow"]
 
+REMEMBERED_UPDATES = 200
+"""How many of the latest accepted Update IDs a trajectory carries across continue-as-new (a run holds a few
+dozen events; a retry comes within minutes)."""
+
 
 class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProjection, TrajectoryVisibility):
     """Base of the region workflows; not registered itself."""
@@ -69,9 +85,19 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
     notifications = StateField()
     payments = StateField()
 
-    def __init__(self, input: TrajectoryInput) -> None:
+    def __init__(self, raw: RawValue) -> None:
+        # Taken raw (region workflows' ``@workflow.init`` and ``@workflow.run`` too) so that the run sees
+        # whether its input arrived encrypted, as the Update validator does for events.
+        self.refusal = self.start_refusal(raw)
+        self.input: TrajectoryInput | None = None
+        """The decoded start or continuation; ``None`` when the start is refused (nothing else is built)."""
+        if self.refusal is not None:
+            return
+        input: TrajectoryInput = workflow.payload_converter().from_payload(raw.payload, TrajectoryInput)  # type: ignore[call-overload]
+        self.input = input
         # The region's policy, unless this worker process runs with test overrides (``domain.policy``).
         self.policy = effective_policy(type(self).policy)
+        self.patch_memory = PatchMemory.of(input.patched if isinstance(input, TrajectoryContinuation) else None)
         if isinstance(input, TrajectoryContinuation):
             self.start = input.start
             self.state = TrajectoryState.resume(input.snapshot, self.case_class, self.working_days())
@@ -88,11 +114,39 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         # transitions it takes) arm their deadlines too.
         self.route = self.route_class(self.case, self.policy, listeners=[self])
 
+    @staticmethod
+    def start_refusal(input: RawValue) -> ApplicationError | None:
+        """Why this run refuses its input, if it does: it arrived in plain text, so a client without the payload
+        key started it directly on Temporal (which holds that input; the run adds nothing to it). Deterministic:
+        the mark (``domain.submission.was_encrypted``) comes from decoding the payload in history."""
+        if was_encrypted(input.payload) or not workflow.patched(ENCRYPTED_STARTS_PATCH):
+            return None
+        return ApplicationError(
+            "the start was not encrypted with a payload key this worker knows: the trajectory was not started "
+            "(use a client with the trajectories' data converter)",
+            {"reason": "not_encrypted", "allowed_events": [], "fields": []},
+            type=START_NOT_ENCRYPTED,
+            non_retryable=True,
+        )
+
+    def accept_start(self) -> TrajectoryInput:
+        """The run's input; each region's ``@workflow.run`` asks this first, so a refused start ends the run
+        before any activity, projection, search attribute or notification (see :meth:`start_refusal`)."""
+        if self.refusal is not None:
+            raise self.refusal
+        assert self.input is not None
+        return self.input
+
     def working_days(self) -> Any:
         """The calendar deadlines fall due on: the policy's working days, once this run has the region's patch
         for them (Almere's since ``working-days``, the other routes' since ``working-days-every-route``)."""
-        on_working_days = workflow.patched(WORKING_DAYS_PATCH) and workflow.patched(self.policy.working_days_patch)
+        on_working_days = self.patched(WORKING_DAYS_PATCH) and self.patched(self.policy.working_days_patch)
         return self.policy.working_days if on_working_days else None
+
+    def patched(self, name: str) -> bool:
+        """Whether this run has patch ``name``: asked once per run, unless the run it continued from carried it
+        (``workflows.patches.PatchMemory``). Region workflows ask their own patches through it too."""
+        return self.patch_memory.patched(name)
 
     # --- what region workflows provide -------------------------------------------------------------
 
@@ -115,11 +169,19 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         which refuses a non-object as ``EventInvalid`` (a ``dict`` hint would let the data converter refuse
         it with a bare pydantic message). The API adds a ``submission`` field (who submitted it and until
         when, :class:`Submission`); callers of the Update without it record no client."""
+        if self.accepted_before() and workflow.patched(ONCE_ACROSS_RUNS_PATCH):
+            # a retry of an event an earlier run applied: answered, not applied a second time
+            event, _ = self.unwrap(payload)
+            return self.accepted(str(event.get("event")) if isinstance(event, dict) else "")
         event, submission = self.unwrap(payload)
-        return self.accept_event(event, submission)
+        answer = self.accept_event(event, submission)
+        self.remember_update()
+        return answer
 
     @submit_event.validator
     def check_event(self, payload: RawValue) -> None:
+        if self.refusal is not None:  # a refused start, ending
+            raise self.refusal
         if not was_encrypted(payload.payload):
             raise ApplicationError(
                 "the event was not encrypted with a payload key this worker knows: it was not applied (use a "
@@ -128,6 +190,8 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
                 type=EVENT_NOT_ENCRYPTED,
                 non_retryable=True,
             )
+        if self.accepted_before():
+            return
         try:
             event, submission = self.unwrap(payload)
         except ValidationError as error:
@@ -135,6 +199,17 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
                 EventRejected("invalid", f"invalid submission: {error.errors()[0]['msg']}", fields=[SUBMISSION_FIELD])
             ) from None
         self.validate_event(event, submission)
+
+    def accepted_before(self) -> bool:
+        """This Update's ID is one the trajectory accepted (in an earlier run: Temporal answers a repeat within a run
+        itself)."""
+        info = workflow.current_update_info()
+        return info is not None and info.id in self.state.update_ids
+
+    def remember_update(self) -> None:
+        info = workflow.current_update_info()
+        if info is not None:
+            self.state.update_ids = [*self.state.update_ids, info.id][-REMEMBERED_UPDATES:]
 
     @staticmethod
     def unwrap(payload: RawValue) -> tuple[Any, Submission | None]:
@@ -147,6 +222,8 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
 
     @workflow.query(name="view")
     def current_view(self) -> TrajectoryView:
+        if self.refusal is not None:
+            raise self.refusal
         return self.view()
 
     @property
@@ -160,7 +237,7 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         if workflow.info().workflow_id != expected_id:
             raise ApplicationError(f"workflow ID must be {expected_id!r}", type="InvalidWorkflowId", non_retryable=True)
         self.visible = {pair.key.name: pair.value for pair in workflow.info().typed_search_attributes.search_attributes}
-        self.patches = RunPatches.decide()
+        self.patches = RunPatches.decide(self.patched)
         self.money.corrections = self.patches.payment_corrections
         if self.patches.record_facts and workflow.info().continued_run_id is None:
             self.project_fact(REFERRED, None, None)
@@ -185,7 +262,10 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
             if self.continue_as_new_due():
                 await workflow.wait_condition(self.settled)
                 if not self.effects and self.projection is None:
-                    workflow.continue_as_new(TrajectoryContinuation(start=self.start, snapshot=self.state.snapshot()))
+                    continuation = TrajectoryContinuation(
+                        start=self.start, snapshot=self.state.snapshot(), patched=self.patch_memory.to_carry()
+                    )
+                    workflow.continue_as_new(continuation)
                 continue
             await self.wait_for_next_deadline()
 
@@ -241,10 +321,14 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
             raise self.rejection(rejected) from None
         self.apply(event.name, event, event.actor, client=submission.client if submission else None)
         self.publish()  # state, coach and attempts are searchable at once, even when no timer changes
+        return self.accepted(event.name)
+
+    def accepted(self, name: str) -> EventAccepted:
+        """The Update's answer: event ``name`` and where the trajectory stands now."""
         return EventAccepted(
             region=self.policy.region,
             trajectory_id=self.start.trajectory_id,
-            event=event.name,
+            event=name,
             state=self.route.state_id,
             closed=self.route.closed,
             allowed_events=self.allowed_events(),
@@ -266,7 +350,7 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
                 at=workflow.now(), event=name, from_state=source, to_state=target, actor=actor, client=client
             )
         )
-        if workflow.patched(AUDIT_EVENTS_PATCH):
+        if self.patched(AUDIT_EVENTS_PATCH):
             self.audit_event(name, source, target, actor, client)
         if self.patches.record_facts:
             self.project_fact(name, payload, source)

@@ -43,9 +43,14 @@ async def three_failed_trials(env, worker):
     return t.handle
 
 
-async def permanent_until_continued(env, worker, trajectory_id: str) -> tuple[Trajectory, str]:
-    """A permanent trajectory kept for years until it continues as new; returns it and the first run's id."""
-    t = await Trajectory.start(env, worker, trajectory_id=trajectory_id)
+async def permanent_until_continued(env, worker, trajectory: str | Trajectory) -> tuple[Trajectory, str]:
+    """A permanent trajectory (a new one with this id, or one just referred) kept for years until it continues as
+    new; returns it and the first run's id."""
+    t = (
+        trajectory
+        if isinstance(trajectory, Trajectory)
+        else await Trajectory.start(env, worker, trajectory_id=trajectory)
+    )
     await t.to_employed()
     await t.send("permanent_contract_signed", start_date=await t.today())
     first_run = (await t.handle.describe()).run_id
@@ -70,6 +75,28 @@ async def continued_run(env, worker):
     """A run started from a continuation (restored case, deadlines, payments): a visit, fees, a coach
     change and the end of employment."""
     t, _ = await permanent_until_continued(env, worker, "replay-continued-run")
+    latest = t.client.get_workflow_handle(t.handle.id)
+    t.handle = latest
+    await t.send("visit_recorded", visited_on=await t.today(), channel="phone")
+    await t.sleep(timedelta(days=100))
+    await t.send("coach_reassigned", coach_id="coach-bram")
+    await t.send("employment_ended", reason="the employer closed the location")
+    await latest.result()
+    return latest
+
+
+@recording("almere-continue-as-new-carrying-patches")
+async def continue_as_new_carrying_patches(env, worker):
+    """Since ``carried-patches``: the run that continues as new hands the patches it had to the next run."""
+    t, first_run = await permanent_until_continued(env, worker, "replay-carrying-patches")
+    return t.client.get_workflow_handle(t.handle.id, run_id=first_run)
+
+
+@recording("almere-continued-run-carrying-patches")
+async def continued_run_carrying_patches(env, worker):
+    """A run continued since ``carried-patches``: it takes the carried patches without markers, asks those it
+    did not have (a notification's), and goes on with fees, a visit, a coach change and the end of employment."""
+    t, _ = await permanent_until_continued(env, worker, "replay-continued-carrying")
     latest = t.client.get_workflow_handle(t.handle.id)
     t.handle = latest
     await t.send("visit_recorded", visited_on=await t.today(), channel="phone")

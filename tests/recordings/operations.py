@@ -5,15 +5,19 @@ Their names start with the region they run in, as ``test_replay`` expects.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import timedelta
 from pathlib import Path
 
+from temporalio.client import WorkflowFailureError
+
 from activities.outbox import Outbox
 from domain.messages import NotificationMessage
 from tests.recordings import recording
+from tests.recordings.almere import permanent_until_continued
 from tests.recordings.rijk_van_nijmegen import remind_providers
-from tests.scenario import OTHER_COACH, Trajectory
+from tests.scenario import COACH, OTHER_COACH, Trajectory, start_in_plain_text
 from worker import build_worker
 
 
@@ -107,3 +111,32 @@ async def provider_meeting_bounded(env, worker):
 async def outcome_facts(env, worker):
     """The start and every transition written as outcome facts in the same projection (``outcome-facts``)."""
     return await audited_course(env, worker, "replay-outcome-facts")
+
+
+@recording("almere-start-not-encrypted", own_worker=True)
+async def start_not_encrypted(env, worker):
+    """A start whose input arrived in plain text ends at once as ``StartNotEncrypted`` (``encrypted-starts``).
+    On a worker of its own: the trajectory it leaves has no view to probe."""
+    root = Path(f"/tmp/record-{uuid.uuid4()}")
+    async with build_worker(
+        env.client, f"record-{uuid.uuid4()}", outbox=root, audit=f"sqlite:///{root}/audit.db"
+    ) as own:
+        handle = await start_in_plain_text(env.client, own.task_queue, "replay-start-not-encrypted")
+        with contextlib.suppress(WorkflowFailureError):  # the run failed, as it should
+            await env.client.get_workflow_handle(handle.id).result()
+    return handle
+
+
+@recording("almere-event-once-across-runs")
+async def event_once_across_runs(env, worker):
+    """An event retried with its Update ID after the run that applied it continued as new: answered with the view,
+    not applied again (``events-once-across-runs``)."""
+    t = await Trajectory.start(env, worker, trajectory_id="replay-once-across-runs")
+    retried = {"event": "coach_reassigned", "actor": "backend:hr", "coach_id": OTHER_COACH}
+    await t.handle.execute_update("submit_event", retried, id="backend.replay-once")
+    t, _ = await permanent_until_continued(env, worker, t)
+    latest = t.client.get_workflow_handle(t.handle.id)
+    await latest.execute_update("submit_event", retried, id="backend.replay-once")
+    await latest.execute_update("submit_event", {"event": "employment_ended", "actor": COACH, "reason": "moved away"})
+    await latest.result()
+    return latest
