@@ -32,7 +32,7 @@ PASSTHROUGH_MODULES = (
     "workflows.trajectory", "workflows.deadlines", "workflows.employment", "workflows.visibility", "workflows.payments",
     "workflows.contract", "workflows.effects", "workflows.patches", "workflows.projection", "workflows.state",
     "workflows.arming", "workflows.almere_deadlines", "workflows.amsterdam_deadlines", "workflows.oss_deadlines",
-    "workflows.rijk_van_nijmegen_deadlines",
+    "workflows.rijk_van_nijmegen_deadlines", "workflows.admission",
 )  # fmt: skip
 """Modules the sandbox shares instead of re-importing per run: pure code (python-statemachine resolves a
 path at import and does not import inside the sandbox at all; ``holidays`` computes the Dutch public holidays

@@ -16,7 +16,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.dates import add_months
     from domain.deadline_rules import DeadlineRule, DeadlineTable, StreamRule
-    from domain.records import Escalation, Notify, SendEvent
+    from domain.records import Escalation, Notify, Pay, PayStream, PaySupervisionFee, SendEvent
 
 if TYPE_CHECKING:
     from workflows.state import Engine
@@ -97,3 +97,26 @@ class TrajectoryDeadlines:
             stream.key, stream.rule, str(value(stream.payee)), value(stream.anchor), runs_in=stream.runs_in,
             end=value(stream.end) if stream.end else None, **{name: value(source) for name, source in stream.facts},
         )  # fmt: skip
+
+    # --- firing -------------------------------------------------------------------------------------------
+
+    def next_due(self: Engine) -> datetime | None:
+        upcoming = self.deadlines.next()
+        return upcoming.due if upcoming else None
+
+    def fire_due(self: Engine, now: datetime) -> None:
+        """Do what each deadline due by ``now`` says: notify, pay, order a stream's period, or send an event."""
+        for deadline in self.deadlines.pop_due(now):
+            action = deadline.action
+            # A payment's period starts on its nominal date, also when the order goes out on the working day before.
+            period_start = (deadline.nominal or deadline.due).date()
+            if isinstance(action, Notify):
+                self.notify(action.kind, action.recipient, due=deadline.due, summary=deadline.summary)
+            elif isinstance(action, PaySupervisionFee):
+                self.pay("supervision_fee", action.amount, period_start=period_start)
+            elif isinstance(action, Pay):
+                self.pay(action.kind, action.amount, period_start=period_start)
+            elif isinstance(action, PayStream):
+                self.money.fire(action.key)
+            elif isinstance(action, SendEvent) and action.event in self.route.allowed_now():
+                self.apply(action.event, None, actor="system:deadline")

@@ -123,6 +123,7 @@ class PatchMemory:
             return None
         return sorted(self.given | (self.carried or frozenset()))
 
+
 ENCRYPTED_STARTS_PATCH = "encrypted-starts"
 """A run whose input arrived in plain text (not through the encryption codec: a client without the payload key
 started it directly on Temporal) ends at once as ``StartNotEncrypted``, before it builds its state, publishes a

@@ -11,26 +11,22 @@ Region workflows add only what differs: their machine, events, policy and the ho
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
+from datetime import date
 from typing import Any, ClassVar
 
 from temporalio import workflow
 from temporalio.common import RawValue
 from temporalio.exceptions import ApplicationError
 
+from workflows.admission import TrajectoryAdmission
 from workflows.arming import TrajectoryDeadlines
 from workflows.contract import (
-    EVENT_EXPIRED,
-    EVENT_NOT_ENCRYPTED,
-    START_NOT_ENCRYPTED,
-    TRAJECTORY_CLOSED,
     workflow_id_for,
 )
 from workflows.deadlines import DeadlineBook
 from workflows.effects import Effect, TrajectoryEffects
 from workflows.patches import (
     AUDIT_EVENTS_PATCH,
-    ENCRYPTED_STARTS_PATCH,
     ONCE_ACROSS_RUNS_PATCH,
     PatchMemory,
     RunPatches,
@@ -45,32 +41,25 @@ with workflow.unsafe.imports_passed_through():
 
     from domain.case import TrajectoryCase
     from domain.continuation import TrajectoryContinuation, TrajectoryInput
-    from domain.events import EventBase, EventCatalog, EventContext, EventRejected
+    from domain.events import EventBase, EventCatalog, EventRejected
     from domain.facts import REFERRED
     from domain.payments import local_date
     from domain.policy import WORKING_DAYS_PATCH, RegionPolicy, effective_policy
     from domain.records import (
         EventAccepted,
-        Notify,
-        Pay,
-        PayStream,
-        PaySupervisionFee,
-        SendEvent,
         TrajectoryView,
         TransitionRecord,
     )
     from domain.start import TrajectoryStart
-    from domain.submission import SUBMISSION_FIELD, Submission, was_encrypted
+    from domain.submission import SUBMISSION_FIELD, Submission
     from statemachines.route import Route
 
 __all__ = ["TrajectoryInput", "TrajectoryWorkflow"]
 
-REMEMBERED_UPDATES = 200
-"""How many of the latest accepted Update IDs a trajectory carries across continue-as-new (a run holds a few
-dozen events; a retry comes within minutes)."""
 
-
-class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProjection, TrajectoryVisibility):
+class TrajectoryWorkflow(
+    TrajectoryAdmission, TrajectoryDeadlines, TrajectoryEffects, TrajectoryProjection, TrajectoryVisibility
+):
     """Base of the region workflows; not registered itself."""
 
     route_class: ClassVar[type[Route]]
@@ -113,29 +102,6 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         # The workflow listens from construction on, so hooks of the initial activation (and of eventless
         # transitions it takes) arm their deadlines too.
         self.route = self.route_class(self.case, self.policy, listeners=[self])
-
-    @staticmethod
-    def start_refusal(input: RawValue) -> ApplicationError | None:
-        """Why this run refuses its input, if it does: it arrived in plain text, so a client without the payload
-        key started it directly on Temporal (which holds that input; the run adds nothing to it). Deterministic:
-        the mark (``domain.submission.was_encrypted``) comes from decoding the payload in history."""
-        if was_encrypted(input.payload) or not workflow.patched(ENCRYPTED_STARTS_PATCH):
-            return None
-        return ApplicationError(
-            "the start was not encrypted with a payload key this worker knows: the trajectory was not started "
-            "(use a client with the trajectories' data converter)",
-            {"reason": "not_encrypted", "allowed_events": [], "fields": []},
-            type=START_NOT_ENCRYPTED,
-            non_retryable=True,
-        )
-
-    def accept_start(self) -> TrajectoryInput:
-        """The run's input; each region's ``@workflow.run`` asks this first, so a refused start ends the run
-        before any activity, projection, search attribute or notification (see :meth:`start_refusal`)."""
-        if self.refusal is not None:
-            raise self.refusal
-        assert self.input is not None
-        return self.input
 
     def working_days(self) -> Any:
         """The calendar deadlines fall due on: the policy's working days, once this run has the region's patch
@@ -182,14 +148,8 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
     def check_event(self, payload: RawValue) -> None:
         if self.refusal is not None:  # a refused start, ending
             raise self.refusal
-        if not was_encrypted(payload.payload):
-            raise ApplicationError(
-                "the event was not encrypted with a payload key this worker knows: it was not applied (use a "
-                "client with the trajectories' data converter)",
-                {"reason": "not_encrypted", "allowed_events": [], "fields": []},
-                type=EVENT_NOT_ENCRYPTED,
-                non_retryable=True,
-            )
+        if (refusal := self.event_refusal(payload)) is not None:
+            raise refusal
         if self.accepted_before():
             return
         try:
@@ -199,26 +159,6 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
                 EventRejected("invalid", f"invalid submission: {error.errors()[0]['msg']}", fields=[SUBMISSION_FIELD])
             ) from None
         self.validate_event(event, submission)
-
-    def accepted_before(self) -> bool:
-        """This Update's ID is one the trajectory accepted (in an earlier run: Temporal answers a repeat within a run
-        itself)."""
-        info = workflow.current_update_info()
-        return info is not None and info.id in self.state.update_ids
-
-    def remember_update(self) -> None:
-        info = workflow.current_update_info()
-        if info is not None:
-            self.state.update_ids = [*self.state.update_ids, info.id][-REMEMBERED_UPDATES:]
-
-    @staticmethod
-    def unwrap(payload: RawValue) -> tuple[Any, Submission | None]:
-        """The event as JSON values (the catalogue decides what it is) and the API's submission, if any."""
-        value = workflow.payload_converter().from_payload(payload.payload)
-        if not isinstance(value, dict) or SUBMISSION_FIELD not in value:
-            return value, None
-        event = dict(value)
-        return event, Submission.model_validate(event.pop(SUBMISSION_FIELD))
 
     @workflow.query(name="view")
     def current_view(self) -> TrajectoryView:
@@ -289,30 +229,6 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         except TimeoutError:  # asyncio.TimeoutError is this since Python 3.11
             self.fire_due(workflow.now())
 
-    def validate_event(self, payload: Any, submission: Submission | None = None) -> None:
-        """Update validator: reject unknown, not-allowed and invalid events before they enter history.
-
-        A closed trajectory may still be finishing its last activities (an audit row, a notification): it
-        refuses every event as ``TrajectoryClosed``, as it will once it has completed."""
-        if self.route.closed:
-            raise ApplicationError(
-                "the trajectory is closed: no event is allowed",
-                {"reason": "closed", "allowed_events": [], "fields": []},
-                type=TRAJECTORY_CLOSED,
-                non_retryable=True,
-            )
-        if submission is not None and submission.expires_at is not None and workflow.now() > submission.expires_at:
-            raise ApplicationError(
-                f"the event expired at {submission.expires_at.isoformat()} before a worker took it; it was not applied",
-                {"reason": "expired", "allowed_events": self.allowed_events(), "fields": []},
-                type=EVENT_EXPIRED,
-                non_retryable=True,
-            )
-        try:
-            self.parse(payload)
-        except EventRejected as rejected:
-            raise self.rejection(rejected) from None
-
     def accept_event(self, payload: Any, submission: Submission | None = None) -> EventAccepted:
         """Update handler: drive the machine with the event; deadlines and effects follow from its hooks."""
         try:
@@ -379,45 +295,6 @@ class TrajectoryWorkflow(TrajectoryDeadlines, TrajectoryEffects, TrajectoryProje
         """The route's ordinary event that hands a trajectory (its view's ``case``) to ``coach_id``; the caseload
         hand-over (``activities/caseload.py``) sends it. Pure: no workflow state, no Temporal calls."""
         return {"event": "coach_reassigned", "actor": actor, "coach_id": coach_id}
-
-    def allowed_events(self) -> list[str]:
-        """Events a backend may send now: the machine's, less internal events (not in the catalogue)."""
-        return [name for name in self.route.allowed_now() if name in self.events.models]
-
-    def parse(self, payload: Any) -> EventBase:
-        context = EventContext(today=self.today, policy=self.policy, case=self.case)
-        return self.events.parse(payload, self.allowed_events(), context)
-
-    @staticmethod
-    def rejection(rejected: EventRejected) -> ApplicationError:
-        return ApplicationError(
-            rejected.message,
-            {"reason": rejected.reason, "allowed_events": rejected.allowed, "fields": rejected.fields},
-            type=f"Event{rejected.reason.title().replace('_', '')}",
-            non_retryable=True,
-        )
-
-    # --- deadlines --------------------------------------------------------------------------------------
-
-    def next_due(self) -> datetime | None:
-        upcoming = self.deadlines.next()
-        return upcoming.due if upcoming else None
-
-    def fire_due(self, now: datetime) -> None:
-        for deadline in self.deadlines.pop_due(now):
-            action = deadline.action
-            # A payment's period starts on its nominal date, also when the order goes out on the working day before.
-            period_start = (deadline.nominal or deadline.due).date()
-            if isinstance(action, Notify):
-                self.notify(action.kind, action.recipient, due=deadline.due, summary=deadline.summary)
-            elif isinstance(action, PaySupervisionFee):
-                self.pay("supervision_fee", action.amount, period_start=period_start)
-            elif isinstance(action, Pay):
-                self.pay(action.kind, action.amount, period_start=period_start)
-            elif isinstance(action, PayStream):
-                self.money.fire(action.key)
-            elif isinstance(action, SendEvent) and action.event in self.route.allowed_now():
-                self.apply(action.event, None, actor="system:deadline")
 
     # --- facts every route has ------------------------------------------------------------------------
 
