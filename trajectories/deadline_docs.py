@@ -21,6 +21,7 @@ RECIPIENTS = {
     "employer": "employer",
     "neighbourhood_team": "neighbourhood team",
     "client_manager": "client manager",
+    "youth_team": "youth team",
 }
 
 
