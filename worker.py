@@ -112,7 +112,7 @@ def build_worker(
         ],
         workflow_runner=workflow_runner() if sandboxed else UnsandboxedWorkflowRunner(),
         interceptors=interceptors,
-        max_cached_workflows=max_cached_workflows or config.workflow_cache_size(),
+        max_cached_workflows=config.workflow_cache_size() if max_cached_workflows is None else max_cached_workflows,
         max_concurrent_workflow_tasks=config.workflow_task_slots(),
     )
 

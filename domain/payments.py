@@ -94,6 +94,9 @@ class PaymentRule(BaseModel):
     """Wage-cost subsidy: at most this share of the minimum wage (Participatiewet art. 10d: 70 %)."""
     employer_cost_allowance_percent: int = Field(default=23, ge=0, le=100)
     """Wage-cost subsidy: the flat employer-cost allowance on top (forfaitaire werkgeverslasten, 23 %)."""
+    rate_change_days: tuple[tuple[int, int], ...] = ((1, 1),)
+    """The days of the year (month, day) on which a new rate of this rule may take effect: 1 January (a
+    municipality's fees), also 1 July for the statutory minimum wage. Orders are never made ahead across one."""
     note: str = ""
 
     @model_validator(mode="after")
@@ -102,6 +105,18 @@ class PaymentRule(BaseModel):
         if starts != sorted(starts) or len(set(starts)) != len(starts):
             raise ValueError("rates must take effect on distinct dates, in order")
         return self
+
+    def next_rate_change(self, day: date) -> date:
+        """The first day after ``day`` on which this rule's rate may change (:attr:`rate_change_days`). A period
+        is ordered ahead only if it ends before that day, so every order is priced at the rates of its own days,
+        with any rate published before the day it takes effect (``workflows.payments``). Fixed days, not the
+        published rates: adding a rate never changes which periods a running trajectory had ordered ahead."""
+        year = day.year
+        while True:
+            for month, dom in sorted(self.rate_change_days):
+                if (candidate := date(year, month, dom)) > day:
+                    return candidate
+            year += 1
 
     def rate_on(self, day: date) -> Rate:
         """The rate in effect on ``day`` (the first one for days before it: a rule never pays nothing by accident)."""

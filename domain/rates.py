@@ -2,7 +2,8 @@
 
 Amounts are integer euro cents. ``default=True`` marks our own choice where neither a seed nor a statute gives
 the amount (ROUTES.md's *(default)*); every other rate names its source. A new rate is added with the date it
-takes effect; orders already made never change (see ``domain/payments.py``).
+takes effect, before that day (orders are made ahead up to a rule's next ``rate_change_days``); orders
+already made never change (see ``domain/payments.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ WAGE_COST_SUBSIDY = PaymentRule(
     basis="wage_cost_subsidy",
     wage_cost_cap_percent=70,
     employer_cost_allowance_percent=23,
+    rate_change_days=((1, 1), (7, 1)),
     note="Participatiewet art. 10d: minimum wage for the contract hours less the wage value (at most 70 %), "
     "plus the flat employer-cost allowance (23 %); paid monthly in arrears",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import date, time, timedelta
 from fractions import Fraction
@@ -13,7 +14,18 @@ from domain.payments import AMSTERDAM_TIME as AMSTERDAM
 from domain.payments import Rate, local_date, minimum_wage_per_month, round_cents
 from domain.policy import ALMERE, override_policies
 from domain.rates import ALMERE_PAYMENTS, MINIMUM_WAGE_PER_HOUR
-from tests.scenario import COACH, TEAM_LEAD, Trajectory, due_by, every_day, notifications, paid_days, working_due
+from tests.scenario import (
+    COACH,
+    TEAM_LEAD,
+    Trajectory,
+    due_by,
+    every_day,
+    notifications,
+    paid_days,
+    terminate_started,
+    working_due,
+)
+from worker import build_worker
 from workflows import WORKFLOWS
 
 POLICIES = {region: workflow.policy for region, workflow in WORKFLOWS.items()}
@@ -242,4 +254,38 @@ async def test_a_rate_change_on_1_january_leaves_earlier_orders_unchanged(env, w
     days = old_days + new_days
     assert straddling.amount_cents == round_cents(Fraction(190_000 * old_days + 200_000 * new_days, days))
     assert straddling.rule == f"almere.supervision_fee@{new_year.isoformat()}"
+    assert fees[-1].amount_cents == 200_000 and fees[-1].period_start > new_year
+
+
+async def test_a_rate_published_after_orders_were_made_ahead_prices_the_days_from_its_date(env, outbox, policies_reset):
+    """Orders made ahead (``payments-ordered-ahead``) stop before the next day on which the rule's rate may
+    change (``payments-ahead-within-rates``). Here the fee rise for 1 January is published in late December,
+    after the aftercare visit's wake-up had ordered ahead; the worker keeps no workflow in its cache, so every
+    task replays the trajectory under the policy of that moment, as a worker deployed with the new rate would.
+    The quarter across 1 January is ordered when it falls due, at the old rate for its December days and the new
+    one from 1 January; what was ordered before is unchanged, also on replay under the new policy."""
+    new_year = date((await env.get_current_time()).year + 2, 1, 1)
+    try:
+        async with build_worker(env.client, f"test-{uuid.uuid4()}", outbox=outbox, max_cached_workflows=0) as worker:
+            t = await Trajectory.start(env, worker)
+            await t.sleep_until(start_of_day(new_year - timedelta(days=200)))
+            await t.to_employed()
+            begin = await t.today()
+            await t.send("contract_renewed", end_date=add_months(begin, 36))
+            await t.sleep_until(start_of_day(new_year - timedelta(days=5)))
+            ahead = kind(await t.view(), "supervision_fee")
+            assert ahead and all(p.period_end < new_year for p in ahead), "nothing ordered for days not yet priced"
+            raise_fee_from(new_year)  # published in late December
+            moment = start_of_day(add_months(begin, 15))
+            await t.sleep_until(moment)
+            fees = due_by(kind(await t.view(), "supervision_fee"), moment)
+    finally:
+        await terminate_started(env.client)
+    assert fees[: len(ahead)] == ahead, "orders made before the rise are unchanged"
+    assert_contiguous(fees, begin, fees[-1].period_end)
+    straddling = next(p for p in fees if p.period_start < new_year <= p.period_end)
+    old_days, new_days = (new_year - straddling.period_start).days, (straddling.period_end - new_year).days + 1
+    assert straddling.amount_cents == round_cents(
+        Fraction(190_000 * old_days + 200_000 * new_days, old_days + new_days)
+    )
     assert fees[-1].amount_cents == 200_000 and fees[-1].period_start > new_year

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
@@ -21,6 +21,8 @@ from activities.audit import AuditLog
 from activities.outbox import Outbox
 from domain.dates import add_months, start_of_day
 from domain.payments import AMSTERDAM_TIME as AMSTERDAM
+from domain.payments import local_date
+from domain.policy import ALMERE
 from service import config
 from tests.scenario import OTHER_COACH, Trajectory, working_due
 from trajectories.payments import PaymentFilter, read_ledger
@@ -83,11 +85,13 @@ async def permanent(env, worker, employer: str) -> Trajectory:
 async def test_a_steady_employed_year_wakes_only_for_its_visits(env, worker, outbox: Path):
     """A year of permanent employment in Almere: a monthly wage-cost subsidy, a quarterly supervision fee (on the
     same day), six-monthly aftercare visits. Each stream orders its periods ahead up to the next deadline that is
-    not a payment's (patch ``payments-ordered-ahead``), so the trajectory wakes for the visits (and once for the
-    first subsidy, which orders up to the first visit), not for each order. Each wake-up is its timer, one
+    not a payment's (patch ``payments-ordered-ahead``) and before the next day its rate may change (1 January, for
+    the subsidy also 1 July: ``payments-ahead-within-rates``), so the trajectory wakes for the visits, the first
+    subsidy and the first period across a rate day, not for each order. Each wake-up is its timer, one
     workflow task, the upsert of the next deadline, one local write (orders, ledger rows, agenda, audit rows) —
     one more marker for a visit's notification — and the next timer: no regular activity and no second workflow
-    task. The year costs under 40 events (85 with an order per due moment, 202 before ``one-write-per-task``)."""
+    task. The year costs under 40 events once the run has asked its patches (85 with an order per due moment, 202
+    before ``one-write-per-task``)."""
     employer = f"employer-{uuid.uuid4().hex[:8]}"
     t = await permanent(env, worker, employer)
     await t.sleep(timedelta(days=1))
@@ -115,11 +119,32 @@ async def test_a_steady_employed_year_wakes_only_for_its_visits(env, worker, out
     assert {p.kind for p in due_in_year} == {"supervision_fee", "wage_cost_subsidy"} and len(due_in_year) == 16
     assert {n.kind for n in visits} == {"aftercare_visit_due"} and len(visits) in (1, 2)
     woke = {e.event_time.ToDatetime().replace(tzinfo=UTC) for e in events if kind(e) == "timer_fired"}
-    assert {n.at for n in visits} <= {p.at for p in view.payments}, "a visit orders what falls due up to the next"
-    assert len(groups) == len(woke) <= len(visits) + 1, "a wake-up per visit, and the first subsidy's"
-    assert patches <= 2  # the first notification's and payments-ordered-ahead, in the first wake-ups of the run
+
+    def minute(moments) -> set[datetime]:
+        return {m.replace(second=0, microsecond=0) for m in moments}
+
+    ordered_at = minute(p.at for p in view.payments)
+    assert minute(woke) <= ordered_at | minute(n.at for n in visits), "a wake-up for a visit, or an order due"
+
+    # Orders ahead never cross a day on which the rule's rate may change (payments-ahead-within-rates): the
+    # subsidy's period across 1 January or 1 July is ordered when it falls due, and orders ahead from there.
+    def rate_days(payment) -> list[date]:
+        change_days = ALMERE.payment_rules[payment.kind].rate_change_days
+        days = (date(y, m, d) for y in (begin.year, begin.year + 1) for m, d in change_days)
+        return [day for day in days if begin.date() < day <= (begin + YEAR).date()]
+
+    crossing = {day for p in due_in_year for day in rate_days(p)}
+    assert len(groups) == len(woke) <= len(visits) + 1 + len(crossing), "visits, the first subsidy, rate days"
+
+    def priced_in_time(p, day: date) -> bool:
+        """Not across the day, ordered on or after it, or at its due moment (a working day before it, perhaps)."""
+        across = p.period_start < day <= p.period_end
+        return not across or local_date(p.at) >= day or p.at >= payment_due(p) - timedelta(seconds=1)
+
+    assert all(priced_in_time(p, day) for p in due_in_year for day in rate_days(p)), "not ordered ahead across it"
+    assert patches <= 3  # the first notification's, payments-ordered-ahead and -within-rates: once per run
     assert len(events) == 7 * len(groups) + len(visits) + 2 * patches, "timer, task, upsert, a write, next timer"
-    assert len(events) <= 40
+    assert len(events) - 2 * patches <= 40, "a steady year of a run that has asked its patches"
 
     # Every order due in the year: ordered at a wake-up no later than its due moment, in the ledger as ordered,
     # with its period and due date as when each was ordered on its day, in the outbox.
@@ -185,7 +210,9 @@ async def test_orders_fall_due_on_time_while_the_records_database_is_down(env, w
     for accepted_during_outage in (False, True):
         view = await t.view()
         due = (
-            min(view.deadlines.values())  # the next wake-up: a visit, which orders the next months ahead
+            # the subsidy's next wake-up, which orders the months ahead up to a visit or the next day the minimum
+            # wage may change (payments-ahead-within-rates)
+            view.deadlines["payment:wage_cost_subsidy"]
             if accepted_during_outage
             else working_due(add_months(begin, 1), "payment:wage_cost_subsidy")
         )

@@ -71,9 +71,7 @@ def row(rule: DeadlineRule, policy: Any) -> list[str]:
     due = _field(policy, rule.after) or _field(policy, rule.after_months, months=True) or "a date the hook computes"
     if rule.every_months:
         due += f"; then every {_field(policy, rule.every_months, months=True)}"
-    then = (
-        f"sends `{rule.event}`" if rule.event else f"`{rule.kind}` → {_whom(rule.recipient, policy)}"
-    )
+    then = f"sends `{rule.event}`" if rule.event else f"`{rule.kind}` → {_whom(rule.recipient, policy)}"
     escalation = "—"
     if rule.escalate is not None:
         kind = rule.escalate.kind or rule.kind

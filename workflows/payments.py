@@ -51,6 +51,14 @@ each monthly order (``tests/test_task_writes.py``). An end or pause after that i
 of :data:`PAYMENT_CORRECTIONS_PATCH`. Asked at the first wake-up with a running stream; runs from before, or
 without corrections, order each period when it falls due."""
 
+PAYMENTS_AHEAD_RATES_PATCH = "payments-ahead-within-rates"
+"""A period is ordered ahead only if all its days lie before the next day its rule's rate could change (1 January,
+or a day of the year its rates changed before: the minimum wage's 1 July;
+:meth:`domain.payments.PaymentRule.next_rate_change`); a period from that day on is ordered when it falls due,
+and orders ahead again from there. A rate is added to the policy when it is published, before it takes effect, so
+every order is priced at the rates of its own days, never at an old rate for days after a change. Runs from
+before the patch order up to :data:`ORDER_AHEAD_MONTHS` ahead whatever the rates."""
+
 ORDER_AHEAD_MONTHS = 12
 """How far ahead a stream's periods are ordered at most, when no other deadline comes sooner."""
 
@@ -166,19 +174,24 @@ class PaymentBook:
     def order_ahead(self, now: datetime) -> None:
         """A timer woke the trajectory (patch ``payments-ordered-ahead``): order each running stream's periods
         that fall due up to the next deadline that is not a payment's (at most :data:`ORDER_AHEAD_MONTHS` from
-        ``now``), with their own due dates and periods. A paused stream waits: its days may not be paid."""
+        ``now``, and since ``payments-ahead-within-rates`` not past the rule's next possible rate change), with
+        their own due dates and periods. A paused stream waits: its days may not be paid."""
         running = [key for key, stream in self.streams.items() if not stream.closed and stream.paused_since is None]
         if not running or not self.corrections or not self.engine.patched(PAYMENTS_AHEAD_PATCH):
             return
         names = {self.deadline_name(key) for key in self.streams}
         others = [d.due for d in self.engine.deadlines.running() if d.name not in names]
         horizon = min([*others, add_months(now, ORDER_AHEAD_MONTHS)])
+        within_rates = self.engine.patched(PAYMENTS_AHEAD_RATES_PATCH)
         for key in running:
             rule = self.rule(self.streams[key].rule)
+            priced = rule.next_rate_change(local_date(now)) if within_rates else None
             ordered = False
-            while (through := self.streams[key].next_order_through(rule)) is not None and self.due_moment(
-                key, through
-            ) <= horizon:
+            while (
+                (through := self.streams[key].next_order_through(rule)) is not None
+                and self.due_moment(key, through) <= horizon
+                and (priced is None or through < priced)
+            ):
                 if not self.order_next(key):
                     break
                 ordered = True

@@ -145,6 +145,14 @@ async def payments_ordered_ahead(env, worker):
     return await paid(env, worker, "replay-payments-ordered-ahead")
 
 
+@recording("almere-payments-ahead-within-rates")
+async def payments_ahead_within_rates(env, worker):
+    """The payments path since ``payments-ahead-within-rates``: periods are ordered ahead only up to the next day
+    a rule's rate may change (1 January; also 1 July for the wage-cost subsidy); a period across it is ordered when
+    it falls due."""
+    return await paid(env, worker, "replay-payments-ahead-within-rates")
+
+
 async def paid(env, worker, trajectory_id: str):
     t = await Trajectory.start(env, worker, trajectory_id=trajectory_id)
     await t.to_trial()
