@@ -29,7 +29,7 @@ from activities.outbox import Outbox
 from domain.figures import AMSTERDAM_TZ
 from service import config, encryption
 from trajectories import search_attributes
-from trajectories.client import TrajectoryClosed, start_trajectory, submit_event
+from trajectories.client import TrajectoryClosed, send_event, start_trajectory
 from trajectories.local_server import packaged_binary
 
 EventsOn = Callable[[date], list[dict[str, Any]]]
@@ -208,7 +208,7 @@ async def _send(
             continue
         for event in stage.events(today):
             try:
-                await submit_event(client, person.region, trajectory_id, event)
+                await send_event(client, person.region, trajectory_id, event)
                 run.accepted += 1
             except (WorkflowUpdateFailedError, TrajectoryClosed) as refused:
                 cause = getattr(refused, "cause", None) or refused
