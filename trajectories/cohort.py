@@ -126,7 +126,7 @@ async def run_cohort(
     ``records_url``, notifications to ``outbox`` (only there, whatever channel the environment configures: made-up
     people's deadlines must never mail or call anyone). ``began``: the virtual moment the run starts (default: the
     next office hour on the server's clock); runs given the same moment see the same calendar. ``sandboxed``: as
-    :func:`worker.build_worker`."""
+    :func:`worker.build_worker`; an unsandboxed run (a forecast's) also runs its tasks ``inline``."""
     from worker import build_worker  # the one place that wires the worker; imported late (it imports workflows)
 
     client = environment.client
@@ -144,7 +144,7 @@ async def run_cohort(
     cache = max(config.workflow_cache_size(), len(people) + CACHE_SPARE)
     worker = build_worker(
         client, task_queue, outbox=outbox, channel=OutboxChannel(Outbox(outbox)), audit=records_url,
-        max_cached_workflows=cache, sandboxed=sandboxed,
+        max_cached_workflows=cache, sandboxed=sandboxed, inline=not sandboxed,
     )  # fmt: skip
     async with worker:
         done = 0
