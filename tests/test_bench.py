@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGETS = "abcdefghi"
 
 
+@pytest.mark.slow  # runs the whole benchmark suite at its tiniest: .ci/run's second step
 @pytest.mark.timeout(600)  # about 90 s on a quiet machine; several minutes when four suites share two cores
 def test_tiny_run_measures_every_target_against_its_twin(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"

@@ -20,7 +20,9 @@ from domain.regions import policies
 from tests.api_client import api, start
 from tests.held import HeldContinueAsNew
 from tests.scenario import OTHER_COACH, start_input, terminate_started
+from trajectories.api.waits import settled
 from trajectories.audit import read_trail, verify_trail
+from trajectories.client import submit_event
 from worker import build_worker
 
 HISTORY_LIMIT = 40
@@ -110,3 +112,32 @@ async def test_an_event_racing_continue_as_new_and_a_retry_after_it_each_apply_o
     assert audited == applied
     assert verify_trail(workflow_id, records).intact
     assert len(await runs_of(env, workflow_id)) == 2  # it continued as new once (the retries added nothing)
+
+
+async def test_the_api_knows_an_event_applied_by_a_run_that_continued_as_new(env, held):
+    """The API's last check before a 503 (``settled``) asks the latest run, which does not know an Update the run
+    before it took; the trajectory does (the ``applied`` query on the IDs it carries). So an event applied just
+    before a continue-as-new is answered with the view, and one never sent is still "not applied"."""
+    worker, hold, _ = held
+    async with api(env.client, worker.task_queue) as http:
+        response = await start(http, env.client, "almere", start_input())
+        assert response.status_code == 201, response.text
+        trajectory_id, workflow_id = response.json()["trajectory_id"], response.json()["workflow_id"]
+    sent: list[str] = []
+    while not hold.reached.is_set():
+        assert len(sent) < 15, "never continued as new"
+        sent.append(f"direct-{len(sent)}")
+        event = {"event": "coach_reassigned", "actor": f"backend:{sent[-1]}", "coach_id": OTHER_COACH}
+        await submit_event(env.client, "almere", trajectory_id, event, update_id=sent[-1])
+        await asyncio.to_thread(hold.reached.wait, 1.0)
+    hold.release()
+    for _ in range(100):
+        if len(await runs_of(env, workflow_id)) == 2:
+            break
+        await asyncio.sleep(0.1)
+    assert len(await runs_of(env, workflow_id)) == 2
+
+    view = await settled(env.client, workflow_id, sent[-1])
+    assert view is not None
+    assert view.history[-1].actor == f"backend:{sent[-1]}"
+    assert await settled(env.client, workflow_id, "never-sent") is None

@@ -289,6 +289,7 @@ async def own_clock(outbox: Path) -> AsyncIterator[tuple[WorkflowEnvironment, Wo
         await env.shutdown()
 
 
+@pytest.mark.slow  # about a minute alone (every route's paths, each on a server of its own): .ci/run's second step
 async def test_every_event_name_in_every_state_of_the_recorded_paths(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -84,11 +84,15 @@ def test_readme_event_examples_are_valid_events():
     import re
     from pathlib import Path
 
+    from tests import doc_dates
+
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    examples = [json.loads(m) for m in re.findall(r"`(\{\"event\": \"[a-z_]+\".*?\})`", readme)]
+    section = readme[readme.index("## The Almere route") : readme.index("## The Amsterdam route")]
+    written_on = date(2026, 11, 22)  # any day: the examples' dates are relative to the day they are sent
+    section = doc_dates.substitute(section, on=written_on)
+    examples = [json.loads(m) for m in re.findall(r"`(\{\"event\": \"[a-z_]+\".*?\})`", section)]
     assert {e["event"] for e in examples} == set(ALMERE_EVENTS.names), "one example per event"
-    written_on = date(2026, 11, 22)  # the examples' dates are relative to this day
-    case = AlmereCase(coach_id="coach-anna", contract_end=date(2028, 1, 31))
+    case = AlmereCase(coach_id="coach-anna", contract_end=written_on + timedelta(days=400))
     for example in examples:
         ALMERE_EVENTS.parse(example, ALMERE_EVENTS.names, EventContext(written_on, ALMERE, case))
 

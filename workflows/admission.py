@@ -31,6 +31,17 @@ REMEMBERED_UPDATES = 200
 dozen events; a retry comes within minutes)."""
 
 
+def not_encrypted(what: str, consequence: str, error_type: str) -> ApplicationError:
+    """The refusal of a start or event that arrived in plain text (the same words and shape for both)."""
+    return ApplicationError(
+        f"{what} was not encrypted with a payload key this worker knows: {consequence} (use a client with the "
+        "trajectories' data converter)",
+        {"reason": "not_encrypted", "allowed_events": [], "fields": []},
+        type=error_type,
+        non_retryable=True,
+    )
+
+
 class TrajectoryAdmission:
     """The checks on a trajectory's start and events; mixed into the engine."""
 
@@ -46,13 +57,7 @@ class TrajectoryAdmission:
         the mark (``domain.submission.was_encrypted``) comes from decoding the payload in history."""
         if was_encrypted(input.payload) or not workflow.patched(ENCRYPTED_STARTS_PATCH):
             return None
-        return ApplicationError(
-            "the start was not encrypted with a payload key this worker knows: the trajectory was not started "
-            "(use a client with the trajectories' data converter)",
-            {"reason": "not_encrypted", "allowed_events": [], "fields": []},
-            type=START_NOT_ENCRYPTED,
-            non_retryable=True,
-        )
+        return not_encrypted("the start", "the trajectory was not started", START_NOT_ENCRYPTED)
 
     def accept_start(self) -> TrajectoryInput:
         """The run's input; each region's ``@workflow.run`` asks this first, so a refused start ends the run
@@ -69,13 +74,7 @@ class TrajectoryAdmission:
         """Why an event is refused before it is even read: it arrived in plain text."""
         if was_encrypted(payload.payload):
             return None
-        return ApplicationError(
-            "the event was not encrypted with a payload key this worker knows: it was not applied (use a "
-            "client with the trajectories' data converter)",
-            {"reason": "not_encrypted", "allowed_events": [], "fields": []},
-            type=EVENT_NOT_ENCRYPTED,
-            non_retryable=True,
-        )
+        return not_encrypted("the event", "it was not applied", EVENT_NOT_ENCRYPTED)
 
     def accepted_before(self: Engine) -> bool:
         """This Update's ID is one the trajectory accepted (in an earlier run: Temporal answers a repeat within a

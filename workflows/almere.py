@@ -31,6 +31,13 @@ ALMERE_STEPS_PATCH = "almere-seed-steps"
 the re-examination, absence follow-up, the neighbourhood team, school leavers, the build-up to 28 hours, and
 escalations to the other advisor. Runs that started before keep the route they started with."""
 
+ALMERE_HOURS_BUILD_UP_PATCH = "almere-hours-build-up"
+"""The build-up to 28 hours is re-checked for as long as it lasts: ``hours_recheck`` recurs every
+``hours_recheck_every`` after it fell due (before, it fell due once and only ``hours_recorded`` armed it again), and
+the hours ``observation_completed`` records count like ``hours_recorded`` (28, or an exception with a reason, ends
+the re-check). Asked only when a re-check falls due or meets ``observation_completed``, so other runs record no
+marker; runs from before keep the single re-check."""
+
 DEADLINES = ALMERE_DEADLINES
 
 
@@ -102,6 +109,24 @@ class AlmereTrajectory(TrajectoryWorkflow):
 
     def after_hours_recorded(self, payload: Any) -> None:
         self.recheck_hours(payload.hours_per_week)
+
+    def fire_due(self, now: datetime) -> None:
+        """What fell due, then the build-up's next re-check while it lasts (patch ``almere-hours-build-up``)."""
+        recheck = self.deadlines.open.get("hours_recheck")
+        super().fire_due(now)
+        if recheck is None or recheck.paused_at is not None or recheck.due > now or self.route.closed:
+            return
+        if "hours_recheck" not in self.deadlines.open and self.patched(ALMERE_HOURS_BUILD_UP_PATCH):
+            hours = self.case.hours_per_week
+            self.recheck_hours(self.start.participant.hours_per_week if hours is None else hours)
+
+    def after_observation_completed(self, payload: Any) -> None:
+        """The observation's hours count as recorded hours (the build-up to 28 goes on while the advice is out)."""
+        if self.route.closed or "hours_recheck" not in self.deadlines.open:
+            return
+        if self.patched(ALMERE_HOURS_BUILD_UP_PATCH):
+            self.case.hours_per_week = payload.hours_per_week
+            self.recheck_hours(payload.hours_per_week)
 
     def await_uwv_advice(self) -> None:
         """Request UWV's advice; runs from before issue 16 keep its answer's deadline in ``awaiting_advice``."""

@@ -166,6 +166,13 @@ class TrajectoryWorkflow(
             raise self.refusal
         return self.view()
 
+    @workflow.query(name="applied")
+    def applied(self, update_id: str) -> bool:
+        """Whether this trajectory applied the Update with this ID, in this run or one it continued from (the
+        IDs it carries, patch ``events-once-across-runs``). The API asks it before answering 503: Temporal
+        knows an Update's outcome only in the run that took it. A query adds nothing to history."""
+        return update_id in self.state.update_ids
+
     @property
     def payment_streams(self) -> bool:
         """Payments follow the facts in this run (patch ``payment-streams``)."""

@@ -237,3 +237,31 @@ async def advice_talk(env, worker):
     await t.send("advice_talk_recorded", held_on=await t.today(), decision="close")
     await t.handle.result()
     return t.handle
+
+
+@recording("almere-hours-build-up")
+async def hours_build_up(env, worker):
+    """Under 28 hours at the start: the re-check falls due and recurs (patch ``almere-hours-build-up``), a recording
+    re-arms it, and the observation's fewer hours with an exception end it; the advice request goes out meanwhile."""
+    t = await Trajectory.start(
+        env,
+        worker,
+        trajectory_id="replay-hours-build-up",
+        coach_id="almere-advisor-1",
+        participant={"has_benefit": False, "age_band": "18_to_27", "hours_per_week": 16},
+    )
+    await t.sleep(ALMERE.hours_recheck_every * 2 + timedelta(days=3))  # two re-checks
+    await t.send("hours_recorded", hours_per_week=20)
+    await t.send("observation_started")
+    await t.sleep(timedelta(weeks=3))
+    await t.send(
+        "observation_completed",
+        potential=True,
+        motivated=True,
+        hours_per_week=24,
+        hours_exception_reason="no benefit: any hours are a step forward",
+    )
+    await t.sleep(timedelta(weeks=9))
+    await t.send("advice_received", outcome="positive", actor="backend:uwv-gateway")
+    await t.settle()
+    return t.handle

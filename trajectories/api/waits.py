@@ -5,8 +5,10 @@ the API stamps each event with an expiry (:class:`domain.submission.Submission`,
 trajectory's validator refuses it once ``workflow.now()`` is past it: a worker that comes back later refuses
 the event before it enters history. Before answering 503 the API asks once more for the Update's outcome; if
 a worker is busy with the trajectory's workflow task right then (it may have taken the event before the
-expiry), it waits for that task to end, up to Temporal's workflow task timeout. So the answer is exact:
-the view (applied) or 503 (not applied, never will be).
+expiry), it waits for that task to end, up to Temporal's workflow task timeout. If the run that took the
+event has continued as new meanwhile, Temporal no longer knows the Update, but the trajectory does (the
+``applied`` query on the IDs it carries). So the answer is exact: the view (applied) or 503 (not applied,
+never will be).
 
 The Update ID is the caller's ``Idempotency-Key`` scoped to the client (``<client>.<key>``), else random: a
 retry with the same key gets the first answer (Temporal deduplicates Update IDs within a run) and the event
@@ -23,7 +25,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from temporalio.api.enums.v1 import PendingWorkflowTaskState
-from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.client import (
+    Client,
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -135,8 +143,23 @@ async def settled(client: Client, workflow_id: str, identifier: str) -> Trajecto
                 RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED, RPCStatusCode.NOT_FOUND,
             ):  # fmt: skip
                 raise
+            if (
+                isinstance(error, RPCError)
+                and error.status == RPCStatusCode.NOT_FOUND
+                and await applied(workflow, identifier)
+            ):
+                return await workflow.query("view", result_type=TrajectoryView)
         if asyncio.get_running_loop().time() > give_up or not await worker_busy(client, workflow_id):
             return None
+
+
+async def applied(workflow: WorkflowHandle[Any, Any], identifier: str) -> bool:
+    """Whether the latest run carries ``identifier`` as applied: the run that took the Update continued as new,
+    so the Update is unknown to the latest run's Temporal record but not to the trajectory."""
+    try:
+        return bool(await workflow.query("applied", identifier, result_type=bool))
+    except (RPCError, WorkflowQueryFailedError):
+        return False
 
 
 async def worker_busy(client: Client, workflow_id: str) -> bool:
