@@ -1,7 +1,8 @@
 """Target (h), on the time-skipping server: ``count`` quarterly supervision fees falling due at one moment.
 
-``count`` Almere trajectories are driven together to a permanent contract, so their first quarterly fee falls
-due at the same moment; their twins, on a fresh server, are driven the same way and copy the first
+``count`` Almere trajectories are driven together to a permanent contract, so their first payments fall due at
+the same moment (since patch ``payments-ordered-ahead`` the first monthly subsidy's wake-up orders the first
+quarterly fee with it, ahead, and every period up to the first visit: the wake-up that pays the fee); their twins, on a fresh server, are driven the same way and copy the first
 trajectory's history (the same timers firing at the same moments, the same payment orders and projection
 writes when they fire). The workers run in this process with the production cache, so with more open than the
 cache holds most of them are replayed from their history first.
@@ -115,7 +116,7 @@ async def quarterly_fees(*, count: int, parallel: int) -> tuple[list[Row], dict[
             await env.sleep(timedelta(hours=1))  # what the last event set off has settled
             if fee_after_start is None:
                 view = await handles[0].query("view")
-                (fee_due,) = [due for name, due in view["deadlines"].items() if name.endswith("supervision_fee")]
+                fee_due = min(due for name, due in view["deadlines"].items() if name.startswith("payment:"))
                 fee_after_start = datetime.fromisoformat(str(fee_due).replace("Z", "+00:00")) - began_at
             moment = await arrive(env, began_at + fee_after_start, pids)
             before = orders(kind)

@@ -21,6 +21,8 @@ class Recipient(StrEnum):
     NEIGHBOURHOOD_TEAM = "neighbourhood_team"
     CLIENT_MANAGER = "client_manager"
     """The client manager Work & Income, who keeps the benefit (Amsterdam)."""
+    YOUTH_TEAM = "youth_team"
+    """The region's youth team (jongerenteam), the policy's ``youth_team_id`` (Rijk van Nijmegen's benefit check)."""
 
 
 class TransitionRecord(BaseModel):

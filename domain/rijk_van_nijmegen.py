@@ -47,6 +47,9 @@ class RijkVanNijmegenPolicy(RegionPolicy):
     than of other overdue steps (runs from before patch ``rijk-van-nijmegen-seed-steps`` keep ``escalation_after``)."""
     wage_value_measurement_every_months: int = 3  # (default) during a wage-value arrangement
     benefit_check_before_diploma_months: int = 3  # (default) the youth team's benefit check, before the diploma
+    youth_team_id: str = "werkbedrijf-youth-team"
+    """The youth team (jongerenteam) whose consultant checks a school leaver's benefit: told when it falls due
+    (since patch ``rijk-van-nijmegen-youth-team``; before, the owner was)."""
     secondment_employer_of_record_id: str = "werkbedrijf-rijk-van-nijmegen"
     """Sheltered work by secondment (detachering, cao Aan de Slag): WerkBedrijf employs, a regular employer hires."""
     max_pause: timedelta = timedelta(weeks=12)  # (default) a pause longer than this is reviewed
@@ -406,7 +409,9 @@ class RijkVanNijmegenCase(TrajectoryCase):
 
     state: str | None = None
     route_revision: int = Field(
-        default=0, description="1: started with patch rijk-van-nijmegen-seed-steps (UWV advice, benefit check, …)."
+        default=0,
+        description="1: started with patch rijk-van-nijmegen-seed-steps (UWV advice, benefit check, …); 2: also with "
+        "rijk-van-nijmegen-youth-team (the benefit check falls due with the youth team).",
     )
     provider_id: str | None = None
     diploma_date: date | None = None

@@ -41,6 +41,32 @@ def ordered_ahead(day: date, policy: Any) -> bool:
     return day.weekday() == 6 and due.date() == day - timedelta(days=2)
 
 
+def due_by(payments: list, moment: datetime) -> list:
+    """The orders of ``payments`` due by ``moment``'s date in Amsterdam. Since patch ``payments-ordered-ahead`` a
+    stream orders its periods ahead, at a wake-up the trajectory has anyway, each with the due date and period it
+    always had; before, each was ordered on its due day. Corrections are due the day of the event that made them."""
+    from domain.payments import local_date
+
+    return [p for p in payments if p.due <= local_date(moment)]
+
+
+def paid_days(payments: list) -> dict[date, int]:
+    """How many times each day is paid, net of corrections (a negative order takes its days back, a positive
+    correction pays them again): every day of a stream's life exactly once is ``{day: 1, ...}``."""
+    count: dict[date, int] = {}
+    for p in payments:
+        day = p.period_start
+        while day <= p.period_end:
+            count[day] = count.get(day, 0) + (-1 if p.amount_cents < 0 else 1)
+            day += timedelta(days=1)
+    return {day: n for day, n in sorted(count.items()) if n}
+
+
+def every_day(first: date, last: date) -> dict[date, int]:
+    """``{day: 1}`` for every day from ``first`` to ``last``: what :func:`paid_days` gives for a gapless stream."""
+    return {first + timedelta(days=n): 1 for n in range((last - first).days + 1)}
+
+
 COACH = "coach-anna"
 OTHER_COACH = "coach-bram"
 TEAM_LEAD = "almere-advisor-1"

@@ -8,6 +8,7 @@ from fractions import Fraction
 from domain.dates import add_months, start_of_day
 from domain.payments import local_date, minimum_wage_per_month, round_cents
 from domain.rates import MINIMUM_WAGE_PER_HOUR
+from tests.scenario import every_day, paid_days
 from tests.test_oss import start, to_development
 
 
@@ -37,9 +38,9 @@ async def test_sheltered_work_pays_the_employer_until_employment_ends(env, worke
     assert view.state == "day_programme"
     fees = paid(view, "supervision_fee")
     assert [f.amount_cents for f in fees[:1]] == [190_000] and {f.payee for f in fees} == {"employer-ibn"}
-    assert fees[-1].period_end == ended_on and fees[-1].period_start == add_months(begin, 3)
+    assert paid_days(fees) == every_day(begin, ended_on), "orders ahead and their correction: paid to the end"
     subsidy = paid(view, "wage_cost_subsidy")
-    assert len(subsidy) == 5 and subsidy[-1].period_end == ended_on
+    assert paid_days(subsidy) == every_day(begin, ended_on)
     monthly = minimum_wage_per_month(MINIMUM_WAGE_PER_HOUR[-1].cents, 30) * Fraction(60, 100) * Fraction(123, 100)
     assert sum(s.amount_cents for s in subsidy[:4]) == round_cents(4 * monthly), "30 h at 40 % wage value"
     await t.sleep(timedelta(days=120))

@@ -152,7 +152,7 @@ async def test_school_leaver_benefit_check_is_due_before_the_diploma_and_escalat
     await t.case_meeting("basic")
     await t.sleep_until(due)
     check = only(await t.view(), "benefit_check_due")
-    assert (check.recipient, check.due) == (COACH, due)
+    assert (check.recipient, check.due) == (POLICY.youth_team_id, due)  # the youth team checks (seed 001)
     await t.sleep_until(due_at(due + POLICY.escalation_after))
     late = only(await t.view(), "benefit_check_overdue")
     assert (late.recipient, late.due) == (TEAM_LEAD, due_at(due + POLICY.escalation_after))

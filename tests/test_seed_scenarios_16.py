@@ -290,6 +290,40 @@ async def test_almere_three_trials_in_all_then_back_to_day_activities(env, worke
     assert sorted(r for r, _ in sent(await t.view(), "back_to_day_activities")) == [ADVISOR, OTHER_ADVISOR]
 
 
+async def test_almere_over_http_a_negative_advice_in_a_trial_waits_for_the_talk(env, worker):
+    """Bullets 1 and 2 as a backend drives them: the documented bodies POSTed to the HTTP API, answers as documented
+    (200 with the view, 409 ``EventNotAllowed``, 422 ``EventInvalid`` naming the field)."""
+    from tests.api_client import api
+    from tests.api_client import start as start_over_http
+
+    today = await amsterdam_today(None, env)
+    body = {**json.loads(doc_dates.substitute(start_example(A, referral_source="day_activities_provider"), on=today))}
+    body["trajectory_id"] = f"s16-{uuid.uuid4().hex[:10]}"
+    events = f"/regions/almere/trajectories/{body['trajectory_id']}/events"
+
+    def documented(event: str, **fields: Any) -> dict[str, Any]:
+        return json.loads(doc_dates.substitute(event_example(A, event, **fields), on=today))
+
+    async with api(env.client, worker.task_queue) as http:
+        assert (await start_over_http(http, env.client, "almere", body)).status_code == 201
+        for event, fields in [
+            ("observation_started", {}),
+            ("observation_completed", {"hours_per_week": 32}),
+            ("trial_started", {}),
+            ("advice_received", {"outcome": "negative"}),
+        ]:
+            answer = await http.post(events, json=documented(event, **fields))
+            assert answer.status_code == 200, answer.text
+        view = answer.json()
+        assert view["state"] == "trial" and "advice_talk" in view["deadlines"]
+        failed = await http.post(events, json=documented("trial_failed"))
+        assert failed.status_code == 409 and failed.json()["error"] == "EventNotAllowed"
+        undecided = await http.post(events, json=documented("advice_talk_recorded", decision=None))
+        assert undecided.status_code == 422 and undecided.json()["fields"] == ["decision"]
+        closed = await http.post(events, json=documented("advice_talk_recorded", decision="close"))
+        assert closed.status_code == 200 and closed.json()["state"] == "closed_advice_negative"
+
+
 # --- Amsterdam --------------------------------------------------------------------------------------------------
 
 M = "amsterdam"

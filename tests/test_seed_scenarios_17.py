@@ -394,7 +394,7 @@ async def test_nijmegen_school_leaver_benefit_check_is_due_and_escalates(env, wo
     assert (view.state, view.deadlines["benefit_check"]) == ("school_meeting", check)
     await t.sleep_until(check)
     due = only(await t.view(), "benefit_check_due")
-    assert (due.recipient, due.due) == ("consultant-linking-3", check)
+    assert (due.recipient, due.due) == ("werkbedrijf-youth-team", check)  # the youth team, as the docs name it
     late_at = rvn_due(check + RVN.escalation_after)
     await t.sleep_until(late_at)
     late = only(await t.view(), "benefit_check_overdue")

@@ -21,6 +21,7 @@ RECIPIENTS = {
     "employer": "employer",
     "neighbourhood_team": "neighbourhood team",
     "client_manager": "client manager",
+    "youth_team": "youth team",
 }
 
 
@@ -46,6 +47,13 @@ def _field(policy: Any, name: str | None, months: bool = False) -> str:
     return f"{shown} (`{name}`)"
 
 
+def _whom(recipient: str, policy: Any) -> str:
+    """Who a row's notification reaches; an escalation (``team_lead``) where the policy's ``escalation_to`` says."""
+    if recipient == "team_lead" and getattr(policy, "escalation_to", "team_lead") == "other_advisor":
+        return "the other advisor (`escalation_to`)"
+    return RECIPIENTS.get(recipient, recipient)
+
+
 def _codes(names: tuple[str, ...] | list[str]) -> str:
     return ", ".join(f"`{name}`" for name in names)
 
@@ -64,12 +72,12 @@ def row(rule: DeadlineRule, policy: Any) -> list[str]:
     if rule.every_months:
         due += f"; then every {_field(policy, rule.every_months, months=True)}"
     then = (
-        f"sends `{rule.event}`" if rule.event else f"`{rule.kind}` → {RECIPIENTS.get(rule.recipient, rule.recipient)}"
+        f"sends `{rule.event}`" if rule.event else f"`{rule.kind}` → {_whom(rule.recipient, policy)}"
     )
     escalation = "—"
     if rule.escalate is not None:
         kind = rule.escalate.kind or rule.kind
-        whom = RECIPIENTS.get(rule.escalate.recipient, rule.escalate.recipient)
+        whom = _whom(rule.escalate.recipient, policy)
         escalation = f"{_field(policy, rule.escalate.after)} later: `{kind}` → {whom}"
     ends = f"met by {_codes(rule.met_by)}; " if rule.met_by else ""
     ends += f"cleared leaving {_codes(rule.states)}" if len(rule.states) <= 4 else f"runs in {len(rule.states)} states"

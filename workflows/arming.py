@@ -120,3 +120,5 @@ class TrajectoryDeadlines:
                 self.money.fire(action.key)
             elif isinstance(action, SendEvent) and action.event in self.route.allowed_now():
                 self.apply(action.event, None, actor="system:deadline")
+        if self.payment_streams:
+            self.money.order_ahead(now)

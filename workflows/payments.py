@@ -9,14 +9,14 @@ payment rules (``domain/rates.py``) through the pure arithmetic of ``domain/paym
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.dates import start_of_day
+    from domain.dates import add_months, start_of_day
     from domain.payments import (
         DateSpan,
         PaymentOrder,
@@ -42,6 +42,17 @@ PAYMENT_CORRECTIONS_PATCH = "payment-corrections"
 """A payment ordered ahead (on the working day before a weekend or holiday, so before its period's last days
 have passed) is corrected when an end, a pause or a resumption then changes which of those days are paid: a
 correction order for the difference. Runs that started before leave such days as they were ordered."""
+
+PAYMENTS_AHEAD_PATCH = "payments-ordered-ahead"
+"""When a timer wakes the trajectory, each running stream orders at once every period that falls due before the
+trajectory's next deadline that is not a payment's (a visit, an expiry; at most :data:`ORDER_AHEAD_MONTHS`
+ahead), each with the due date and period it always had: a steady employed year wakes for its visits, not for
+each monthly order (``tests/test_task_writes.py``). An end or pause after that is settled by the correction orders
+of :data:`PAYMENT_CORRECTIONS_PATCH`. Asked at the first wake-up with a running stream; runs from before, or
+without corrections, order each period when it falls due."""
+
+ORDER_AHEAD_MONTHS = 12
+"""How far ahead a stream's periods are ordered at most, when no other deadline comes sooner."""
 
 
 class PaymentBook:
@@ -152,6 +163,28 @@ class PaymentBook:
         if self.order_next(key):
             self.arm(key)
 
+    def order_ahead(self, now: datetime) -> None:
+        """A timer woke the trajectory (patch ``payments-ordered-ahead``): order each running stream's periods
+        that fall due up to the next deadline that is not a payment's (at most :data:`ORDER_AHEAD_MONTHS` from
+        ``now``), with their own due dates and periods. A paused stream waits: its days may not be paid."""
+        running = [key for key, stream in self.streams.items() if not stream.closed and stream.paused_since is None]
+        if not running or not self.corrections or not self.engine.patched(PAYMENTS_AHEAD_PATCH):
+            return
+        names = {self.deadline_name(key) for key in self.streams}
+        others = [d.due for d in self.engine.deadlines.running() if d.name not in names]
+        horizon = min([*others, add_months(now, ORDER_AHEAD_MONTHS)])
+        for key in running:
+            rule = self.rule(self.streams[key].rule)
+            ordered = False
+            while (through := self.streams[key].next_order_through(rule)) is not None and self.due_moment(
+                key, through
+            ) <= horizon:
+                if not self.order_next(key):
+                    break
+                ordered = True
+            if ordered:
+                self.arm(key)
+
     @staticmethod
     def deadline_name(key: str) -> str:
         return f"payment:{key}"
@@ -174,12 +207,15 @@ class PaymentBook:
             PayStream(key=key), stream.runs_in + stream.paused_in,
         )  # fmt: skip
 
+    def due_moment(self, key: str, through: date) -> datetime:
+        """When the order covering up to ``through`` falls due (its stream's deadline for it)."""
+        return self.engine.deadlines.placed(self.deadline_name(key), start_of_day(through + timedelta(days=1)))["due"]
+
     def due_date(self, key: str, through: date) -> date:
         """The date an order covering up to ``through`` is due: the day after, in arrears, on the policy's
         working-day calendar when it has one (Almere's moves a payment off a weekend to the working day before).
         The period it covers stays the calendar period; only the due date moves."""
-        placed = self.engine.deadlines.placed(self.deadline_name(key), start_of_day(through + timedelta(days=1)))
-        return local_date(placed["due"])
+        return local_date(self.due_moment(key, through))
 
     def true_up(self, key: str, before: PaymentStream, since: date) -> None:
         """The facts of ``key`` changed from ``since`` on (``before``: the stream as it was). Days from there that

@@ -30,6 +30,18 @@ SEED_STEPS_PATCH = "rijk-van-nijmegen-seed-steps"
 school leaver's benefit check, and the evaluation escalated after ``evaluation_grace``. Asked once, when a
 trajectory starts (``case.route_revision``): a trajectory keeps the route it started on, and so its history."""
 
+YOUTH_TEAM_PATCH = "rijk-van-nijmegen-youth-team"
+"""Issue 17: the school leaver's benefit check falls due with the youth team ("Een consulent van het jongerenteam
+kijkt mee of een uitkering kan worden aangevraagd", seed 001), not with the trajectory's owner (``route_revision``
+2; asked at the start after the seed steps)."""
+
+
+def route_revision() -> int:
+    """0: the route before issue 17; 1: its seed steps; 2: the benefit check with the youth team."""
+    if not workflow.patched(SEED_STEPS_PATCH):
+        return 0
+    return 2 if workflow.patched(YOUTH_TEAM_PATCH) else 1
+
 
 @workflow.defn(name="RijkVanNijmegenTrajectory", failure_exception_types=[ValidationError])
 class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
@@ -58,7 +70,7 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
             coach_id=start.coach_id,
             provider_id=start.provider_id,
             diploma_date=start.diploma_date,
-            route_revision=1 if workflow.patched(SEED_STEPS_PATCH) else 0,
+            route_revision=route_revision(),
         )
 
     @property
@@ -73,7 +85,10 @@ class RijkVanNijmegenTrajectory(TrajectoryWorkflow):
         policy = self.policy
         self.arm(DEADLINES["school_meeting_join"], at=add_months(diploma, -policy.school_meeting_join_from_months))
         self.arm(DEADLINES["school_meeting_join_latest"], at=add_months(diploma, -policy.school_meeting_join_by_months))
-        self.arm(DEADLINES["benefit_check"], at=add_months(diploma, -policy.benefit_check_before_diploma_months))
+        check = DEADLINES["benefit_check"]
+        if self.case.route_revision < 2:  # runs from before: the owner was told
+            check = replace(check, recipient=COACH)
+        self.arm(check, at=add_months(diploma, -policy.benefit_check_before_diploma_months))
 
     def after_case_meeting_held(self, payload: Any) -> None:
         self.notify(f"indication_{payload.decision}", COACH, summary=f"arrangement: {payload.arrangement or 'none'}")

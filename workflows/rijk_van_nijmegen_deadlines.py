@@ -7,6 +7,7 @@ otherwise. Rows without an interval are armed by a hook of ``workflows.rijk_van_
 from __future__ import annotations
 
 from domain.deadline_rules import UWV_ADVICE, DeadlineRule, DeadlineTable, Escalate
+from domain.records import Recipient
 from statemachines.rijk_van_nijmegen import RijkVanNijmegenRoute
 
 ARRANGEMENT = ("development", "paused")
@@ -36,8 +37,8 @@ RIJK_VAN_NIJMEGEN_DEADLINES = DeadlineTable(
                      kind="school_meeting_join_overdue", scope=("school_meeting",),
                      escalate=overdue("school_meeting_join_overdue")),
         DeadlineRule(name="benefit_check", summary="youth team: can a benefit be applied for?", kind="benefit_check_due",
-                     scope=OPEN_STATES, when="seed_steps", met_by=("benefit_check_completed",),
-                     escalate=overdue("benefit_check_overdue")),
+                     recipient=Recipient.YOUTH_TEAM, scope=OPEN_STATES, when="seed_steps",
+                     met_by=("benefit_check_completed",), escalate=overdue("benefit_check_overdue")),
         step("case_meeting", "awaiting_case_meeting", "case_meeting_within", "case meeting of three consultants"),
         step("plan_of_approach", "plan_of_approach", "plan_of_approach_within",
              "plan of approach from provider and candidate"),

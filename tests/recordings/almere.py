@@ -137,6 +137,14 @@ async def one_write_per_task(env, worker):
     return await paid(env, worker, "replay-one-write-per-task")
 
 
+@recording("almere-payments-ordered-ahead")
+async def payments_ordered_ahead(env, worker):
+    """The payments path since ``payments-ordered-ahead``: a timer's wake-up orders each stream's periods due up to
+    the next deadline that is not a payment's; the contract's end, the renewal and the end of employment settle
+    what was ordered ahead by correction orders."""
+    return await paid(env, worker, "replay-payments-ordered-ahead")
+
+
 async def paid(env, worker, trajectory_id: str):
     t = await Trajectory.start(env, worker, trajectory_id=trajectory_id)
     await t.to_trial()

@@ -203,3 +203,25 @@ async def seed_steps(env, worker):
     await t.send("withdrawn", reason="moves out of the region")
     await t.handle.result()
     return t.handle
+
+
+@recording("rijk-van-nijmegen-youth-team")
+async def youth_team(env, worker):
+    """Patch ``rijk-van-nijmegen-youth-team``: a school leaver's benefit check falls due with the youth team,
+    escalated to the team lead, then recorded; the school meeting joined and the trajectory withdrawn."""
+    today = (await env.get_current_time()).date()
+    t = await NijmegenTrajectory.begin(
+        env,
+        worker,
+        trajectory_id="replay-nijmegen-youth-team",
+        referral_source="vso_pro_school",
+        diploma_date=today.replace(year=today.year + 1).isoformat(),
+    )
+    await t.sleep(timedelta(days=200))
+    await t.send("school_meeting_joined", joined_on=await t.today())
+    view = await t.view()
+    await t.sleep_until(view.deadlines["benefit_check"] + POLICY.escalation_after)
+    await t.send("benefit_check_completed", actor="youth-consultant-2", outcome="applied", checked_on=await t.today())
+    await t.send("withdrawn", reason="moves out of the region")
+    await t.handle.result()
+    return t.handle
