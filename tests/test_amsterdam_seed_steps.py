@@ -13,7 +13,7 @@ from tests.amsterdam_steps import (
     start_employment,
     to_employed,
 )
-from tests.scenario import COACH, assert_fired_at, notifications
+from tests.scenario import COACH, assert_fired_at, due_by, notifications
 from tests.test_amsterdam import due_at, rejected
 
 CLIENT_MANAGER = AMSTERDAM.client_manager_id
@@ -76,9 +76,10 @@ async def test_a_durable_placement_is_followed_then_closed_by_the_consultant(env
     await t.sleep(timedelta(days=100))
     view = await t.view()
     assert notifications(view, "check_in_due") and view.state == "follow_up"
-    fees_before = len([p for p in view.payments if p.kind == "supervision_fee"])
+    before = await t.now()
     await t.sleep(timedelta(days=92))
-    assert len([p for p in (await t.view()).payments if p.kind == "supervision_fee"]) > fees_before
+    fees = [p for p in (await t.view()).payments if p.kind == "supervision_fee"]
+    assert len(due_by(fees, await t.now())) > len(due_by(fees, before)), "a quarter's fee fell due and was ordered"
 
     await assert_fired_at(t, "follow_up_closing_due", COACH, due_at(until))
     await assert_fired_at(
