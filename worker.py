@@ -60,6 +60,7 @@ def build_worker(
     max_cached_workflows: int | None = None,
     interceptors: Sequence[Interceptor] = (),
     sandboxed: bool = True,
+    inline: bool = False,
 ) -> Worker:
     """Build the worker for ``client`` on ``task_queue``: every route's workflow and every activity.
 
@@ -70,7 +71,10 @@ def build_worker(
     (default ``TRAJECTORIES_WORKFLOW_CACHE``); a forecast keeps its whole cohort, so none replays its history.
     ``interceptors``: for tests (e.g. to hold a workflow task while a racing call reaches the server).
     ``sandboxed=False``: the same workflow code without the sandbox's per-task isolation (a fifth of a task's CPU),
-    for a forecast's throwaway test server only; the service and the tests run sandboxed."""
+    for a forecast's throwaway test server only; the service and the tests run sandboxed. ``inline=True``: workflow
+    tasks and records writes run on the event loop instead of being handed to a thread each (the SDK's debug
+    mode, which also drops its 2-second deadlock timer), for a forecast's test server and scratch database in
+    memory only: there the hand-offs cost as much CPU as the writes."""
     if not encryption.is_encrypting(client.data_converter):
         raise ValueError(
             "build_worker needs a client whose data converter encrypts payloads (service.connection.connect)"
@@ -88,7 +92,7 @@ def build_worker(
     payments = PaymentActivities(box)
     audit_activities = AuditActivities(audit_log)
     caseload = CaseloadActivities(client)
-    projection = ProjectionActivities(audit_log.records, outbox=box)
+    projection = ProjectionActivities(audit_log.records, outbox=box, inline=inline)
     agenda = AgendaActivities(audit_log.records)
     return Worker(
         client,
@@ -114,6 +118,7 @@ def build_worker(
         interceptors=interceptors,
         max_cached_workflows=max_cached_workflows or config.workflow_cache_size(),
         max_concurrent_workflow_tasks=config.workflow_task_slots(),
+        debug_mode=inline,
     )
 
 

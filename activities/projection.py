@@ -101,26 +101,36 @@ def order_and_write(records: Records, outbox: Outbox, projection: Projection, *,
 
 
 class ProjectionActivities:
-    def __init__(self, records: Records | str, outbox: Outbox | None = None):
+    def __init__(self, records: Records | str, outbox: Outbox | None = None, *, inline: bool = False):
         self.records = records if isinstance(records, Records) else open_records(records)
         self.outbox = outbox
         """Where payment orders go (``order_and_project``); ``project`` alone needs none."""
+        self.inline = inline
+        """Write on the event loop instead of a thread: for a forecast's scratch database in memory, where a
+        write takes a millisecond and handing it to a thread and back cost as much again (``worker.build_worker``'s
+        ``inline``). A database on a disk or across a network is written from a thread, so the worker's other
+        tasks go on meanwhile."""
+
+    async def _write(self, write: Callable[..., ProjectionSummary], *args: Any, **options: Any) -> ProjectionSummary:
+        if self.inline:
+            return write(*args, **options)
+        return await asyncio.to_thread(write, *args, **options)
 
     @activity.defn
     async def project(self, projection: Projection) -> ProjectionSummary:
         """Write one workflow task's rows (audit, ...) in one transaction; a retry writes nothing twice."""
-        return await asyncio.to_thread(write_projection, self.records, projection)
+        return await self._write(write_projection, self.records, projection)
 
     @activity.defn
     async def order_and_project(self, projection: Projection) -> ProjectionSummary:
         """Order the task's payments and write its rows; retried (by Temporal) until the database takes them."""
-        return await asyncio.to_thread(order_and_write, self.records, self.payments_outbox, projection, wait=True)
+        return await self._write(order_and_write, self.records, self.payments_outbox, projection, wait=True)
 
     @activity.defn
     async def order_and_try_project(self, projection: Projection) -> ProjectionSummary:
         """As ``order_and_project``, as a local activity: a records database that fails is reported (``stored``
         false), not retried here, so the workflow task is never held by an outage."""
-        return await asyncio.to_thread(order_and_write, self.records, self.payments_outbox, projection, wait=False)
+        return await self._write(order_and_write, self.records, self.payments_outbox, projection, wait=False)
 
     @property
     def payments_outbox(self) -> Outbox:

@@ -23,33 +23,40 @@ def write_entries(connection: Connection, entries: Iterable[AuditEntry]) -> list
     """Insert each entry unless its key is there, as the next link of its trajectory's chain; per entry,
     whether this call wrote it. Call inside ``Records.write()``: the chain's head is read and extended under the
     trajectory's lock (PostgreSQL: an advisory lock per trajectory; SQLite: the write lock BEGIN IMMEDIATE took),
-    so two writers of one trajectory queue instead of forking its chain."""
+    so two writers of one trajectory queue instead of forking its chain.
+
+    Three statements however many entries (a projection write carries a task's): the keys already stored, each
+    trajectory's head, one multi-row insert."""
+    entries = list(entries)
+    if not entries:
+        return []
     recorded_at = datetime.now(UTC)
     heads: dict[str, tuple[int, str | None]] = {}
+    for workflow_id in dict.fromkeys(entry.workflow_id for entry in entries):
+        _lock(connection, workflow_id)
+        heads[workflow_id] = _head(connection, workflow_id)
+    stored = set(connection.execute(_STORED_KEYS, {"keys": [entry.key for entry in entries]}).scalars())
+    rows: list[dict[str, Any]] = []
     written: list[bool] = []
     for entry in entries:
-        workflow_id = entry.workflow_id
-        if workflow_id not in heads:
-            _lock(connection, workflow_id)
-            heads[workflow_id] = _head(connection, workflow_id)
-        if connection.execute(sa.select(audit_trail.c.id).where(audit_trail.c.key == entry.key)).first() is not None:
+        if entry.key in stored:
             written.append(False)
             continue
-        seq, previous = heads[workflow_id]
+        stored.add(entry.key)
+        seq, previous = heads[entry.workflow_id]
         fields = audit_fields(entry)
         digest = row_hash(fields, seq + 1, previous)
-        row = {
-            **fields,
-            "recorded_at": recorded_at,
-            "chain_seq": seq + 1,
-            "previous_hash": previous,
-            "row_hash": digest,
-        }
-        [inserted] = insert_or_ignore(connection, audit_trail, [row], "key")
-        if inserted:
-            heads[workflow_id] = (seq + 1, digest)
-        written.append(inserted)
+        rows.append(
+            {**fields, "recorded_at": recorded_at, "chain_seq": seq + 1, "previous_hash": previous, "row_hash": digest}
+        )
+        heads[entry.workflow_id] = (seq + 1, digest)
+        written.append(True)
+    if not all(insert_or_ignore(connection, audit_trail, rows, "key")):  # under the lock: cannot happen
+        raise RuntimeError("an audit row's key appeared while its trajectory was locked: the chain is not extended")
     return written
+
+
+_STORED_KEYS = sa.select(audit_trail.c.key).where(audit_trail.c.key.in_(sa.bindparam("keys", expanding=True)))
 
 
 def audit_fields(entry: AuditEntry) -> dict[str, Any]:
@@ -68,13 +75,16 @@ def _lock(connection: Connection, workflow_id: str) -> None:
 
 
 def _head(connection: Connection, workflow_id: str) -> tuple[int, str | None]:
-    last = connection.execute(
-        sa.select(audit_trail.c.chain_seq, audit_trail.c.row_hash)
-        .where(audit_trail.c.workflow_id == workflow_id, audit_trail.c.chain_seq.is_not(None))
-        .order_by(audit_trail.c.chain_seq.desc())
-        .limit(1)
-    ).first()
+    last = connection.execute(_HEAD, {"workflow_id": workflow_id}).first()
     return (last.chain_seq, last.row_hash) if last else (0, None)
+
+
+_HEAD = (
+    sa.select(audit_trail.c.chain_seq, audit_trail.c.row_hash)
+    .where(audit_trail.c.workflow_id == sa.bindparam("workflow_id"), audit_trail.c.chain_seq.is_not(None))
+    .order_by(audit_trail.c.chain_seq.desc())
+    .limit(1)
+)
 
 
 def trail(connection: Connection, workflow_id: str) -> list[AuditEntry]:

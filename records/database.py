@@ -13,6 +13,7 @@ and whoever comes second finds the schema at head and does nothing.
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -215,11 +216,28 @@ def _file_lock(path: Path | None) -> Iterator[None]:
 def insert_or_ignore(
     connection: Connection, table: sa.Table, rows: Iterable[Mapping[str, Any]], key: str
 ) -> list[bool]:
-    """Insert each row unless one with the same ``key`` column exists; per row, whether this call wrote it.
+    """Insert each row unless one with the same ``key`` column exists; per row, whether this call wrote it (of
+    two rows with one key, the first).
 
-    Asked by ``RETURNING`` rather than ``rowcount``: with implicit RETURNING of the primary key, psycopg's
-    ``rowcount`` for an ``INSERT ... ON CONFLICT DO NOTHING`` is not the number of rows written."""
-    dialect = connection.dialect.name
+    One statement for all the rows (SQLAlchemy's "insertmanyvalues": a multi-row ``INSERT ... ON CONFLICT DO
+    NOTHING RETURNING key``, one round trip per batch), not one per row: a projection write carries a handful of
+    rows per table, and a statement's overhead was most of a row's cost. Written rows are told by ``RETURNING``
+    rather than ``rowcount``: with implicit RETURNING of the primary key, psycopg's ``rowcount`` for an
+    ``INSERT ... ON CONFLICT DO NOTHING`` is not the number of rows written."""
+    rows = [dict(row) for row in rows]
+    if not rows:
+        return []
+    written = set(connection.execute(_insert_or_ignore(connection.dialect.name, table, key), rows).scalars())
+    answers = []
+    for row in rows:
+        answers.append(row[key] in written)
+        written.discard(row[key])  # a second row with the same key was not written
+    return answers
+
+
+@functools.cache
+def _insert_or_ignore(dialect: str, table: sa.Table, key: str) -> sa.Insert:
+    """The statement, built once per table (building it was a tenth of a write's time)."""
     statement: sa.Insert
     if dialect == "sqlite":
         from sqlalchemy.dialects import sqlite
@@ -231,5 +249,4 @@ def insert_or_ignore(
         statement = postgresql.insert(table).on_conflict_do_nothing(index_elements=[key])
     else:  # pragma: no cover - normalised() refuses other backends
         raise RecordsUnavailable(f"unsupported backend {dialect!r}")
-    statement = statement.returning(table.c[key])
-    return [connection.execute(statement, dict(row)).first() is not None for row in rows]
+    return statement.returning(table.c[key])

@@ -102,6 +102,21 @@ async def submit_event(
     remembers the ids it accepted). Without one, a random id is chosen here, so that the call's own retry on a
     continued run (below) cannot apply the event twice either. The Update answers with :class:`EventAccepted`,
     not the view (its result is stored in the history); the view is the ``view`` Query's."""
+    await send_event(client, region, trajectory_id, event, submission=submission, update_id=update_id)
+    return await handle_for(client, region, trajectory_id).query("view", result_type=TrajectoryView)
+
+
+async def send_event(
+    client: Client,
+    region: str,
+    trajectory_id: str,
+    event: dict[str, Any],
+    *,
+    submission: Submission | None = None,
+    update_id: str | None = None,
+) -> EventAccepted:
+    """:func:`submit_event` without reading the view afterwards (a Query: a workflow task of its own), for
+    callers that only need the event accepted, such as a forecast's thousands of made-up events."""
     handle = handle_for(client, region, trajectory_id)
     if submission is not None:
         event = {**event, SUBMISSION_FIELD: submission.model_dump(mode="json")}
@@ -109,8 +124,7 @@ async def submit_event(
     closed = TrajectoryClosed(f"trajectory {trajectory_id} of {region} is closed: it accepts no events")
     for attempt in range(1, CONTINUED_RUN_ATTEMPTS + 1):
         try:
-            await handle.execute_update("submit_event", event, id=update_id, result_type=EventAccepted)
-            return await handle.query("view", result_type=TrajectoryView)
+            return await handle.execute_update("submit_event", event, id=update_id, result_type=EventAccepted)
         except WorkflowUpdateFailedError as error:
             cause = error.cause
             if isinstance(cause, ApplicationError) and cause.type == TRAJECTORY_CLOSED:  # closed, still finishing

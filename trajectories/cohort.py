@@ -29,7 +29,7 @@ from activities.outbox import Outbox
 from domain.figures import AMSTERDAM_TZ
 from service import config, encryption
 from trajectories import search_attributes
-from trajectories.client import TrajectoryClosed, start_trajectory, submit_event
+from trajectories.client import TrajectoryClosed, send_event, start_trajectory
 from trajectories.local_server import packaged_binary
 
 EventsOn = Callable[[date], list[dict[str, Any]]]
@@ -126,7 +126,7 @@ async def run_cohort(
     ``records_url``, notifications to ``outbox`` (only there, whatever channel the environment configures: made-up
     people's deadlines must never mail or call anyone). ``began``: the virtual moment the run starts (default: the
     next office hour on the server's clock); runs given the same moment see the same calendar. ``sandboxed``: as
-    :func:`worker.build_worker`."""
+    :func:`worker.build_worker`; an unsandboxed run (a forecast's) also runs its tasks ``inline``."""
     from worker import build_worker  # the one place that wires the worker; imported late (it imports workflows)
 
     client = environment.client
@@ -144,15 +144,13 @@ async def run_cohort(
     cache = max(config.workflow_cache_size(), len(people) + CACHE_SPARE)
     worker = build_worker(
         client, task_queue, outbox=outbox, channel=OutboxChannel(Outbox(outbox)), audit=records_url,
-        max_cached_workflows=cache, sandboxed=sandboxed,
+        max_cached_workflows=cache, sandboxed=sandboxed, inline=not sandboxed,
     )  # fmt: skip
     async with worker:
         done = 0
         for offset, together in itertools.groupby(moments, key=lambda moment: moment[0]):
-            now = await environment.get_current_time()
-            if began + offset > now:
-                await advance(environment, began + offset)
-            today = (await environment.get_current_time()).astimezone(AMSTERDAM_TZ).date()
+            now = await advance(environment, began + offset)
+            today = now.astimezone(AMSTERDAM_TZ).date()
             chains: dict[int, list[tuple[Person, Stage | None]]] = {}
             for _, index, person, stage in together:
                 chains.setdefault(index, []).append((person, stage))
@@ -160,9 +158,7 @@ async def run_cohort(
             done += sum(len(chain) for chain in chains.values())
             if progress is not None:
                 progress(done, len(moments))
-        now = await environment.get_current_time()
-        if horizon > now:
-            await advance(environment, horizon)
+        await advance(environment, horizon)
         await settle(environment, people)
     run.last_day = (await environment.get_current_time()).astimezone(AMSTERDAM_TZ).date()
     return run
@@ -174,10 +170,22 @@ has fired and every task they caused is done; over months with a thousand people
 call's RPC deadline ("Timeout expired"), so the clock is moved a week at a time."""
 
 
-async def advance(environment: WorkflowEnvironment, until: datetime) -> None:
-    """Let virtual time run up to ``until``, a week at a time."""
-    while (now := await environment.get_current_time()) < until:
-        await environment.sleep(min(until - now, SLEEP_STEP))
+async def advance(environment: WorkflowEnvironment, until: datetime) -> datetime:
+    """Let virtual time run up to ``until``, a week at a time; returns ``until`` (or the server's time, if it
+    was past it already).
+
+    The clock is read once: a sleep returns when the server's clock has covered it, so the time after it is at
+    least the time before plus the sleep (the real time a call takes moves the test server's clock on too, by
+    milliseconds: a moment is reached, never skipped). A forecast meets a thousand moments or more per process;
+    it read the clock four times at each."""
+    now = await environment.get_current_time()
+    if now >= until:
+        return now
+    while now < until:
+        step = min(until - now, SLEEP_STEP)
+        await environment.sleep(step)
+        now += step
+    return until
 
 
 AT_ONCE = 16
@@ -208,7 +216,7 @@ async def _send(
             continue
         for event in stage.events(today):
             try:
-                await submit_event(client, person.region, trajectory_id, event)
+                await send_event(client, person.region, trajectory_id, event)
                 run.accepted += 1
             except (WorkflowUpdateFailedError, TrajectoryClosed) as refused:
                 cause = getattr(refused, "cause", None) or refused
