@@ -190,6 +190,10 @@ class PaymentStream(BaseModel):
     closed: bool = False
     corrections: int = 0
     """Corrections made to days ordered ahead (numbers the correction orders' ids)."""
+    generation: int = 0
+    """How often a stream of this key started again after one that may have ordered ahead (patch
+    ``payments-ordered-ahead``): part of its orders' ids from the first restart on, so a period the earlier
+    stream ordered ahead (and took back) never shares an id with the new stream's."""
 
     def first_open_day(self) -> date:
         return self.ordered_through + timedelta(days=1) if self.ordered_through else self.anchor

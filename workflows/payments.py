@@ -86,9 +86,13 @@ class PaymentBook:
         if key in self.streams and not self.streams[key].closed:
             self.end(key, self.engine.local_today)
         kind = self.rule(rule).kind
+        before = self.streams.get(key)
+        again = {}
+        if before is not None and self.ahead_granted():  # its ids go on from the earlier stream's (see generation)
+            again = {"generation": before.generation + 1, "corrections": before.corrections}
         self.streams[key] = PaymentStream(
             key=key, rule=rule, kind=kind, payee=payee, anchor=anchor, end=end, runs_in=runs_in, paused_in=paused_in,
-            **facts,
+            **again, **facts,
         )  # fmt: skip
         self.arm(key)
 
@@ -185,6 +189,12 @@ class PaymentBook:
             if ordered:
                 self.arm(key)
 
+    def ahead_granted(self) -> bool:
+        """This trajectory has ``payments-ordered-ahead`` already (asked at a wake-up, or carried): its streams may
+        have ordered ahead. Asks nothing (no marker), so it is safe in any task."""
+        memory = self.engine.patch_memory
+        return PAYMENTS_AHEAD_PATCH in memory.given or PAYMENTS_AHEAD_PATCH in (memory.carried or frozenset())
+
     @staticmethod
     def deadline_name(key: str) -> str:
         return f"payment:{key}"
@@ -255,8 +265,9 @@ class PaymentBook:
         period, cents, rate = upcoming
         self.streams[key] = advance(stream, rule, period.end)
         if cents > 0:
+            name = f"{key}:{stream.generation}" if stream.generation else key
             order = self.new_order(
-                f"{key}:{period.end.isoformat()}", stream.kind, stream.payee, period, cents,
+                f"{name}:{period.end.isoformat()}", stream.kind, stream.payee, period, cents,
                 rule_label(self.region, stream.rule, rate), due=self.due_date(key, period.end),
             )  # fmt: skip
             self.engine.order_payment(order)
