@@ -172,11 +172,16 @@ class PaymentBook:
         that fall due up to the next deadline that is not a payment's (at most :data:`ORDER_AHEAD_MONTHS` from
         ``now``), with their own due dates and periods. A paused stream waits: its days may not be paid."""
         running = [key for key, stream in self.streams.items() if not stream.closed and stream.paused_since is None]
-        if not running or not self.corrections or not self.engine.patched(PAYMENTS_AHEAD_PATCH):
+        if not running or not self.corrections:
             return
         names = {self.deadline_name(key) for key in self.streams}
         others = [d.due for d in self.engine.deadlines.running() if d.name not in names]
         horizon = min([*others, add_months(now, ORDER_AHEAD_MONTHS)])
+        upcoming = [self.next_due(key) for key in running]
+        if not any(due is not None and due <= horizon for due in upcoming):
+            return  # nothing to order ahead: the patch is not asked (no marker) until there is
+        if not self.engine.patched(PAYMENTS_AHEAD_PATCH):
+            return
         for key in running:
             rule = self.rule(self.streams[key].rule)
             ordered = False
@@ -216,6 +221,12 @@ class PaymentBook:
             name, start_of_day(through + timedelta(days=1)), f"{stream.kind.replace('_', ' ')} to {stream.payee}",
             PayStream(key=key), stream.runs_in + stream.paused_in,
         )  # fmt: skip
+
+    def next_due(self, key: str) -> datetime | None:
+        """When the next period of ``key`` not yet ordered falls due; ``None`` when everything is ordered."""
+        stream = self.streams[key]
+        through = stream.next_order_through(self.rule(stream.rule))
+        return None if through is None else self.due_moment(key, through)
 
     def due_moment(self, key: str, through: date) -> datetime:
         """When the order covering up to ``through`` falls due (its stream's deadline for it)."""
