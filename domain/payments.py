@@ -205,6 +205,10 @@ class PaymentStream(BaseModel):
     closed: bool = False
     corrections: int = 0
     """Corrections made to days ordered ahead (numbers the correction orders' ids)."""
+    generation: int = 0
+    """How often a stream of this key started again after one that may have ordered ahead (patch
+    ``payments-ordered-ahead``): part of its orders' ids from the first restart on, so a period the earlier
+    stream ordered ahead (and took back) never shares an id with the new stream's."""
 
     def first_open_day(self) -> date:
         return self.ordered_through + timedelta(days=1) if self.ordered_through else self.anchor
@@ -212,9 +216,7 @@ class PaymentStream(BaseModel):
     def period_end(self, rule: PaymentRule, day: date) -> date:
         """The last day of the payment period that holds ``day`` (periods start at the anchor)."""
         every = max(rule.every_months, 1)
-        k = 0
-        while add_months(self.anchor, every * (k + 1)) <= day:
-            k += 1
+        k = _months_between(self.anchor, day) // every
         return add_months(self.anchor, every * (k + 1)) - timedelta(days=1)
 
     def next_order_through(self, rule: PaymentRule) -> date | None:
@@ -233,17 +235,27 @@ class PaymentStream(BaseModel):
         return not any(day in span for span in self.paused)
 
     def accrual(self, rule: PaymentRule, first: date, last: date) -> Fraction:
-        """Exact cents earned by the covered days ``first``..``last`` (see the module's docstring)."""
+        """Exact cents earned by the covered days ``first``..``last`` (see the module's docstring).
+
+        Each covered day earns its window's amount (at the day's rate and share) over the window's days; the days
+        are counted in runs that share all three (a month since the anchor, no rate taking effect within), so a
+        year ahead costs a few dozen fractions, not one per day."""
         total = Fraction(0)
         scale = Fraction(self.scale)
-        day = first
+        one = timedelta(days=1)
+        changes = sorted(r.effective_from for r in rule.rates)
+        day = max(first, self.anchor)  # nothing is earned before the stream's first day
         while day <= last:
-            if self.covered(day):
-                window = _months_between(self.anchor, day) // rule.accrual_months
-                start = add_months(self.anchor, window * rule.accrual_months)
-                days_in_window = (add_months(self.anchor, (window + 1) * rule.accrual_months) - start).days
-                total += self.window_amount(rule, day) * scale / days_in_window
-            day += timedelta(days=1)
+            months = _months_between(self.anchor, day)
+            window = months // rule.accrual_months
+            start = add_months(self.anchor, window * rule.accrual_months)
+            end = add_months(self.anchor, (window + 1) * rule.accrual_months)  # the next window's first day
+            run_end = min(last, end - one, add_months(self.anchor, months + 1) - one)
+            run_end = min([run_end, *(change - one for change in changes if day < change <= run_end)])
+            covered = sum(1 for n in range((run_end - day).days + 1) if self.covered(day + timedelta(days=n)))
+            if covered:
+                total += self.window_amount(rule, day) * scale * covered / (end - start).days
+            day = run_end + one
         return total
 
     def window_amount(self, rule: PaymentRule, day: date) -> Fraction:

@@ -20,7 +20,7 @@ from records.schema import agenda, agenda_feed_tokens
 
 def replace_snapshot(connection: Connection, snapshot: AgendaSnapshot) -> int:
     """Make ``snapshot`` the trajectory's rows; how many rows it has now."""
-    connection.execute(sa.delete(agenda).where(agenda.c.workflow_id == snapshot.workflow_id))
+    connection.execute(_DELETE_SNAPSHOT, {"workflow_id": snapshot.workflow_id})
     rows = [
         {
             **entry.model_dump(),
@@ -34,6 +34,10 @@ def replace_snapshot(connection: Connection, snapshot: AgendaSnapshot) -> int:
     if rows:
         connection.execute(sa.insert(agenda), rows)
     return len(rows)
+
+
+_DELETE_SNAPSHOT = sa.delete(agenda).where(agenda.c.workflow_id == sa.bindparam("workflow_id"))
+"""Built once: a projection replaces a snapshot on nearly every workflow task."""
 
 
 def _utc(value: datetime) -> datetime:

@@ -51,8 +51,13 @@ class Records:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction; on SQLite it holds the write lock from its first statement (BEGIN IMMEDIATE)."""
-        with self.engine.execution_options(records_write=True).begin() as connection:
+        with self._writer.begin() as connection:
             yield connection
+
+    @functools.cached_property
+    def _writer(self) -> Engine:
+        """The engine with the option that makes ``begin`` take the write lock (made once: it is a copy)."""
+        return self.engine.execution_options(records_write=True)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -13,9 +13,13 @@ import pytest
 import sqlalchemy as sa
 
 from activities.audit import AuditLog
+from domain.facts import OutcomeFact
 from domain.messages import AuditEntry
 from records import open_records
-from records.schema import audit_trail
+from records.audit import write_entries
+from records.database import insert_or_ignore
+from records.facts import read_facts, write_facts
+from records.schema import audit_trail, outcome_facts
 from tests.cli_runner import run
 from tests.scenario import OTHER_COACH, Trajectory
 from trajectories.audit import verify_trail
@@ -159,6 +163,38 @@ def test_rows_chained_before_the_client_column_still_verify(tmp_path: Path):
     report = verify_trail(WORKFLOW, url)
     assert report.intact and report.rows == 3, report.breaks
     assert [row.client for row in log.trail(WORKFLOW)] == ["", "", "backend-gemeente"]
+
+
+def test_one_write_of_many_entries_links_each_new_one_once(url: str):
+    """A projection's entries go in one call (three statements): stored keys and a key twice in the call are
+    skipped, each trajectory's new rows follow its own head."""
+    log = chained(url, count=2)
+    other = "trajectory-almere-other"
+    batch = [entry(2), entry(3), entry(3), entry(2, other), entry(1, other), entry(4)]
+    with log.records.write() as connection:
+        assert write_entries(connection, batch) == [False, True, False, True, False, True]
+    report = verify_trail(url=url)
+    assert report.intact and (report.trajectories, report.rows) == (2, 6), report.breaks
+    assert [row.key for row in log.trail(WORKFLOW)] == [f"{WORKFLOW}:event{n}" for n in (1, 2, 3, 4)]
+
+
+def test_facts_written_at_once_say_which_were_new(url: str):
+    """``insert_or_ignore`` in one statement: per row whether this call wrote it (of a key twice, the first)."""
+    at = datetime(2027, 1, 4, 9, tzinfo=UTC)
+
+    def fact(key: str, to_state: str = "referred") -> OutcomeFact:
+        return OutcomeFact(key=key, workflow_id=WORKFLOW, region="almere", trajectory_id="chain", at=at,
+                           event="referred", to_state=to_state)  # fmt: skip
+
+    records = open_records(url)
+    with records.write() as connection:
+        assert write_facts(connection, [fact("f1")]) == 1
+    with records.write() as connection:
+        rows = [fact("f1", "other").model_dump(), fact("f2").model_dump(), fact("f2", "other").model_dump()]
+        assert insert_or_ignore(connection, outcome_facts, rows, "key") == [False, True, False]
+        assert insert_or_ignore(connection, outcome_facts, [], "key") == []
+    with records.read() as connection:
+        assert [(f.key, f.to_state) for f in read_facts(connection)] == [("f1", "referred"), ("f2", "referred")]
 
 
 def test_concurrent_writers_of_one_trajectory_never_fork_its_chain(url: str):

@@ -106,3 +106,35 @@ async def test_the_internship_company_is_paid_per_month_until_the_internship_end
     assert [(m.period_start, m.payee) for m in months] == [(add_months(begin, n), "milieuwerk") for n in range(3)]
     assert months[-1].period_end == add_months(begin, 3) - timedelta(days=1), "nothing after the internship's end"
     assert {m.amount_cents for m in months} == {AMSTERDAM.payment_rules["internship"].rates[-1].cents}
+
+
+async def test_a_second_employment_is_paid_in_full_beside_what_the_first_ordered_ahead(env, worker):
+    """The first employment's subsidy is ordered ahead (patch ``payments-ordered-ahead``), then the trajectory goes
+    back to seeking work: a correction takes back what was ordered past that day. A second employment starts on
+    the same day of the month, so its months end on the days the first ordered ahead: its orders still count
+    (ids of their own: the stream's generation), and every day of both employments is paid exactly once."""
+    t = await start(env, worker)
+    await employed(t)
+    begin = await t.today()
+    await t.sleep_until(due_at(start_of_day(add_months(begin, 1)), "payment:wage_cost_subsidy"))
+    assert max(p.period_end for p in paid(await t.view(), "wage_cost_subsidy")) > add_months(begin, 1), "ahead"
+    await t.sleep(timedelta(days=10))
+    await t.send("fallback_reported", reason="conflict with the supervisor")
+    view = await t.send("fallback_decided", outcome="other_workplace", reason="a better fitting social firm")
+    assert view.state == "seeking_work"
+    left_on = local_date(view.history[-1].at)
+    again = add_months(begin, 2)
+    await t.sleep_until(start_of_day(again) + timedelta(hours=12), plus=timedelta(0))
+    await t.send(
+        "employment_started", employer_id="employer-pantar", start_date=again, employer_days=3,
+        day_activities_days=2, hours_per_week=36, wajong=False,
+    )  # fmt: skip
+    second = due_at(start_of_day(add_months(again, 1)), "payment:wage_cost_subsidy")
+    await t.sleep_until(second)
+    view = await t.view()
+    subsidy = paid(view, "wage_cost_subsidy")
+    assert len({p.id for p in subsidy}) == len(subsidy) == len({p.id for p in view.payments if p in subsidy})
+    days = paid_days(subsidy)
+    assert {d for d in days if d <= left_on} == set(every_day(begin, left_on)), "the first employment, to its end"
+    assert min(d for d in days if d > left_on) == again and all(n == 1 for n in days.values())
+    assert again + timedelta(days=31) in days or add_months(again, 1) - timedelta(days=1) in days

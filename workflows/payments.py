@@ -94,9 +94,13 @@ class PaymentBook:
         if key in self.streams and not self.streams[key].closed:
             self.end(key, self.engine.local_today)
         kind = self.rule(rule).kind
+        before = self.streams.get(key)
+        again = {}
+        if before is not None and self.ahead_granted():  # its ids go on from the earlier stream's (see generation)
+            again = {"generation": before.generation + 1, "corrections": before.corrections}
         self.streams[key] = PaymentStream(
             key=key, rule=rule, kind=kind, payee=payee, anchor=anchor, end=end, runs_in=runs_in, paused_in=paused_in,
-            **facts,
+            **again, **facts,
         )  # fmt: skip
         self.arm(key)
 
@@ -177,11 +181,16 @@ class PaymentBook:
         ``now``, and since ``payments-ahead-within-rates`` not past the rule's next possible rate change), with
         their own due dates and periods. A paused stream waits: its days may not be paid."""
         running = [key for key, stream in self.streams.items() if not stream.closed and stream.paused_since is None]
-        if not running or not self.corrections or not self.engine.patched(PAYMENTS_AHEAD_PATCH):
+        if not running or not self.corrections:
             return
         names = {self.deadline_name(key) for key in self.streams}
         others = [d.due for d in self.engine.deadlines.running() if d.name not in names]
         horizon = min([*others, add_months(now, ORDER_AHEAD_MONTHS)])
+        upcoming = [self.next_due(key) for key in running]
+        if not any(due is not None and due <= horizon for due in upcoming):
+            return  # nothing to order ahead: the patch is not asked (no marker) until there is
+        if not self.engine.patched(PAYMENTS_AHEAD_PATCH):
+            return
         within_rates = self.engine.patched(PAYMENTS_AHEAD_RATES_PATCH)
         for key in running:
             rule = self.rule(self.streams[key].rule)
@@ -197,6 +206,12 @@ class PaymentBook:
                 ordered = True
             if ordered:
                 self.arm(key)
+
+    def ahead_granted(self) -> bool:
+        """This trajectory has ``payments-ordered-ahead`` already (asked at a wake-up, or carried): its streams may
+        have ordered ahead. Asks nothing (no marker), so it is safe in any task."""
+        memory = self.engine.patch_memory
+        return PAYMENTS_AHEAD_PATCH in memory.given or PAYMENTS_AHEAD_PATCH in (memory.carried or frozenset())
 
     @staticmethod
     def deadline_name(key: str) -> str:
@@ -219,6 +234,12 @@ class PaymentBook:
             name, start_of_day(through + timedelta(days=1)), f"{stream.kind.replace('_', ' ')} to {stream.payee}",
             PayStream(key=key), stream.runs_in + stream.paused_in,
         )  # fmt: skip
+
+    def next_due(self, key: str) -> datetime | None:
+        """When the next period of ``key`` not yet ordered falls due; ``None`` when everything is ordered."""
+        stream = self.streams[key]
+        through = stream.next_order_through(self.rule(stream.rule))
+        return None if through is None else self.due_moment(key, through)
 
     def due_moment(self, key: str, through: date) -> datetime:
         """When the order covering up to ``through`` falls due (its stream's deadline for it)."""
@@ -268,8 +289,9 @@ class PaymentBook:
         period, cents, rate = upcoming
         self.streams[key] = advance(stream, rule, period.end)
         if cents > 0:
+            name = f"{key}:{stream.generation}" if stream.generation else key
             order = self.new_order(
-                f"{key}:{period.end.isoformat()}", stream.kind, stream.payee, period, cents,
+                f"{name}:{period.end.isoformat()}", stream.kind, stream.payee, period, cents,
                 rule_label(self.region, stream.rule, rate), due=self.due_date(key, period.end),
             )  # fmt: skip
             self.engine.order_payment(order)

@@ -137,6 +137,13 @@ async def one_write_per_task(env, worker):
     return await paid(env, worker, "replay-one-write-per-task")
 
 
+@recording("almere-patch-baseline")
+async def patch_baseline(env, worker):
+    """Since ``patch-baseline-2026-12``: one marker at the run's first patch stands for every patch of the baseline
+    (the payments path: streams, orders ahead, corrections, notifications, the end of employment)."""
+    return await paid(env, worker, "replay-patch-baseline")
+
+
 @recording("almere-payments-ordered-ahead")
 async def payments_ordered_ahead(env, worker):
     """The payments path since ``payments-ordered-ahead``: a timer's wake-up orders each stream's periods due up to

@@ -69,6 +69,14 @@ async def one_write_per_task(env, worker):
     return await paid(env, worker, "replay-ams-one-write")
 
 
+@recording("amsterdam-payments-ordered-ahead")
+async def payments_ordered_ahead(env, worker):
+    """The payments path since ``payments-ordered-ahead``: periods ordered ahead at the wake-ups, the fallback to
+    another workplace taking back what was ordered past it, the second employment's streams (a new generation of
+    ids) and the end in work."""
+    return await paid(env, worker, "replay-ams-ordered-ahead")
+
+
 async def paid(env, worker, trajectory_id: str):
     t = await start(env, worker, trajectory_id=trajectory_id)
     await decide(t)
