@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.scenario import COACH, TEAM_LEAD, Trajectory, notifications
+from domain.payments import AMSTERDAM_TIME as AMSTERDAM
+from tests.scenario import COACH, TEAM_LEAD, Trajectory, notifications, working_due
 
 
 async def test_happy_path_to_permanent(env, worker, outbox):
@@ -82,7 +83,10 @@ async def test_trial_extension_once_moves_the_decision(env, worker):
     view = await t.to_trial()
     original_end = view.deadlines["trial_end"]
     view = await t.send("trial_extended", weeks=3)
-    assert view.deadlines["trial_end"] == original_end + timedelta(weeks=3)
+    # three weeks later at the same time of day in Amsterdam (08:30 on a working day), across a change of clocks
+    assert view.deadlines["trial_end"] == working_due(
+        original_end.astimezone(AMSTERDAM) + timedelta(weeks=3), "trial_end"
+    )
     assert view.case["trial_extensions"] == 1
     assert "trial_extended" not in view.allowed_events, "only one extension per trial"
 
