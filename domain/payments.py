@@ -94,7 +94,7 @@ class PaymentRule(BaseModel):
     """Wage-cost subsidy: at most this share of the minimum wage (Participatiewet art. 10d: 70 %)."""
     employer_cost_allowance_percent: int = Field(default=23, ge=0, le=100)
     """Wage-cost subsidy: the flat employer-cost allowance on top (forfaitaire werkgeverslasten, 23 %)."""
-    rate_change_days: tuple[tuple[int, int], ...] = ((1, 1),)
+    rate_change_days: tuple[tuple[int, int], ...] = Field(default=((1, 1),), min_length=1)
     """The days of the year (month, day) on which a new rate of this rule may take effect: 1 January (a
     municipality's fees), also 1 July for the statutory minimum wage. Orders are never made ahead across one."""
     note: str = ""
@@ -104,6 +104,11 @@ class PaymentRule(BaseModel):
         starts = [r.effective_from for r in self.rates]
         if starts != sorted(starts) or len(set(starts)) != len(starts):
             raise ValueError("rates must take effect on distinct dates, in order")
+        for month, day in self.rate_change_days:
+            try:
+                date(2025, month, day)  # a day every year has (not 29 February)
+            except ValueError:
+                raise ValueError(f"rate_change_days: ({month}, {day}) is not a day of every year") from None
         return self
 
     def next_rate_change(self, day: date) -> date:

@@ -9,6 +9,8 @@ import random
 from datetime import date, timedelta
 from fractions import Fraction
 
+import pytest
+
 from domain.dates import add_months
 from domain.payments import DateSpan, PaymentRule, PaymentStream, Rate, TaperStep, _months_between
 
@@ -59,3 +61,20 @@ def test_accrual_in_runs_equals_the_day_by_day_sum() -> None:
         every = max(rule.every_months, 1)
         periods = [add_months(anchor, every * k) for k in range(1, 60)]  # a day before the anchor: the first period
         assert stream.period_end(rule, day) == next(p for p in periods if p > day) - timedelta(days=1)
+
+
+def test_orders_ahead_stop_before_the_next_day_a_rate_may_change() -> None:
+    """``rate_change_days`` (patch ``payments-ahead-within-rates``): the first such day strictly after the given
+    one, into the next year; a rule without one, or with a day not every year has, is refused as policy."""
+    rule = PaymentRule(
+        kind="wage_cost_subsidy", payee="employer", rates=(Rate(effective_from=date(2024, 1, 1), cents=1_400),),
+        rate_change_days=((7, 1), (1, 1)),
+    )  # fmt: skip
+    assert rule.next_rate_change(date(2026, 12, 2)) == date(2027, 1, 1)
+    assert rule.next_rate_change(date(2027, 1, 1)) == date(2027, 7, 1)
+    assert rule.next_rate_change(date(2027, 6, 30)) == date(2027, 7, 1)
+    assert rule.next_rate_change(date(2027, 7, 1)) == date(2028, 1, 1)
+    fields = {"kind": "supervision_fee", "payee": "employer", "rates": rule.rates}
+    for wrong in ((), ((2, 29),), ((13, 1),)):
+        with pytest.raises(ValueError, match="rate_change_days"):
+            PaymentRule(**fields, rate_change_days=wrong)
