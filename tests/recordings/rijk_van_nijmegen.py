@@ -54,16 +54,7 @@ async def main_path(env, worker):
 @recording("rijk-van-nijmegen-school-leaver-retry")
 async def school_leaver_retry(env, worker):
     """A school leaver: school-meeting timers, a retried arrangement, then back to the basic arrangement."""
-    today = (await env.get_current_time()).date()
-    t = await NijmegenTrajectory.begin(
-        env,
-        worker,
-        trajectory_id="replay-nijmegen-school-leaver",
-        referral_source="vso_pro_school",
-        diploma_date=today.replace(year=today.year + 1).isoformat(),
-    )
-    await t.sleep(timedelta(days=200))
-    await t.send("school_meeting_joined", joined_on=await t.today())
+    t = await school_leaver_joined(env, worker, "replay-nijmegen-school-leaver")
     await t.to_development("basic_plus_self_reliance")
     await t.sleep(timedelta(weeks=8))
     await t.send("arrangement_retried", reason="started too early")
@@ -167,16 +158,7 @@ async def seed_steps(env, worker):
     """Patch ``rijk-van-nijmegen-seed-steps``: a school leaver's benefit check, wage-value measurements around a
     pause, a late evaluation (its grace), UWV's advice chased then positive, a secondment, a hand-over, a switch
     to sheltered work after a fallback and a negative advice back to the basic arrangement."""
-    today = (await env.get_current_time()).date()
-    t = await NijmegenTrajectory.begin(
-        env,
-        worker,
-        trajectory_id="replay-nijmegen-seed-steps",
-        referral_source="vso_pro_school",
-        diploma_date=today.replace(year=today.year + 1).isoformat(),
-    )
-    await t.sleep(timedelta(days=200))
-    await t.send("school_meeting_joined", joined_on=await t.today())
+    t = await school_leaver_joined(env, worker, "replay-nijmegen-seed-steps")
     await t.send("benefit_check_completed", outcome="applied", checked_on=await t.today())
     await t.to_development("basic_plus_wage_value")
     await t.sleep(timedelta(days=100))
@@ -209,19 +191,26 @@ async def seed_steps(env, worker):
 async def youth_team(env, worker):
     """Patch ``rijk-van-nijmegen-youth-team``: a school leaver's benefit check falls due with the youth team,
     escalated to the team lead, then recorded; the school meeting joined and the trajectory withdrawn."""
-    today = (await env.get_current_time()).date()
-    t = await NijmegenTrajectory.begin(
-        env,
-        worker,
-        trajectory_id="replay-nijmegen-youth-team",
-        referral_source="vso_pro_school",
-        diploma_date=today.replace(year=today.year + 1).isoformat(),
-    )
-    await t.sleep(timedelta(days=200))
-    await t.send("school_meeting_joined", joined_on=await t.today())
+    t = await school_leaver_joined(env, worker, "replay-nijmegen-youth-team")
     view = await t.view()
     await t.sleep_until(view.deadlines["benefit_check"] + POLICY.escalation_after)
     await t.send("benefit_check_completed", actor="youth-consultant-2", outcome="applied", checked_on=await t.today())
     await t.send("withdrawn", reason="moves out of the region")
     await t.handle.result()
     return t.handle
+
+
+async def school_leaver_joined(env, worker, trajectory_id: str) -> NijmegenTrajectory:
+    """A school leaver referred by a VSO/Pro school with a diploma a year ahead, who joins the school meeting
+    200 days later."""
+    today = (await env.get_current_time()).date()
+    t = await NijmegenTrajectory.begin(
+        env,
+        worker,
+        trajectory_id=trajectory_id,
+        referral_source="vso_pro_school",
+        diploma_date=(today + timedelta(days=365)).isoformat(),
+    )
+    await t.sleep(timedelta(days=200))
+    await t.send("school_meeting_joined", joined_on=await t.today())
+    return t
